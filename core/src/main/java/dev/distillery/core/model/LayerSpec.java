@@ -1,0 +1,83 @@
+package dev.distillery.core.model;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/** One layer of a feed-forward network; shapes are NCHW and convolutions use SAME padding. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = LayerSpec.Conv2d.class, name = "conv2d"),
+        @JsonSubTypes.Type(value = LayerSpec.DepthwiseConv2d.class, name = "depthwise_conv2d"),
+        @JsonSubTypes.Type(value = LayerSpec.Dense.class, name = "dense"),
+        @JsonSubTypes.Type(value = LayerSpec.MaxPool.class, name = "max_pool"),
+        @JsonSubTypes.Type(value = LayerSpec.Relu.class, name = "relu"),
+        @JsonSubTypes.Type(value = LayerSpec.Flatten.class, name = "flatten")
+})
+public sealed interface LayerSpec {
+
+    /** Whether the layer owns a weight tensor and a bias. */
+    default boolean hasWeights() {
+        return false;
+    }
+
+    /** Standard convolution, weights laid out [kH, kW, inChannels, filters]. */
+    record Conv2d(int filters, int kernel, int stride) implements LayerSpec {
+        public Conv2d {
+            if (filters < 1 || kernel < 1 || stride < 1) {
+                throw new IllegalArgumentException("conv2d needs filters, kernel and stride >= 1, was "
+                        + filters + ", " + kernel + ", " + stride);
+            }
+        }
+
+        @Override
+        public boolean hasWeights() {
+            return true;
+        }
+    }
+
+    /** Depthwise convolution (multiplier 1), weights laid out [kH, kW, channels, 1]. */
+    record DepthwiseConv2d(int kernel, int stride) implements LayerSpec {
+        public DepthwiseConv2d {
+            if (kernel < 1 || stride < 1) {
+                throw new IllegalArgumentException("depthwise_conv2d needs kernel and stride >= 1, was "
+                        + kernel + ", " + stride);
+            }
+        }
+
+        @Override
+        public boolean hasWeights() {
+            return true;
+        }
+    }
+
+    /** Fully connected layer, weights laid out [in, units]. */
+    record Dense(int units) implements LayerSpec {
+        public Dense {
+            if (units < 1) {
+                throw new IllegalArgumentException("dense needs units >= 1, was " + units);
+            }
+        }
+
+        @Override
+        public boolean hasWeights() {
+            return true;
+        }
+    }
+
+    /** Max pooling with a square window and stride equal to the window, VALID padding. */
+    record MaxPool(int size) implements LayerSpec {
+        public MaxPool {
+            if (size < 1) {
+                throw new IllegalArgumentException("max_pool needs size >= 1, was " + size);
+            }
+        }
+    }
+
+    /** Rectified linear unit. */
+    record Relu() implements LayerSpec {
+    }
+
+    /** Flattens [C, H, W] into C*H*W in channel-major order. */
+    record Flatten() implements LayerSpec {
+    }
+}

@@ -1,0 +1,80 @@
+package dev.distillery.core.nn;
+
+import dev.distillery.core.model.Architecture;
+import dev.distillery.core.model.LayerInfo;
+import dev.distillery.core.model.LayerSpec;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Map;
+
+/** Builds the SameDiff graph of an {@link Architecture}: placeholder "input" [n, C*H*W], output "logits". */
+public final class GraphBuilder {
+    public static final String INPUT = "input";
+    public static final String LOGITS = "logits";
+
+    private GraphBuilder() {
+    }
+
+    public static SameDiff build(Architecture arch, Map<String, float[]> params, GraphHooks hooks) {
+        SameDiff sd = SameDiff.create();
+        SDVariable x = sd.placeHolder(INPUT, DataType.FLOAT, -1, arch.inputSize());
+        x = hooks.activation(sd, "input", x);
+        if (arch.spatial()) {
+            x = sd.reshape(x, -1, arch.channels(), arch.height(), arch.width());
+        }
+        var infos = arch.layerInfos();
+        for (int i = 0; i < infos.size(); i++) {
+            LayerInfo info = infos.get(i);
+            boolean last = i == infos.size() - 1;
+            SDVariable w = null;
+            SDVariable b = null;
+            if (info.spec().hasWeights()) {
+                long[] shape = toLong(info.weightShape());
+                w = sd.var(info.weightName(), Nd4j.create(params.get(info.weightName()), shape, 'c'));
+                b = sd.var(info.biasName(), Nd4j.create(params.get(info.biasName()), new long[]{info.biasCount()}, 'c'));
+                w = hooks.weight(sd, info, w);
+            }
+            String name = last ? LOGITS : "act" + i;
+            LayerSpec spec = info.spec();
+            if (spec instanceof LayerSpec.Conv2d conv) {
+                x = sd.cnn().conv2d(name, x, w, b, convConfig(conv.kernel(), conv.stride()));
+            } else if (spec instanceof LayerSpec.DepthwiseConv2d dw) {
+                x = sd.cnn().depthWiseConv2d(name, x, w, b, convConfig(dw.kernel(), dw.stride()));
+            } else if (spec instanceof LayerSpec.Dense) {
+                x = sd.nn().linear(name, x, w, b);
+            } else if (spec instanceof LayerSpec.MaxPool pool) {
+                x = sd.cnn().maxPooling2d(name, x, Pooling2DConfig.builder()
+                        .kH(pool.size()).kW(pool.size()).sH(pool.size()).sW(pool.size())
+                        .paddingMode(PaddingMode.VALID).isNHWC(false).build());
+            } else if (spec instanceof LayerSpec.Relu) {
+                x = sd.nn().relu(name, x, 0.0);
+                x = hooks.activation(sd, "L" + i, x);
+            } else if (spec instanceof LayerSpec.Flatten) {
+                x = sd.reshape(name, x, -1, info.output().channels());
+            }
+        }
+        if (!LOGITS.equals(x.name())) {
+            x = sd.identity(LOGITS, x);
+        }
+        return sd;
+    }
+
+    private static Conv2DConfig convConfig(int kernel, int stride) {
+        return Conv2DConfig.builder().kH(kernel).kW(kernel).sH(stride).sW(stride)
+                .paddingMode(PaddingMode.SAME).dataFormat("NCHW").build();
+    }
+
+    static long[] toLong(int[] shape) {
+        long[] s = new long[shape.length];
+        for (int i = 0; i < shape.length; i++) {
+            s[i] = shape[i];
+        }
+        return s;
+    }
+}

@@ -125,47 +125,112 @@ public final class SameDiffNet {
         }
     }
 
-    /** Optimizer state (Adam moments) keyed "param/state"; empty before the first training step. */
-    public Map<String, float[]> updaterState() {
-        Map<String, float[]> out = new LinkedHashMap<>();
-        Map<String, GradientUpdater> updaters = sd.getUpdaterMap();
-        if (updaters == null) {
-            return out;
+    /** Whether the optimizer has been initialised (it is created lazily by the first fit). */
+    public boolean hasUpdaterState() {
+        return sd.getUpdaterMap() != null && !sd.getUpdaterMap().isEmpty();
+    }
+
+
+    /** All parameters concatenated in layer order (weights then bias per layer). */
+    public float[] flatParams() {
+        return concat(params());
+    }
+
+    public void setFlatParams(float[] flat) {
+        int off = 0;
+        for (String name : paramNames) {
+            INDArray arr = sd.getVariable(name).getArr();
+            int n = (int) arr.length();
+            arr.assign(Nd4j.create(java.util.Arrays.copyOfRange(flat, off, off + n), arr.shape(), 'c'));
+            off += n;
         }
+        if (off != flat.length) {
+            throw new IllegalArgumentException("expected " + off + " parameter values, got " + flat.length);
+        }
+    }
+
+    /** Optimizer state concatenated in a fixed order (parameters in layer order, state keys sorted). */
+    public float[] flatUpdaterState() {
+        ensureUpdater();
+        List<float[]> parts = new ArrayList<>();
+        for (INDArray a : orderedState()) {
+            parts.add(a.dup('c').data().asFloat());
+        }
+        return concat(parts);
+    }
+
+    public void setFlatUpdaterState(float[] flat) {
+        if (flat.length == 0) {
+            return;
+        }
+        ensureUpdater();
+        int off = 0;
+        for (INDArray a : orderedState()) {
+            int n = (int) a.length();
+            a.assign(Nd4j.create(java.util.Arrays.copyOfRange(flat, off, off + n), a.shape(), 'c'));
+            off += n;
+        }
+        if (off != flat.length) {
+            throw new IllegalArgumentException("expected " + off + " optimizer state values, got " + flat.length);
+        }
+    }
+
+    private List<INDArray> orderedState() {
+        List<INDArray> out = new ArrayList<>();
+        Map<String, GradientUpdater> updaters = sd.getUpdaterMap();
         for (String name : paramNames) {
             GradientUpdater u = updaters.get(name);
             if (u == null || u.getState() == null) {
                 continue;
             }
             Map<String, INDArray> state = (Map<String, INDArray>) u.getState();
-            state.forEach((k, v) -> out.put(name + "/" + k, v.dup('c').data().asFloat()));
+            new java.util.TreeMap<>(state).values().forEach(out::add);
         }
         return out;
     }
 
-    public void setUpdaterState(Map<String, float[]> state) {
-        Map<String, GradientUpdater> updaters = sd.getUpdaterMap();
-        if (state.isEmpty() || updaters == null) {
+    private void ensureUpdater() {
+        if (sd.getUpdaterMap() != null && !sd.getUpdaterMap().isEmpty()) {
             return;
         }
-        for (String name : paramNames) {
-            GradientUpdater u = updaters.get(name);
-            if (u == null || u.getState() == null) {
-                continue;
-            }
-            Map<String, INDArray> current = (Map<String, INDArray>) u.getState();
-            current.forEach((k, v) -> {
-                float[] s = state.get(name + "/" + k);
-                if (s != null) {
-                    v.assign(Nd4j.create(s, v.shape(), 'c'));
-                }
-            });
+        try {
+            // SameDiff creates optimizer state lazily on the first fit; state arriving from other workers needs it now.
+            var m = SameDiff.class.getDeclaredMethod("initializeTraining");
+            m.setAccessible(true);
+            m.invoke(sd);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot initialise SameDiff training state", e);
         }
     }
 
-    /** Whether the optimizer has been initialised (it is created lazily by the first fit). */
-    public boolean hasUpdaterState() {
-        return sd.getUpdaterMap() != null && !sd.getUpdaterMap().isEmpty();
+    private static float[] concat(Map<String, float[]> parts) {
+        return concat(new ArrayList<>(parts.values()));
     }
 
+    private static float[] concat(List<float[]> parts) {
+        int n = parts.stream().mapToInt(p -> p.length).sum();
+        float[] out = new float[n];
+        int off = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, out, off, p.length);
+            off += p.length;
+        }
+        return out;
+    }
+
+    /** Splits a flat parameter vector back into named arrays. */
+    public static Map<String, float[]> unflatten(Architecture arch, float[] flat) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        int off = 0;
+        for (LayerInfo info : arch.layerInfos()) {
+            if (!info.spec().hasWeights()) {
+                continue;
+            }
+            out.put(info.weightName(), java.util.Arrays.copyOfRange(flat, off, off + (int) info.weightCount()));
+            off += (int) info.weightCount();
+            out.put(info.biasName(), java.util.Arrays.copyOfRange(flat, off, off + (int) info.biasCount()));
+            off += (int) info.biasCount();
+        }
+        return out;
+    }
 }

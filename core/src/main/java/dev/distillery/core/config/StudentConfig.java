@@ -1,0 +1,41 @@
+package dev.distillery.core.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.distillery.core.error.InvalidConfigException;
+
+import java.util.List;
+
+/**
+ * The student architecture: {@code ds-cnn} (a stem convolution then depthwise-separable blocks, each followed by
+ * 2x2 max pooling while the map is larger than 7x7) or {@code mlp} (hidden dense layers); widths scale by
+ * {@code width_multiplier}.
+ */
+public record StudentConfig(
+        String type,
+        @JsonProperty("stem_filters") int stemFilters,
+        List<Integer> blocks,
+        List<Integer> hidden,
+        @JsonProperty("width_multiplier") double widthMultiplier,
+        @JsonProperty("max_teacher_fraction") double maxTeacherFraction) {
+
+    public StudentConfig {
+        Check.required("student.type", type);
+        if (!List.of("ds-cnn", "mlp").contains(type)) {
+            throw new InvalidConfigException("student.type must be ds-cnn or mlp, was " + type);
+        }
+        Check.positive("student.stem_filters", stemFilters);
+        blocks = blocks == null ? List.of() : List.copyOf(blocks);
+        hidden = hidden == null ? List.of() : List.copyOf(hidden);
+        if (blocks.stream().anyMatch(b -> b == null || b < 1)) {
+            throw new InvalidConfigException("student.blocks must list positive filter counts, was " + blocks);
+        }
+        if (hidden.stream().anyMatch(h -> h == null || h < 1)) {
+            throw new InvalidConfigException("student.hidden must list positive unit counts, was " + hidden);
+        }
+        Check.positive("student.width_multiplier", widthMultiplier);
+        Check.range("student.max_teacher_fraction", maxTeacherFraction, 0.0, 1.0, true);
+        if (maxTeacherFraction == 0) {
+            throw new InvalidConfigException("student.max_teacher_fraction must be > 0, was 0.0");
+        }
+    }
+}

@@ -1,0 +1,212 @@
+package dev.distillery.core.data;
+
+import dev.distillery.core.config.DataConfig;
+import dev.distillery.core.error.DataContractException;
+import dev.distillery.core.manifest.ManifestIO;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.exists;
+import static org.apache.spark.sql.functions.isnan;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.monotonically_increasing_id;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
+
+/**
+ * Turns raw inputs (IDX, CSV or Parquet) into the canonical example dataset: ids, float features, int labels and
+ * a seeded, deterministic train/validation split; every contract is checked before anything is written.
+ */
+public final class ExamplePreparation {
+    /** Offset of test ids so that train and test ids never collide. */
+    public static final long TEST_ID_OFFSET = 1L << 40;
+
+    private static final org.apache.spark.sql.types.StructType ROW_SCHEMA = new org.apache.spark.sql.types.StructType(
+            Arrays.copyOf(Examples.SCHEMA.fields(), 3));
+
+    private ExamplePreparation() {
+    }
+
+    public static DatasetInfo prepare(DataConfig cfg, long seed, SparkSession spark, Path outDir) {
+        Path dir = expand(cfg.dir());
+        int[] shape;
+        Dataset<Row> train;
+        Dataset<Row> test;
+        switch (cfg.format()) {
+            case "idx" -> {
+                int[] hw = IdxReader.imageShape(dir.resolve(cfg.trainImages()));
+                shape = new int[]{1, hw[0], hw[1]};
+                train = idx(spark, dir.resolve(cfg.trainImages()), dir.resolve(cfg.trainLabels()), cfg.trainLimit(), 0);
+                test = idx(spark, dir.resolve(cfg.testImages()), dir.resolve(cfg.testLabels()), cfg.testLimit(),
+                        TEST_ID_OFFSET);
+            }
+            case "csv", "parquet" -> {
+                shape = cfg.shape().stream().mapToInt(Integer::intValue).toArray();
+                train = tabular(spark, cfg, dir.resolve(cfg.trainFile()), cfg.trainLimit(), 0);
+                test = tabular(spark, cfg, dir.resolve(cfg.testFile()), cfg.testLimit(), TEST_ID_OFFSET);
+            }
+            default -> throw new DataContractException("unsupported data.format " + cfg.format());
+        }
+        int featureLength = shape[0] * shape[1] * shape[2];
+        int trainClasses = validate(train, "train", featureLength);
+        int testClasses = validate(test, "test", featureLength);
+        int numClasses = Math.max(trainClasses, testClasses);
+        if (!cfg.classNames().isEmpty()) {
+            if (cfg.classNames().size() < numClasses) {
+                throw new DataContractException("data.class_names lists " + cfg.classNames().size()
+                        + " classes but the data has labels up to " + (numClasses - 1));
+            }
+            numClasses = cfg.classNames().size();
+        }
+        Column bucket = pmod(xxhash64(col("id"), lit(seed)), lit(1_000_000L));
+        Dataset<Row> trainSplit = train.withColumn("split",
+                when(bucket.lt(lit(Math.round(cfg.validationFraction() * 1_000_000))), lit(Examples.VALIDATION))
+                        .otherwise(lit(Examples.TRAIN)));
+        Dataset<Row> all = trainSplit.unionByName(test.withColumn("split", lit(Examples.TEST)));
+        all.write().partitionBy("split").parquet(outDir.resolve(Examples.PARQUET_DIR).toString());
+
+        Dataset<Row> written = spark.read().parquet(outDir.resolve(Examples.PARQUET_DIR).toString());
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (String split : List.of(Examples.TRAIN, Examples.VALIDATION, Examples.TEST)) {
+            counts.put(split, written.where(col("split").equalTo(split)).count());
+        }
+        List<String> names = cfg.classNames().isEmpty()
+                ? java.util.stream.IntStream.range(0, numClasses).mapToObj(i -> "class " + i).toList()
+                : cfg.classNames();
+        DatasetInfo info = new DatasetInfo(shape[0], shape[1], shape[2], numClasses, names, counts,
+                cfg.format() + ":" + dir);
+        try {
+            ManifestIO.json().writeValue(outDir.resolve(Examples.INFO_FILE).toFile(), info);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return info;
+    }
+
+    public static Path expand(String dir) {
+        if (dir.equals("~") || dir.startsWith("~/")) {
+            return Path.of(System.getProperty("user.home") + dir.substring(1));
+        }
+        return Path.of(dir);
+    }
+
+    /** Raw input files the dataset is made from, for the manifest's input hashes. */
+    public static List<Path> inputFiles(DataConfig cfg) {
+        Path dir = expand(cfg.dir());
+        if (cfg.format().equals("idx")) {
+            return List.of(dir.resolve(cfg.trainImages()), dir.resolve(cfg.trainLabels()),
+                    dir.resolve(cfg.testImages()), dir.resolve(cfg.testLabels()));
+        }
+        return List.of(dir.resolve(cfg.trainFile()), dir.resolve(cfg.testFile()));
+    }
+
+    private static Dataset<Row> idx(SparkSession spark, Path images, Path labels, int limit, long idOffset) {
+        float[][] x = IdxReader.readImages(images);
+        int[] y = IdxReader.readLabels(labels);
+        if (x.length != y.length) {
+            throw new DataContractException(images + " holds " + x.length + " images but " + labels + " holds "
+                    + y.length + " labels");
+        }
+        int n = limit > 0 ? Math.min(limit, x.length) : x.length;
+        List<Row> rows = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            rows.add(RowFactory.create(idOffset + i, x[i], y[i]));
+        }
+        return spark.createDataFrame(rows, ROW_SCHEMA);
+    }
+
+    private static Dataset<Row> tabular(SparkSession spark, DataConfig cfg, Path file, int limit, long idOffset) {
+        if (!Files.exists(file)) {
+            throw new DataContractException("data file " + file + " does not exist");
+        }
+        Dataset<Row> raw;
+        try {
+            raw = cfg.format().equals("csv")
+                    ? spark.read().option("header", cfg.csvHeader()).option("inferSchema", true).csv(file.toString())
+                    : spark.read().parquet(file.toString());
+        } catch (RuntimeException e) {
+            throw new DataContractException("cannot read " + cfg.format() + " file " + file + ": " + e.getMessage(), e);
+        }
+        List<String> columns = Arrays.asList(raw.columns());
+        if (!columns.contains(cfg.labelColumn())) {
+            throw new DataContractException(file + " has no label column '" + cfg.labelColumn() + "'; columns are "
+                    + columns);
+        }
+        Column features;
+        if (columns.contains("features") && columns.size() == 2) {
+            features = col("features").cast(DataTypes.createArrayType(DataTypes.FloatType, false));
+        } else {
+            Column[] fs = columns.stream().filter(c -> !c.equals(cfg.labelColumn()))
+                    .map(c -> col("`" + c + "`").cast(DataTypes.FloatType).multiply(lit(cfg.featureScale()))
+                            .cast(DataTypes.FloatType))
+                    .toArray(Column[]::new);
+            features = array(fs);
+        }
+        Dataset<Row> df = raw.select(features.as("features"), col("`" + cfg.labelColumn() + "`").as("label_raw"));
+        if (limit > 0) {
+            df = df.limit(limit);
+        }
+        return df.withColumn("id", monotonically_increasing_id().plus(lit(idOffset)))
+                .select(col("id"), col("features"), col("label_raw").cast(DataTypes.IntegerType).as("label"));
+    }
+
+    /** Checks feature lengths, NaN/Inf/null values and labels; returns the number of classes seen. */
+    private static int validate(Dataset<Row> df, String split, int featureLength) {
+        Row stats = df.agg(
+                min(size(col("features"))).as("min_len"),
+                max(size(col("features"))).as("max_len"),
+                sum(when(exists(col("features"), v -> v.isNull().or(isnan(v))
+                        .or(v.equalTo(lit(Float.POSITIVE_INFINITY))).or(v.equalTo(lit(Float.NEGATIVE_INFINITY)))), 1)
+                        .otherwise(0)).as("bad_rows"),
+                sum(when(col("label").isNull(), 1).otherwise(0)).as("null_labels"),
+                min(col("label")).as("min_label"),
+                max(col("label")).as("max_label"),
+                org.apache.spark.sql.functions.count(lit(1)).as("n")).first();
+        long n = stats.getLong(stats.fieldIndex("n"));
+        if (n == 0) {
+            throw new DataContractException("the " + split + " data has no rows");
+        }
+        int minLen = stats.getInt(0);
+        int maxLen = stats.getInt(1);
+        if (minLen != featureLength || maxLen != featureLength) {
+            throw new DataContractException("the " + split + " data should have " + featureLength
+                    + " features per row (data.shape), found rows with " + minLen + " to " + maxLen);
+        }
+        long bad = stats.getLong(2);
+        if (bad > 0) {
+            throw new DataContractException("the " + split + " data has " + bad
+                    + " rows with NaN, infinite or missing feature values");
+        }
+        if (stats.getLong(3) > 0) {
+            throw new DataContractException("the " + split + " data has " + stats.getLong(3) + " rows without a label");
+        }
+        int minLabel = stats.getInt(4);
+        int maxLabel = stats.getInt(5);
+        if (minLabel < 0) {
+            throw new DataContractException("the " + split + " data has negative label " + minLabel
+                    + "; labels must be class indices 0..K-1");
+        }
+        return maxLabel + 1;
+    }
+}

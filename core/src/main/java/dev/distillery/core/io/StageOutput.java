@@ -1,0 +1,109 @@
+package dev.distillery.core.io;
+
+import dev.distillery.core.manifest.Manifest;
+import dev.distillery.core.manifest.ManifestIO;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.UUID;
+
+/**
+ * A stage's output folder written atomically: everything goes to a hidden work folder beside the target, the
+ * manifest is written last, and only then is the work folder renamed into place. A crash leaves at most a
+ * hidden {@code .name.work-*} folder, never a folder that looks finished; a previous result is replaced only
+ * after the new one is complete.
+ */
+public final class StageOutput implements AutoCloseable {
+    private final Path target;
+    private final Path work;
+    private boolean committed;
+
+    private StageOutput(Path target, Path work) {
+        this.target = target;
+        this.work = work;
+    }
+
+    public static StageOutput begin(Path target) {
+        try {
+            Path parent = target.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            Path work = parent.resolve("." + target.getFileName() + ".work-" + UUID.randomUUID().toString().substring(0, 8));
+            Files.createDirectories(work);
+            return new StageOutput(target.toAbsolutePath(), work);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Folder to write into until {@link #commit}. */
+    public Path dir() {
+        return work;
+    }
+
+    public Path target() {
+        return target;
+    }
+
+    public void commit(Manifest manifest) {
+        ManifestIO.write(manifest, work);
+        try {
+            Path old = null;
+            if (Files.exists(target)) {
+                old = target.resolveSibling("." + target.getFileName() + ".old-" + UUID.randomUUID().toString().substring(0, 8));
+                move(target, old);
+            }
+            move(work, target);
+            committed = true;
+            if (old != null) {
+                deleteTree(old);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot move " + work + " into place at " + target, e);
+        }
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!committed) {
+            deleteTree(work);
+        }
+    }
+
+    public static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.delete(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+                    Files.delete(d);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.distillery.core.spark;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Creates the pipeline's SparkSession, or joins the one spark-submit prepared. Native threading and JavaCPP
+ * memory settings are applied to executors here so that every launch path gets them.
+ */
+public final class SparkSessions {
+    /** JVM flags the native engine needs on every executor: no JavaCPP physical-memory polling. */
+    public static final String NATIVE_JAVA_OPTIONS = "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0 -Dorg.bytedeco.javacpp.maxBytes=0";
+
+    private SparkSessions() {
+    }
+
+    /**
+     * @param master master URL from the CLI or config; ignored when spark-submit already set {@code spark.master}
+     */
+    public static SparkSession getOrCreate(String master, String appName, int shufflePartitions) {
+        SparkConf conf = new SparkConf(true);
+        SparkSession.Builder builder = SparkSession.builder().appName(appName);
+        if (!conf.contains("spark.master")) {
+            builder.master(master);
+        }
+        String effectiveMaster = conf.contains("spark.master") ? conf.get("spark.master") : master;
+        if (effectiveMaster.startsWith("local")) {
+            builder.config("spark.ui.enabled", conf.get("spark.ui.enabled", "false"));
+            builder.config("spark.driver.host", conf.get("spark.driver.host", "127.0.0.1"));
+            builder.config("spark.driver.bindAddress", conf.get("spark.driver.bindAddress", "127.0.0.1"));
+        }
+        builder.config("spark.sql.shuffle.partitions", conf.get("spark.sql.shuffle.partitions",
+                String.valueOf(shufflePartitions)));
+        builder.config("spark.executorEnv.OMP_NUM_THREADS", conf.get("spark.executorEnv.OMP_NUM_THREADS", "1"));
+        String execOpts = conf.get("spark.executor.extraJavaOptions", "");
+        if (!execOpts.contains("javacpp.maxPhysicalBytes")) {
+            builder.config("spark.executor.extraJavaOptions", (execOpts + " " + NATIVE_JAVA_OPTIONS).trim());
+        }
+        builder.config("spark.sql.parquet.compression.codec", conf.get("spark.sql.parquet.compression.codec", "zstd"));
+        SparkSession spark = builder.getOrCreate();
+        spark.sparkContext().setLogLevel("WARN");
+        return spark;
+    }
+}

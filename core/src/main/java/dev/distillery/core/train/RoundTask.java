@@ -1,0 +1,143 @@
+package dev.distillery.core.train;
+
+import dev.distillery.core.model.Architecture;
+import dev.distillery.core.nn.CosineSchedule;
+import dev.distillery.core.nn.GraphHooks;
+import dev.distillery.core.nn.Objective;
+import dev.distillery.core.nn.SameDiffNet;
+import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.broadcast.Broadcast;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The executor side of one synchronous round: load the broadcast parameters and optimizer state, train this
+ * partition's next {@code averagingFrequency} minibatches, and return example-weighted sums for averaging.
+ */
+final class RoundTask implements Function2<Integer, Iterator<TrainRow>, Iterator<RoundResult>> {
+    private static final long serialVersionUID = 1L;
+
+    /** State every partition starts a round from. */
+    record RoundState(float[] params, float[] updaterState) implements java.io.Serializable {
+    }
+
+    private final String runId;
+    private final Architecture arch;
+    private final Objective objective;
+    private final GraphHooks hooks;
+    private final TrainSpec spec;
+    private final CosineSchedule schedule;
+    private final Broadcast<RoundState> state;
+    private final Map<String, float[]> template;
+    private final int epoch;
+    private final int round;
+    private final int stepsPerEpoch;
+
+    RoundTask(String runId, Architecture arch, Map<String, float[]> template, Objective objective, GraphHooks hooks,
+              TrainSpec spec, CosineSchedule schedule, Broadcast<RoundState> state, int epoch, int round,
+              int stepsPerEpoch) {
+        this.runId = runId;
+        this.arch = arch;
+        this.template = template;
+        this.objective = objective;
+        this.hooks = hooks;
+        this.spec = spec;
+        this.schedule = schedule;
+        this.state = state;
+        this.epoch = epoch;
+        this.round = round;
+        this.stepsPerEpoch = stepsPerEpoch;
+    }
+
+    @Override
+    public Iterator<RoundResult> call(Integer partition, Iterator<TrainRow> rows) {
+        WorkerCache.Entry entry = WorkerCache.get(runId, partition);
+        if (entry == null) {
+            entry = load(rows);
+            WorkerCache.put(runId, partition, entry);
+        }
+        int n = entry.labels().length;
+        int batch = spec.params().batchSize();
+        int batches = (n + batch - 1) / batch;
+        int first = round * spec.averagingFrequency();
+        int last = Math.min(batches, first + spec.averagingFrequency());
+        if (n == 0 || first >= last) {
+            return List.of(RoundResult.empty()).iterator();
+        }
+        SameDiffNet net = entry.net();
+        RoundState s = state.value();
+        net.setFlatParams(s.params());
+        net.setFlatUpdaterState(s.updaterState());
+        int[] order = permutation(n, spec.seed() * 1_000_003L + epoch * 7919L + partition);
+        long examples = 0;
+        float[][] x = null;
+        int[] y = null;
+        float[][] t = null;
+        for (int b = first; b < last; b++) {
+            int from = b * batch;
+            int to = Math.min(n, from + batch);
+            x = new float[to - from][];
+            y = new int[to - from];
+            t = entry.teacher() == null ? null : new float[to - from][];
+            for (int i = from; i < to; i++) {
+                int k = order[i];
+                x[i - from] = entry.features()[k];
+                y[i - from] = entry.labels()[k];
+                if (t != null) {
+                    t[i - from] = entry.teacher()[k];
+                }
+            }
+            net.fit(x, y, t, epoch * stepsPerEpoch + b);
+            examples += to - from;
+        }
+        double loss = net.loss(x, y, t);
+        float[] params = net.flatParams();
+        float[] updater = net.flatUpdaterState();
+        scale(params, examples);
+        scale(updater, examples);
+        return List.of(new RoundResult(params, updater, examples, loss * examples, (int) examples)).iterator();
+    }
+
+    private WorkerCache.Entry load(Iterator<TrainRow> rows) {
+        List<TrainRow> list = new ArrayList<>();
+        rows.forEachRemaining(list::add);
+        float[][] x = new float[list.size()][];
+        int[] y = new int[list.size()];
+        boolean hasTeacher = !list.isEmpty() && list.get(0).teacher() != null;
+        float[][] t = hasTeacher ? new float[list.size()][] : null;
+        for (int i = 0; i < list.size(); i++) {
+            x[i] = list.get(i).features();
+            y[i] = list.get(i).label();
+            if (hasTeacher) {
+                t[i] = list.get(i).teacher();
+            }
+        }
+        SameDiffNet net = SameDiffNet.forTraining(arch, template, hooks, objective, schedule, spec.params().l2());
+        return new WorkerCache.Entry(x, y, t, net);
+    }
+
+    static int[] permutation(int n, long seed) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        SplittableRandom r = new SplittableRandom(seed);
+        for (int i = n - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int tmp = p[i];
+            p[i] = p[j];
+            p[j] = tmp;
+        }
+        return p;
+    }
+
+    private static void scale(float[] v, long by) {
+        for (int i = 0; i < v.length; i++) {
+            v[i] *= by;
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package dev.distillery.core.train;
+
+import dev.distillery.core.data.Examples.LocalExamples;
+import dev.distillery.core.error.TrainingDivergedException;
+import dev.distillery.core.model.ModelArtifact;
+import dev.distillery.core.nn.CosineSchedule;
+import dev.distillery.core.nn.GraphHooks;
+import dev.distillery.core.nn.Objective;
+import dev.distillery.core.nn.SameDiffNet;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Synchronous data-parallel training on Spark's own primitives: each round broadcasts parameters and optimizer
+ * state, every partition trains its shard for a few minibatches, and a tree reduction averages the results
+ * (weighted by examples) into the state that starts the next round. Teacher and student training both use it.
+ */
+public final class SparkTrainer {
+    private static final int DEPTH = 2;
+
+    private SparkTrainer() {
+    }
+
+    public static TrainResult train(SparkSession spark, JavaRDD<TrainRow> rows, LocalExamples validation,
+                                    ModelArtifact init, GraphHooks hooks, Objective objective, TrainSpec spec,
+                                    List<TrainingListener> listeners) {
+        long start = System.nanoTime();
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        String runId = spec.name() + "-" + UUID.randomUUID();
+        JavaRDD<TrainRow> data = rows.repartition(spec.workers());
+        List<Integer> counts = data.mapPartitions(SparkTrainer::countRows).collect();
+        long total = counts.stream().mapToLong(Integer::longValue).sum();
+        if (total == 0) {
+            throw new dev.distillery.core.error.DataContractException("no training rows for " + spec.name());
+        }
+        int batch = spec.params().batchSize();
+        int maxBatches = counts.stream().mapToInt(c -> (c + batch - 1) / batch).max().orElse(0);
+        int rounds = (maxBatches + spec.averagingFrequency() - 1) / spec.averagingFrequency();
+        int epochs = spec.params().epochs();
+        CosineSchedule schedule = new CosineSchedule(spec.params().learningRate(),
+                (int) Math.round(spec.params().warmupEpochs() * maxBatches), epochs * maxBatches, 0.02);
+
+        float[] params = flat(init);
+        float[] updater = new float[0];
+        List<EpochStats> history = new ArrayList<>();
+        ModelArtifact best = init;
+        int bestEpoch = 0;
+        double bestAcc = -1;
+        try {
+            for (int epoch = 0; epoch < epochs; epoch++) {
+                long epochStart = System.nanoTime();
+                double lossSum = 0;
+                long lossN = 0;
+                for (int round = 0; round < rounds; round++) {
+                    Broadcast<RoundTask.RoundState> state = jsc.broadcast(new RoundTask.RoundState(params, updater));
+                    RoundTask task = new RoundTask(runId, init.architecture(), init.params(), objective, hooks, spec,
+                            schedule, state, epoch, round, maxBatches);
+                    RoundResult r = data.mapPartitionsWithIndex(task, true).treeReduce(RoundResult::merge, DEPTH);
+                    state.destroy();
+                    if (r.examples() == 0) {
+                        continue;
+                    }
+                    float[] nextParams = divide(r.paramSum(), r.examples());
+                    double loss = r.lossSum() / r.lossCount();
+                    if (!Double.isFinite(loss) || !allFinite(nextParams)) {
+                        throw new TrainingDivergedException(spec.name() + " training diverged at epoch " + (epoch + 1)
+                                + ", round " + (round + 1) + " of " + rounds + " (steps up to "
+                                + (epoch * maxBatches + Math.min(maxBatches, (round + 1) * spec.averagingFrequency()))
+                                + "): loss " + loss + (allFinite(nextParams) ? "" : ", parameters not finite")
+                                + "; lower the learning rate. The last good epoch checkpoint is kept.");
+                    }
+                    params = nextParams;
+                    updater = divide(r.stateSum(), r.examples());
+                    lossSum += r.lossSum();
+                    lossN += r.lossCount();
+                }
+                ModelArtifact current = init.withParams(SameDiffNet.unflatten(init.architecture(), params));
+                double acc = validation.size() == 0 ? Double.NaN : accuracy(current, hooks, validation);
+                double secs = (System.nanoTime() - epochStart) / 1e9;
+                EpochStats stats = new EpochStats(spec.name(), epoch + 1, epochs, lossSum / Math.max(1, lossN), acc,
+                        secs, secs * (epochs - epoch - 1), total / secs,
+                        schedule.valueAt((epoch + 1) * maxBatches - 1, epoch));
+                history.add(stats);
+                if (acc > bestAcc || Double.isNaN(acc)) {
+                    bestAcc = acc;
+                    best = current;
+                    bestEpoch = epoch + 1;
+                }
+                boolean go = true;
+                for (TrainingListener l : listeners) {
+                    go &= l.onEpoch(stats, current);
+                }
+                if (!go) {
+                    break;
+                }
+            }
+        } finally {
+            WorkerCache.evict(runId);
+            data.foreachPartition(it -> WorkerCache.evict(runId));
+        }
+        return new TrainResult(best, bestEpoch, bestAcc, history, total, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** Top-1 accuracy of a model (with the same graph hooks used in training) on driver-held examples. */
+    public static double accuracy(ModelArtifact model, GraphHooks hooks, LocalExamples examples) {
+        SameDiffNet net = SameDiffNet.forInference(model.architecture(), model.params(), hooks);
+        int correct = 0;
+        int[] pred = predict(net, examples.features(), 1000);
+        for (int i = 0; i < pred.length; i++) {
+            if (pred[i] == examples.labels()[i]) {
+                correct++;
+            }
+        }
+        return (double) correct / examples.size();
+    }
+
+    public static int[] predict(SameDiffNet net, float[][] x, int batch) {
+        int[] out = new int[x.length];
+        for (int from = 0; from < x.length; from += batch) {
+            int to = Math.min(x.length, from + batch);
+            float[][] logits = net.logits(java.util.Arrays.copyOfRange(x, from, to));
+            for (int i = 0; i < logits.length; i++) {
+                out[from + i] = argmax(logits[i]);
+            }
+        }
+        return out;
+    }
+
+    public static int argmax(float[] v) {
+        int best = 0;
+        for (int i = 1; i < v.length; i++) {
+            if (v[i] > v[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private static Iterator<Integer> countRows(Iterator<TrainRow> it) {
+        int n = 0;
+        while (it.hasNext()) {
+            it.next();
+            n++;
+        }
+        return List.of(n).iterator();
+    }
+
+    private static float[] flat(ModelArtifact m) {
+        List<float[]> parts = new ArrayList<>(m.params().values());
+        int n = parts.stream().mapToInt(p -> p.length).sum();
+        float[] out = new float[n];
+        int off = 0;
+        for (var info : m.architecture().layerInfos()) {
+            if (!info.spec().hasWeights()) {
+                continue;
+            }
+            for (String name : List.of(info.weightName(), info.biasName())) {
+                float[] p = m.params().get(name);
+                System.arraycopy(p, 0, out, off, p.length);
+                off += p.length;
+            }
+        }
+        return out;
+    }
+
+    private static float[] divide(float[] v, long by) {
+        float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = v[i] / by;
+        }
+        return out;
+    }
+
+    private static boolean allFinite(float[] v) {
+        for (float x : v) {
+            if (!Float.isFinite(x)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

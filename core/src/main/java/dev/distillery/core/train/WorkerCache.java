@@ -1,0 +1,44 @@
+package dev.distillery.core.train;
+
+import dev.distillery.core.nn.SameDiffNet;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Per-JVM cache of each partition's training arrays and network, so that rounds after the first neither
+ * re-read the data nor rebuild the graph. A task that lands on a JVM without the entry rebuilds it from the
+ * partition's rows, so the cache is an optimisation, never a requirement.
+ */
+final class WorkerCache {
+    record Entry(float[][] features, int[] labels, float[][] teacher, SameDiffNet net) {
+    }
+
+    private static final Map<String, Entry> ENTRIES = new ConcurrentHashMap<>();
+    private static final Deque<String> RUNS = new ArrayDeque<>();
+    private static final int MAX_RUNS = 2;
+
+    private WorkerCache() {
+    }
+
+    static Entry get(String runId, int partition) {
+        return ENTRIES.get(runId + "/" + partition);
+    }
+
+    static synchronized void put(String runId, int partition, Entry entry) {
+        if (!RUNS.contains(runId)) {
+            RUNS.addLast(runId);
+            while (RUNS.size() > MAX_RUNS) {
+                evict(RUNS.removeFirst());
+            }
+        }
+        ENTRIES.put(runId + "/" + partition, entry);
+    }
+
+    static synchronized void evict(String runId) {
+        RUNS.remove(runId);
+        ENTRIES.keySet().removeIf(k -> k.startsWith(runId + "/"));
+    }
+}

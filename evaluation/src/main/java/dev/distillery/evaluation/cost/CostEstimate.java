@@ -1,0 +1,53 @@
+package dev.distillery.evaluation.cost;
+
+import dev.distillery.evaluation.profile.Precision;
+
+import java.util.List;
+import java.util.OptionalDouble;
+
+/**
+ * What running one architecture at one precision on one hardware profile costs, and whether it fits and runs there.
+ *
+ * @param weightBytes          weights, biases and quantization scales at this precision
+ * @param flashBytes           storage the model needs: the real file size when known, else {@code weightBytes}
+ * @param peakActivationBytes  largest sum of live activation tensors over the execution order
+ * @param ramBytes             RAM one inference needs: peak activations, plus weights on profiles that load them
+ * @param layers               per-layer roofline costs; empty when the profile does not support the precision
+ * @param latencySeconds       sum of per-layer roofline times; empty when the precision is unsupported
+ * @param energyMicrojoules    MAC energy plus memory-traffic energy per inference; empty when unsupported
+ * @param supported            the profile runs this precision and every operator of the architecture
+ * @param reasons              one sentence per reason the variant does not run or fit; empty when it does
+ */
+public record CostEstimate(
+        String architecture,
+        String profileId,
+        Precision precision,
+        long params,
+        long macs,
+        long weightBytes,
+        long flashBytes,
+        long peakActivationBytes,
+        long ramBytes,
+        List<LayerCost> layers,
+        OptionalDouble latencySeconds,
+        OptionalDouble energyMicrojoules,
+        boolean fitsRam,
+        boolean fitsFlash,
+        boolean supported,
+        List<String> reasons) {
+
+    public CostEstimate {
+        layers = List.copyOf(layers);
+        reasons = List.copyOf(reasons);
+    }
+
+    /** Supported and within both memory budgets: the variant can be deployed on this profile. */
+    public boolean runs() {
+        return supported && fitsRam && fitsFlash;
+    }
+
+    /** Latency in milliseconds, empty when it cannot be estimated. */
+    public OptionalDouble latencyMillis() {
+        return latencySeconds.isPresent() ? OptionalDouble.of(latencySeconds.getAsDouble() * 1e3) : OptionalDouble.empty();
+    }
+}

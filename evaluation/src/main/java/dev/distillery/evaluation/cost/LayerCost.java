@@ -1,0 +1,22 @@
+package dev.distillery.evaluation.cost;
+
+import dev.distillery.evaluation.profile.Operator;
+
+/**
+ * Roofline cost of one layer: the time to do its MACs at the profile's throughput and the time to move its bytes at
+ * the profile's bandwidth; the layer takes the larger of the two.
+ *
+ * @param bytesMoved input and output activations plus the layer's weights, biases and scales
+ */
+public record LayerCost(int index, Operator op, long macs, long bytesMoved, double computeSeconds,
+                        double memorySeconds) {
+
+    public double latencySeconds() {
+        return Math.max(computeSeconds, memorySeconds);
+    }
+
+    /** Whether moving bytes, not arithmetic, sets this layer's time. */
+    public boolean memoryBound() {
+        return memorySeconds > computeSeconds;
+    }
+}

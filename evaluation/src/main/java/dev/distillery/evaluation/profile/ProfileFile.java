@@ -1,0 +1,93 @@
+package dev.distillery.evaluation.profile;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.distillery.core.error.InvalidConfigException;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The YAML shape of a profile, every field nullable, so that a missing or misspelt value is reported by its
+ * YAML name instead of surfacing as a Jackson type error or a silent zero.
+ */
+record ProfileFile(
+        String name,
+        String description,
+        List<String> precisions,
+        @JsonProperty("ram_bytes") Long ramBytes,
+        @JsonProperty("flash_bytes") Long flashBytes,
+        @JsonProperty("throughput_macs_per_s") Map<String, Double> throughputMacsPerS,
+        @JsonProperty("memory_bandwidth_bytes_per_s") Double memoryBandwidthBytesPerS,
+        @JsonProperty("energy_pj_per_mac") Map<String, Double> energyPjPerMac,
+        @JsonProperty("energy_pj_per_byte") Double energyPjPerByte,
+        @JsonProperty("supported_ops") List<String> supportedOps,
+        @JsonProperty("weights_in_ram") Boolean weightsInRam,
+        List<Citation> sources) {
+
+    HardwareProfile toProfile(String id) {
+        Set<Precision> parsedPrecisions = parsePrecisions();
+        return new HardwareProfile(id, required("name", name), description, parsedPrecisions,
+                required("ram_bytes", ramBytes), required("flash_bytes", flashBytes),
+                byPrecision("throughput_macs_per_s", throughputMacsPerS),
+                required("memory_bandwidth_bytes_per_s", memoryBandwidthBytesPerS),
+                byPrecision("energy_pj_per_mac", energyPjPerMac),
+                required("energy_pj_per_byte", energyPjPerByte),
+                parseOps(), weightsInRam != null && weightsInRam, required("sources", sources));
+    }
+
+    private Set<Precision> parsePrecisions() {
+        List<String> ids = required("precisions", precisions);
+        Set<Precision> out = EnumSet.noneOf(Precision.class);
+        for (String p : ids) {
+            out.add(parse("precisions", () -> Precision.parse(p)));
+        }
+        return out;
+    }
+
+    private Set<Operator> parseOps() {
+        List<String> ids = required("supported_ops", supportedOps);
+        Set<Operator> out = EnumSet.noneOf(Operator.class);
+        for (String op : ids) {
+            out.add(parse("supported_ops", () -> Operator.parse(op)));
+        }
+        return out;
+    }
+
+    private static Map<Precision, Double> byPrecision(String field, Map<String, Double> raw) {
+        Map<Precision, Double> out = new EnumMap<>(Precision.class);
+        for (Map.Entry<String, Double> e : required(field, raw).entrySet()) {
+            Precision p = parse(field, () -> Precision.parse(e.getKey()));
+            if (e.getValue() == null) {
+                throw new InvalidConfigException(field + "." + e.getKey() + " is missing a value");
+            }
+            out.put(p, e.getValue());
+        }
+        return out;
+    }
+
+    private static <T> T required(String field, T value) {
+        if (value == null) {
+            throw new InvalidConfigException(field + " is missing");
+        }
+        return value;
+    }
+
+    private static <T> T parse(String field, java.util.function.Supplier<T> parser) {
+        try {
+            return parser.get();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigException(field + ": " + e.getMessage());
+        }
+    }
+
+    /** Field names as they appear in YAML, for "unknown field" messages. */
+    static List<String> fieldNames() {
+        return new ArrayList<>(List.of("name", "description", "precisions", "ram_bytes", "flash_bytes",
+                "throughput_macs_per_s", "memory_bandwidth_bytes_per_s", "energy_pj_per_mac", "energy_pj_per_byte",
+                "supported_ops", "weights_in_ram", "sources"));
+    }
+}

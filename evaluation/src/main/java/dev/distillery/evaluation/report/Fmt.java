@@ -1,0 +1,49 @@
+package dev.distillery.evaluation.report;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.Locale;
+import java.util.OptionalDouble;
+
+/** Number formatting shared by the Markdown and HTML renderers; always Locale.ROOT so reports do not vary by host. */
+final class Fmt {
+    private Fmt() {
+    }
+
+    static String bytes(long n) {
+        if (n < 1024) {
+            return n + " B";
+        }
+        if (n < 1024L * 1024) {
+            return String.format(Locale.ROOT, "%.1f KiB", n / 1024.0);
+        }
+        if (n < 1024L * 1024 * 1024) {
+            return String.format(Locale.ROOT, "%.2f MiB", n / (1024.0 * 1024));
+        }
+        return String.format(Locale.ROOT, "%.2f GiB", n / (1024.0 * 1024 * 1024));
+    }
+
+    static String count(long n) {
+        return String.format(Locale.ROOT, "%,d", n);
+    }
+
+    static String percent(double fraction) {
+        return String.format(Locale.ROOT, "%.2f %%", fraction * 100);
+    }
+
+    /** Three significant digits without exponent notation: estimates do not deserve more. */
+    static String sig3(double value) {
+        if (value == 0 || !Double.isFinite(value)) {
+            return value == 0 ? "0" : String.valueOf(value);
+        }
+        return new BigDecimal(value).round(new MathContext(3)).stripTrailingZeros().toPlainString();
+    }
+
+    static String sig3(OptionalDouble value) {
+        return value.isPresent() ? sig3(value.getAsDouble()) : "n/a";
+    }
+
+    static String yesNo(boolean b) {
+        return b ? "yes" : "no";
+    }
+}

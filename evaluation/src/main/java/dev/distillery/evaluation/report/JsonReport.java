@@ -1,0 +1,159 @@
+package dev.distillery.evaluation.report;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.distillery.evaluation.cost.CostEstimate;
+import dev.distillery.evaluation.cost.LayerCost;
+import dev.distillery.evaluation.metrics.ClassificationMetrics;
+import dev.distillery.evaluation.profile.Citation;
+import dev.distillery.evaluation.profile.HardwareProfile;
+import dev.distillery.evaluation.profile.Precision;
+
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+
+/**
+ * Renders report.json. Field names are written out by hand rather than derived from the records, so renaming a
+ * Java accessor can never silently change the documented format (docs/report-format.md).
+ */
+final class JsonReport {
+    /** Bumped whenever a field is renamed or removed; adding fields keeps the version. */
+    static final int SCHEMA_VERSION = 1;
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private JsonReport() {
+    }
+
+    static String render(Report report) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("schema_version", SCHEMA_VERSION);
+        root.put("title", report.title());
+        root.put("created", report.created().toString());
+        root.put("config_hash", report.configHash());
+        root.put("dataset", report.dataset());
+        ObjectNode notes = root.putObject("notes");
+        report.notes().forEach(notes::put);
+        ArrayNode profiles = root.putArray("profiles");
+        report.profiles().forEach(p -> profile(profiles.addObject(), p));
+        ArrayNode variants = root.putArray("variants");
+        report.variants().forEach(v -> variant(variants.addObject(), v));
+        ArrayNode rows = root.putArray("profile_rows");
+        report.rows().forEach(r -> row(rows.addObject(), r));
+        ArrayNode recommendations = root.putArray("recommendations");
+        for (HardwareProfile p : report.profiles()) {
+            ObjectNode rec = recommendations.addObject();
+            rec.put("profile", p.id());
+            String chosen = report.recommended().get(p.id());
+            rec.put("variant", chosen);
+            rec.put("passes_gate", chosen != null && report.row(chosen, p.id()).map(ProfileRow::passed).orElse(false));
+        }
+        try {
+            return JSON.writeValueAsString(root) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("report JSON could not be rendered", e);
+        }
+    }
+
+    private static void profile(ObjectNode node, HardwareProfile p) {
+        node.put("id", p.id());
+        node.put("name", p.name());
+        node.put("description", p.description());
+        ArrayNode precisions = node.putArray("precisions");
+        p.precisions().forEach(x -> precisions.add(x.id()));
+        node.put("ram_bytes", p.ramBytes());
+        node.put("flash_bytes", p.flashBytes());
+        perPrecision(node.putObject("throughput_macs_per_s"), p.throughputMacsPerS());
+        node.put("memory_bandwidth_bytes_per_s", p.memoryBandwidthBytesPerS());
+        perPrecision(node.putObject("energy_pj_per_mac"), p.energyPjPerMac());
+        node.put("energy_pj_per_byte", p.energyPjPerByte());
+        ArrayNode ops = node.putArray("supported_ops");
+        p.supportedOps().forEach(op -> ops.add(op.id()));
+        node.put("weights_in_ram", p.weightsInRam());
+        ArrayNode sources = node.putArray("sources");
+        for (Citation c : p.sources()) {
+            ObjectNode s = sources.addObject();
+            s.put("title", c.title());
+            s.put("used_for", c.usedFor());
+        }
+    }
+
+    private static void perPrecision(ObjectNode node, Map<Precision, Double> values) {
+        values.forEach((k, v) -> node.put(k.id(), v));
+    }
+
+    private static void variant(ObjectNode node, Variant v) {
+        node.put("name", v.name());
+        node.put("kind", v.kind());
+        node.put("precision", v.precision().id());
+        node.put("accuracy", v.accuracy());
+        node.put("params", v.params());
+        node.put("size_bytes", v.sizeBytes());
+        node.put("macs", v.macs());
+        node.put("sparsity", v.sparsity());
+        node.put("source", v.source() == null ? null : v.source().toString());
+        node.put("architecture", v.architecture().name());
+        if (v.metrics() == null) {
+            node.putNull("metrics");
+        } else {
+            metrics(node.putObject("metrics"), v.metrics());
+        }
+    }
+
+    private static void metrics(ObjectNode node, ClassificationMetrics m) {
+        node.put("num_classes", m.numClasses());
+        node.put("examples", m.examples());
+        node.put("accuracy", m.accuracy());
+        node.put("balanced_accuracy", m.balancedAccuracy());
+        ArrayNode precision = node.putArray("precision");
+        m.precision().forEach(precision::add);
+        ArrayNode recall = node.putArray("recall");
+        m.recall().forEach(recall::add);
+        ArrayNode confusion = node.putArray("confusion");
+        for (List<Integer> row : m.confusion()) {
+            ArrayNode r = confusion.addArray();
+            row.forEach(r::add);
+        }
+    }
+
+    private static void row(ObjectNode node, ProfileRow row) {
+        CostEstimate c = row.cost();
+        node.put("variant", row.variant());
+        node.put("profile", row.profileId());
+        node.put("precision", c.precision().id());
+        node.put("supported", c.supported());
+        node.put("fits_ram", c.fitsRam());
+        node.put("fits_flash", c.fitsFlash());
+        node.put("ram_bytes_needed", c.ramBytes());
+        node.put("peak_activation_bytes", c.peakActivationBytes());
+        node.put("weight_bytes", c.weightBytes());
+        node.put("flash_bytes_needed", c.flashBytes());
+        optional(node, "latency_ms", c.latencyMillis());
+        optional(node, "energy_uj", c.energyMicrojoules());
+        optional(node, "min_accuracy", row.minAccuracy());
+        node.put("gate", row.passed() ? "pass" : "fail");
+        ArrayNode reasons = node.putArray("reasons");
+        row.reasons().forEach(reasons::add);
+        ArrayNode layers = node.putArray("layers");
+        for (LayerCost l : c.layers()) {
+            ObjectNode layer = layers.addObject();
+            layer.put("index", l.index());
+            layer.put("op", l.op().id());
+            layer.put("macs", l.macs());
+            layer.put("bytes_moved", l.bytesMoved());
+            layer.put("latency_ms", l.latencySeconds() * 1e3);
+            layer.put("bound", l.memoryBound() ? "memory" : "compute");
+        }
+    }
+
+    private static void optional(ObjectNode node, String field, OptionalDouble value) {
+        if (value.isPresent()) {
+            node.put(field, value.getAsDouble());
+        } else {
+            node.putNull(field);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.distillery.evaluation.report;
+
+import dev.distillery.evaluation.cost.CostEstimate;
+import dev.distillery.evaluation.profile.HardwareProfile;
+
+import java.util.List;
+import java.util.Map;
+
+/** Renders report.md: a variants table, the recommendations, then one fit/latency/energy/gate table per profile. */
+final class MarkdownReport {
+    static final String ESTIMATE_NOTE = "Latency and energy are roofline estimates from each profile's published or"
+            + " derived figures (see its sources), not measurements on the device.";
+
+    private MarkdownReport() {
+    }
+
+    static String render(Report report) {
+        StringBuilder md = new StringBuilder();
+        md.append("# ").append(text(report.title())).append("\n\n");
+        md.append("- Created: ").append(report.created()).append('\n');
+        md.append("- Config hash: `").append(report.configHash()).append("`\n");
+        md.append("- Dataset: ").append(text(report.dataset())).append("\n\n");
+
+        md.append("## Variants\n\n");
+        table(md, List.of("Variant", "Kind", "Precision", "Accuracy", "Params", "Size", "MACs", "Sparsity", "Source"));
+        for (Variant v : report.variants()) {
+            row(md, List.of(v.name(), v.kind(), v.precision().id(), Fmt.percent(v.accuracy()), Fmt.count(v.params()),
+                    Fmt.bytes(v.sizeBytes()), Fmt.count(v.macs()), Fmt.percent(v.sparsity()),
+                    v.source() == null ? "" : v.source().toString()));
+        }
+
+        md.append("\n## Recommended variant per profile\n\n");
+        table(md, List.of("Profile", "Variant", "Passes gate"));
+        for (HardwareProfile p : report.profiles()) {
+            String chosen = report.recommended().get(p.id());
+            boolean passes = chosen != null && report.row(chosen, p.id()).map(ProfileRow::passed).orElse(false);
+            row(md, List.of(p.id(), chosen == null ? "none fits" : chosen, chosen == null ? "" : Fmt.yesNo(passes)));
+        }
+
+        for (HardwareProfile p : report.profiles()) {
+            md.append("\n## ").append(text(p.name())).append(" (`").append(p.id()).append("`)\n\n");
+            if (!p.description().isBlank()) {
+                md.append(text(p.description().strip())).append("\n\n");
+            }
+            md.append("RAM ").append(Fmt.bytes(p.ramBytes())).append(", flash ").append(Fmt.bytes(p.flashBytes()))
+                    .append(", precisions ").append(p.precisions()).append(".\n\n");
+            table(md, List.of("Variant", "Precision", "RAM needed", "Fits RAM", "Flash needed", "Fits flash",
+                    "Latency (ms)", "Energy (µJ)", "Gate", "Reasons"));
+            for (ProfileRow r : report.rowsFor(p.id())) {
+                CostEstimate c = r.cost();
+                row(md, List.of(r.variant(), c.precision().id(), Fmt.bytes(c.ramBytes()), Fmt.yesNo(c.fitsRam()),
+                        Fmt.bytes(c.flashBytes()), Fmt.yesNo(c.fitsFlash()), Fmt.sig3(c.latencyMillis()),
+                        Fmt.sig3(c.energyMicrojoules()), r.passed() ? "pass" : "**fail**",
+                        String.join("; ", r.reasons())));
+            }
+        }
+
+        if (!report.notes().isEmpty()) {
+            md.append("\n## Notes\n\n");
+            for (Map.Entry<String, String> e : report.notes().entrySet()) {
+                md.append("- **").append(text(e.getKey())).append("**: ").append(text(e.getValue())).append('\n');
+            }
+        }
+        md.append('\n').append(ESTIMATE_NOTE).append('\n');
+        return md.toString();
+    }
+
+    private static void table(StringBuilder md, List<String> headers) {
+        row(md, headers);
+        md.append('|');
+        headers.forEach(h -> md.append(" --- |"));
+        md.append('\n');
+    }
+
+    private static void row(StringBuilder md, List<String> cells) {
+        md.append('|');
+        for (String cell : cells) {
+            md.append(' ').append(cell(cell)).append(" |");
+        }
+        md.append('\n');
+    }
+
+    // A pipe or newline inside a cell would end the cell or the row and shift every column after it.
+    private static String cell(String s) {
+        return text(s).replace("|", "\\|");
+    }
+
+    private static String text(String s) {
+        return s == null ? "" : s.replace("\r", " ").replace("\n", " ");
+    }
+}

@@ -1,0 +1,67 @@
+package dev.distillery.evaluation.report;
+
+import dev.distillery.core.model.Architecture;
+import dev.distillery.evaluation.metrics.ClassificationMetrics;
+import dev.distillery.evaluation.profile.Precision;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * One model a report judges: what it is, how accurate, how big, and the file it was read from.
+ *
+ * @param kind       what produced it, e.g. {@value #TEACHER}, {@value #STUDENT_KD}, {@value #STUDENT_INT8}
+ * @param sizeBytes  size of the model file that would be deployed; used as its flash need
+ * @param sparsity   fraction of weights that are exactly zero, in [0, 1]
+ * @param source     file the variant was loaded from; null for a model that only exists in memory
+ * @param metrics    full classification results; null when only the accuracy is known
+ */
+public record Variant(String name, String kind, Precision precision, double accuracy, long params, long sizeBytes,
+                      long macs, double sparsity, Path source, ClassificationMetrics metrics,
+                      Architecture architecture) {
+    public static final String TEACHER = "teacher";
+    public static final String STUDENT_BASELINE = "student-baseline";
+    public static final String STUDENT_KD = "student-kd";
+    public static final String STUDENT_PRUNED = "student-pruned";
+    public static final String STUDENT_INT8 = "student-int8";
+
+    private static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9_-]*");
+
+    public Variant {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("variant name is missing");
+        }
+        if (kind == null || !SLUG.matcher(kind).matches()) {
+            throw new IllegalArgumentException("variant " + name + ": kind must be a lower-case id such as "
+                    + STUDENT_KD + ", was " + kind);
+        }
+        Objects.requireNonNull(precision, "precision");
+        Objects.requireNonNull(architecture, "architecture");
+        if (!(accuracy >= 0 && accuracy <= 1)) {
+            throw new IllegalArgumentException("variant " + name + ": accuracy must be in [0, 1], was " + accuracy);
+        }
+        if (metrics != null && Math.abs(metrics.accuracy() - accuracy) > 1e-9) {
+            throw new IllegalArgumentException("variant " + name + ": accuracy " + accuracy
+                    + " disagrees with its metrics' accuracy " + metrics.accuracy());
+        }
+        if (params < 0 || macs < 0) {
+            throw new IllegalArgumentException("variant " + name + ": params and macs must be >= 0, were " + params
+                    + " and " + macs);
+        }
+        if (sizeBytes <= 0) {
+            throw new IllegalArgumentException("variant " + name + ": size_bytes must be > 0, was " + sizeBytes);
+        }
+        if (!(sparsity >= 0 && sparsity <= 1)) {
+            throw new IllegalArgumentException("variant " + name + ": sparsity must be in [0, 1], was " + sparsity);
+        }
+    }
+
+    /** A variant whose accuracy comes from its metrics and whose params and MACs come from its architecture. */
+    public static Variant of(String name, String kind, Precision precision, Architecture architecture,
+                             ClassificationMetrics metrics, long sizeBytes, double sparsity, Path source) {
+        Objects.requireNonNull(metrics, "metrics");
+        return new Variant(name, kind, precision, metrics.accuracy(), architecture.parameterCount(), sizeBytes,
+                architecture.macs(), sparsity, source, metrics, architecture);
+    }
+}

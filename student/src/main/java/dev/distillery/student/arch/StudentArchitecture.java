@@ -1,0 +1,75 @@
+package dev.distillery.student.arch;
+
+import dev.distillery.core.config.StudentConfig;
+import dev.distillery.core.data.DatasetInfo;
+import dev.distillery.core.error.InvalidConfigException;
+import dev.distillery.core.model.Architecture;
+import dev.distillery.core.model.LayerSpec;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Student architectures. {@code ds-cnn}: a 3x3 stem convolution, then depthwise-separable blocks (3x3 depthwise,
+ * ReLU, 1x1 pointwise, ReLU), each followed by 2x2 max pooling while the map is larger than 7x7, then a dense
+ * classifier. {@code mlp}: hidden dense layers with ReLU. Widths scale by the width multiplier.
+ */
+public final class StudentArchitecture {
+    private StudentArchitecture() {
+    }
+
+    public static Architecture of(StudentConfig cfg, DatasetInfo data) {
+        List<LayerSpec> layers = new ArrayList<>();
+        String name;
+        if (cfg.type().equals("mlp")) {
+            layers.add(new LayerSpec.Flatten());
+            for (int units : cfg.hidden()) {
+                layers.add(new LayerSpec.Dense(scale(units, cfg.widthMultiplier())));
+                layers.add(new LayerSpec.Relu());
+            }
+            name = "student-mlp-" + String.join("-", cfg.hidden().stream()
+                    .map(u -> String.valueOf(scale(u, cfg.widthMultiplier()))).toList());
+        } else {
+            int h = data.height();
+            int w = data.width();
+            layers.add(new LayerSpec.Conv2d(scale(cfg.stemFilters(), cfg.widthMultiplier()), 3, 1));
+            layers.add(new LayerSpec.Relu());
+            if (h > 7 && w > 7) {
+                layers.add(new LayerSpec.MaxPool(2));
+                h /= 2;
+                w /= 2;
+            }
+            for (int filters : cfg.blocks()) {
+                layers.add(new LayerSpec.DepthwiseConv2d(3, 1));
+                layers.add(new LayerSpec.Relu());
+                layers.add(new LayerSpec.Conv2d(scale(filters, cfg.widthMultiplier()), 1, 1));
+                layers.add(new LayerSpec.Relu());
+                if (h > 7 && w > 7) {
+                    layers.add(new LayerSpec.MaxPool(2));
+                    h /= 2;
+                    w /= 2;
+                }
+            }
+            layers.add(new LayerSpec.Flatten());
+            name = "student-ds-cnn-" + scale(cfg.stemFilters(), cfg.widthMultiplier()) + "-"
+                    + String.join("-", cfg.blocks().stream().map(f -> String.valueOf(scale(f, cfg.widthMultiplier())))
+                    .toList());
+        }
+        layers.add(new LayerSpec.Dense(data.numClasses()));
+        return new Architecture(name, data.channels(), data.height(), data.width(), data.numClasses(), layers);
+    }
+
+    /** Rejects a student larger than the configured fraction of its teacher, before any training. */
+    public static void checkSize(Architecture student, Architecture teacher, double maxFraction) {
+        long limit = (long) Math.floor(teacher.parameterCount() * maxFraction);
+        if (student.parameterCount() > limit) {
+            throw new InvalidConfigException("student " + student.name() + " has " + student.parameterCount()
+                    + " parameters; student.max_teacher_fraction " + maxFraction + " of the teacher's "
+                    + teacher.parameterCount() + " allows at most " + limit);
+        }
+    }
+
+    private static int scale(int width, double multiplier) {
+        return Math.max(1, (int) Math.round(width * multiplier));
+    }
+}

@@ -1,0 +1,2 @@
+/** Student architectures (depthwise-separable CNN, MLP) built from configuration. */
+package dev.distillery.student.arch;

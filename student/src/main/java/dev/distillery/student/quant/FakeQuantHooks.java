@@ -1,0 +1,81 @@
+package dev.distillery.student.quant;
+
+import dev.distillery.core.model.LayerInfo;
+import dev.distillery.core.model.LayerSpec;
+import dev.distillery.core.model.QuantSpec;
+import dev.distillery.core.nn.GraphHooks;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ops.impl.controlflow.compat.StopGradient;
+
+import java.util.TreeMap;
+
+/**
+ * Quantization-aware training hooks: the graph computes with quantize-dequantized weights and activations while
+ * gradients reach the float parameters through a straight-through estimator.
+ *
+ * <p>Weights are quantized symmetrically per output channel from their current values on every step, so the
+ * ranges follow training. Activations use the fixed calibrated ranges of the {@link QuantSpec}; points without a
+ * calibrated range stay float.
+ */
+public final class FakeQuantHooks implements GraphHooks {
+    private static final long serialVersionUID = 1L;
+
+    // Primitive copies rather than the QuantSpec record itself: hooks travel inside Spark closures and
+    // QuantSpec is not Serializable.
+    private final int weightBits;
+    private final int activationBits;
+    private final TreeMap<String, Double> activationMax;
+
+    public FakeQuantHooks(QuantSpec spec) {
+        this.weightBits = spec.weightBits();
+        this.activationBits = spec.activationBits();
+        this.activationMax = new TreeMap<>(spec.activationMax());
+    }
+
+    public QuantSpec spec() {
+        return new QuantSpec(weightBits, activationBits, activationMax);
+    }
+
+    @Override
+    public SDVariable weight(SameDiff sd, LayerInfo layer, SDVariable w) {
+        int rank = layer.weightShape().length;
+        int axis = layer.spec() instanceof LayerSpec.DepthwiseConv2d ? 2 : rank - 1;
+        int[] reduce = new int[rank - 1];
+        for (int d = 0, k = 0; d < rank; d++) {
+            if (d != axis) {
+                reduce[k++] = d;
+            }
+        }
+        double qmax = WeightQuantizer.qmax(weightBits);
+        SDVariable maxAbs = sd.math().abs(w).max(true, reduce);
+        SDVariable scale = sd.math().clipByValue(maxAbs, WeightQuantizer.MIN_RANGE, Float.MAX_VALUE).div(qmax);
+        SDVariable codes = sd.math().clipByValue(sd.math().round(w.div(scale)), -qmax, qmax);
+        return straightThrough(sd, layer.weightName() + "_fq", w, codes.mul(scale));
+    }
+
+    @Override
+    public SDVariable activation(SameDiff sd, String point, SDVariable a) {
+        if (!activationMax.containsKey(point)) {
+            return a;
+        }
+        int qmax = (1 << activationBits) - 1;
+        double scale = spec().activationScale(point);
+        // Clip outside the straight-through part so that values beyond the calibrated range get no gradient,
+        // as in TensorFlow's fake_quant: the network learns to live inside the range instead of pushing past it.
+        SDVariable clipped = sd.math().clipByValue(a, 0.0, qmax * scale);
+        SDVariable fq = sd.math().round(clipped.div(scale)).mul(scale);
+        return straightThrough(sd, point + "_fq", clipped, fq);
+    }
+
+    /** {@code x + stopGradient(q - x)}: forward value q, gradient of the identity. */
+    private static SDVariable straightThrough(SameDiff sd, String name, SDVariable x, SDVariable q) {
+        SDVariable correction = new StopGradient(sd, q.sub(x)).outputVariable();
+        return x.add(sd.generateNewVarName(name, 0), correction);
+    }
+
+    @Override
+    public String toString() {
+        return "FakeQuantHooks[w" + weightBits + "a" + activationBits + ", points=" + activationMax.keySet() + "]";
+    }
+}

@@ -1,0 +1,151 @@
+package dev.distillery.student.quant;
+
+import dev.distillery.core.error.InvalidConfigException;
+import dev.distillery.core.model.Architecture;
+import dev.distillery.core.model.LayerInfo;
+import dev.distillery.core.model.LayerSpec;
+import dev.distillery.core.model.ModelArtifact;
+import dev.distillery.core.model.QuantSpec;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a quantization-aware model into an {@link IntegerModel} whose integer arithmetic reproduces the
+ * fake-quantized graph of {@link FakeQuantHooks} up to rounding of the bias and of the fixed-point multipliers.
+ *
+ * <p>Each weighted layer but the last must be followed by a ReLU (max-pool and flatten may sit in between):
+ * the ReLU is fused into requantization as a clamp at zero point 0, and its calibrated range gives the output
+ * scale. Max-pool commutes with that monotonic requantization, so it runs on the codes.
+ */
+public final class IntegerConverter {
+    private IntegerConverter() {
+    }
+
+    public static IntegerModel convert(ModelArtifact model) {
+        Architecture arch = model.architecture();
+        QuantSpec spec = model.quant();
+        if (spec == null) {
+            throw new InvalidConfigException("model " + arch.name() + " (" + model.kind()
+                    + ") has no quantization spec; calibrate it and fine-tune with fake quantization before integer conversion");
+        }
+        List<LayerInfo> infos = arch.layerInfos();
+        int lastWeighted = lastWeighted(infos, arch);
+        checkTail(infos, lastWeighted);
+        double scale = scale(spec, "input", "the network input");
+        List<IntegerLayer> layers = new ArrayList<>();
+        boolean[] fused = new boolean[infos.size()];
+        for (LayerInfo info : infos) {
+            LayerSpec layer = info.spec();
+            if (layer.hasWeights()) {
+                if (info.index() == lastWeighted) {
+                    layers.add(quantize(model, info, spec, scale, 0));
+                } else {
+                    int relu = followingRelu(infos, info);
+                    fused[relu] = true;
+                    double outScale = scale(spec, "L" + relu, "the relu (layer " + relu + ") after " + describe(info));
+                    layers.add(quantize(model, info, spec, scale, outScale));
+                    scale = outScale;
+                }
+            } else if (layer instanceof LayerSpec.Relu && info.index() < lastWeighted && !fused[info.index()]) {
+                throw new InvalidConfigException(describe(info) + " does not follow a weighted layer; integer conversion "
+                        + "fuses every relu into the conv, depthwise or dense layer before it");
+            }
+        }
+        Map<String, String> meta = new LinkedHashMap<>(model.metadata());
+        meta.put("source_kind", model.kind());
+        return new IntegerModel(arch, spec.weightBits(), spec.activationBits(), scale(spec, "input", "the network input"),
+                layers, meta);
+    }
+
+    private static IntegerLayer quantize(ModelArtifact model, LayerInfo info, QuantSpec spec, double inScale,
+                                         double outScale) {
+        float[] w = model.params().get(info.weightName());
+        float[] b = model.params().get(info.biasName());
+        float[] wScale = WeightQuantizer.scales(info, w, spec.weightBits());
+        byte[] codes = WeightQuantizer.codes(info, w, wScale, spec.weightBits());
+        int channels = info.outChannels();
+        int[] bias = new int[channels];
+        int[] multiplier = new int[outScale > 0 ? channels : 0];
+        int[] shift = new int[multiplier.length];
+        for (int c = 0; c < channels; c++) {
+            double accScale = inScale * wScale[c];
+            bias[c] = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, Math.round(b[c] / accScale)));
+            if (outScale > 0) {
+                FixedPoint fp;
+                try {
+                    fp = FixedPoint.of(accScale / outScale);
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidConfigException(describe(info) + " channel " + c + ": " + e.getMessage(), e);
+                }
+                multiplier[c] = fp.multiplier();
+                shift[c] = fp.shift();
+            }
+        }
+        return new IntegerLayer(info.index(), codes, bias, wScale, inScale, outScale, multiplier, shift);
+    }
+
+    private static int lastWeighted(List<LayerInfo> infos, Architecture arch) {
+        for (int i = infos.size() - 1; i >= 0; i--) {
+            if (infos.get(i).spec().hasWeights()) {
+                return i;
+            }
+        }
+        throw new InvalidConfigException("architecture " + arch.name() + " has no weighted layer to convert");
+    }
+
+    /** The runtime leaves integers at the final layer, so only float-friendly layers may follow it. */
+    private static void checkTail(List<LayerInfo> infos, int lastWeighted) {
+        for (int i = lastWeighted + 1; i < infos.size(); i++) {
+            LayerSpec spec = infos.get(i).spec();
+            if (!(spec instanceof LayerSpec.Relu || spec instanceof LayerSpec.Flatten)) {
+                throw new InvalidConfigException(describe(infos.get(i)) + " follows the final weighted layer "
+                        + lastWeighted + "; integer conversion allows only relu or flatten there");
+            }
+        }
+    }
+
+    private static int followingRelu(List<LayerInfo> infos, LayerInfo weighted) {
+        for (int j = weighted.index() + 1; j < infos.size(); j++) {
+            LayerSpec next = infos.get(j).spec();
+            if (next instanceof LayerSpec.Relu) {
+                return j;
+            }
+            if (!(next instanceof LayerSpec.MaxPool || next instanceof LayerSpec.Flatten)) {
+                throw new InvalidConfigException(describe(weighted) + " is followed by " + describe(infos.get(j))
+                        + " instead of a relu; integer conversion needs a relu (optionally after max_pool) after every "
+                        + "weighted layer but the last, because activations are unsigned with zero point 0");
+            }
+        }
+        throw new InvalidConfigException(describe(weighted) + " is not followed by a relu");
+    }
+
+    private static double scale(QuantSpec spec, String point, String what) {
+        if (!spec.activationMax().containsKey(point)) {
+            throw new InvalidConfigException("quantization spec has no calibrated range \"" + point + "\" for " + what
+                    + "; calibrated points are " + spec.activationMax().keySet());
+        }
+        return spec.activationScale(point);
+    }
+
+    static String describe(LayerInfo info) {
+        LayerSpec s = info.spec();
+        String what;
+        if (s instanceof LayerSpec.Conv2d c) {
+            what = "conv2d " + c.filters() + " filters " + c.kernel() + "x" + c.kernel() + "/" + c.stride();
+        } else if (s instanceof LayerSpec.DepthwiseConv2d d) {
+            what = "depthwise_conv2d " + d.kernel() + "x" + d.kernel() + "/" + d.stride();
+        } else if (s instanceof LayerSpec.Dense d) {
+            what = "dense " + d.units();
+        } else if (s instanceof LayerSpec.MaxPool p) {
+            what = "max_pool " + p.size();
+        } else if (s instanceof LayerSpec.Relu) {
+            what = "relu";
+        } else {
+            what = "flatten";
+        }
+        return "layer " + info.index() + " (" + what + ")";
+    }
+}

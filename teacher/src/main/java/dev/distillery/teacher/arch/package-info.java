@@ -1,0 +1,2 @@
+/** Teacher network architectures built from configuration. */
+package dev.distillery.teacher.arch;

@@ -1,0 +1,2 @@
+/** Soft-label generation: distributed, batched teacher inference written as Parquet. */
+package dev.distillery.teacher.label;

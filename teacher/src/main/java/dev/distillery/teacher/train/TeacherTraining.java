@@ -1,0 +1,43 @@
+package dev.distillery.teacher.train;
+
+import dev.distillery.core.config.PipelineConfig;
+import dev.distillery.core.data.DatasetInfo;
+import dev.distillery.core.data.Examples;
+import dev.distillery.core.data.TrainRows;
+import dev.distillery.core.model.Architecture;
+import dev.distillery.core.model.ModelArtifact;
+import dev.distillery.core.nn.CrossEntropyObjective;
+import dev.distillery.core.nn.GraphHooks;
+import dev.distillery.core.nn.ParamInit;
+import dev.distillery.core.train.SparkTrainer;
+import dev.distillery.core.train.TrainResult;
+import dev.distillery.core.train.TrainSpec;
+import dev.distillery.core.train.TrainingListener;
+import dev.distillery.teacher.arch.TeacherArchitecture;
+import org.apache.spark.sql.SparkSession;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** Trains the teacher CNN on the prepared training split with Spark data parallelism and cross-entropy. */
+public final class TeacherTraining {
+    public static final String KIND = "teacher";
+
+    private TeacherTraining() {
+    }
+
+    public static TrainResult train(PipelineConfig cfg, SparkSession spark, Path preparedDir,
+                                    List<TrainingListener> listeners) {
+        DatasetInfo info = Examples.info(preparedDir);
+        Architecture arch = TeacherArchitecture.of(cfg.teacher(), info);
+        ModelArtifact init = new ModelArtifact(KIND, arch, ParamInit.he(arch, cfg.seed()),
+                Map.of("config_hash", cfg.hashOf("seed", "data", "teacher", "spark")), null);
+        var validation = Examples.collect(Examples.load(spark, preparedDir, Examples.VALIDATION));
+        var rows = TrainRows.hardLabels(Examples.load(spark, preparedDir, Examples.TRAIN));
+        TrainSpec spec = new TrainSpec("teacher", cfg.teacher().training(), cfg.spark().workers(),
+                cfg.spark().averagingFrequency(), cfg.seed());
+        return SparkTrainer.train(spark, rows, validation, init, GraphHooks.NONE, new CrossEntropyObjective(), spec,
+                listeners);
+    }
+}

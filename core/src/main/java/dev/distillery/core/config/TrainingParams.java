@@ -3,7 +3,8 @@ package dev.distillery.core.config;
 import dev.distillery.core.error.InvalidConfigException;
 
 /** Optimisation settings shared by every training stage: epochs, minibatch size, Adam learning rate, L2. */
-public record TrainingParams(int epochs, int batchSize, double learningRate, double l2, double warmupEpochs) {
+public record TrainingParams(int epochs, int batchSize, double learningRate, double l2, double warmupEpochs)
+        implements java.io.Serializable {
 
     public static TrainingParams of(String path, int epochs, int batchSize, double learningRate, double l2,
                                     double warmupEpochs) {

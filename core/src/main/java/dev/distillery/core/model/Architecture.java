@@ -9,7 +9,8 @@ import java.util.Objects;
  * A feed-forward network: input shape, layers and class count. Shapes, parameter counts and MACs are
  * derived from the layer list alone, so cost models never need the trained weights.
  */
-public record Architecture(String name, int channels, int height, int width, int numClasses, List<LayerSpec> layers) {
+public record Architecture(String name, int channels, int height, int width, int numClasses, List<LayerSpec> layers)
+        implements java.io.Serializable {
 
     public Architecture {
         Objects.requireNonNull(name, "name");

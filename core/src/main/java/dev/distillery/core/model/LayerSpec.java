@@ -13,7 +13,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = LayerSpec.Relu.class, name = "relu"),
         @JsonSubTypes.Type(value = LayerSpec.Flatten.class, name = "flatten")
 })
-public sealed interface LayerSpec {
+public sealed interface LayerSpec extends java.io.Serializable {
 
     /** Whether the layer owns a weight tensor and a bias. */
     default boolean hasWeights() {

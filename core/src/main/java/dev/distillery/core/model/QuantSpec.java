@@ -8,7 +8,8 @@ import java.util.TreeMap;
  * upper bound of every quantized activation ("input" for the network input, "L{i}" for the output of layer i).
  * Activations that are quantized are non-negative (network input and ReLU outputs), so their zero point is 0.
  */
-public record QuantSpec(int weightBits, int activationBits, Map<String, Double> activationMax) {
+public record QuantSpec(int weightBits, int activationBits, Map<String, Double> activationMax)
+        implements java.io.Serializable {
 
     public QuantSpec {
         if (weightBits < 2 || weightBits > 8) {

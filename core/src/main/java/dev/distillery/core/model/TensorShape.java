@@ -1,7 +1,7 @@
 package dev.distillery.core.model;
 
 /** Per-example shape of an activation: [channels, height, width] for maps, [size, 1, 1] for flat vectors. */
-public record TensorShape(int channels, int height, int width, boolean flat) {
+public record TensorShape(int channels, int height, int width, boolean flat) implements java.io.Serializable {
 
     public static TensorShape map(int channels, int height, int width) {
         return new TensorShape(channels, height, width, false);

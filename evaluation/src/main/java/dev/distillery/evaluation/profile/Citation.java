@@ -7,10 +7,10 @@ public record Citation(String title, @JsonProperty("used_for") String usedFor) {
 
     public Citation {
         if (title == null || title.isBlank()) {
-            throw new IllegalArgumentException("sources[].title is missing");
+            throw new IllegalArgumentException("title is missing");
         }
         if (usedFor == null || usedFor.isBlank()) {
-            throw new IllegalArgumentException("sources[].used_for is missing for '" + title + "'");
+            throw new IllegalArgumentException("used_for is missing for '" + title + "'");
         }
     }
 }

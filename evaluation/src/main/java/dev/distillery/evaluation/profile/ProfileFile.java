@@ -3,12 +3,12 @@ package dev.distillery.evaluation.profile;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.distillery.core.error.InvalidConfigException;
 
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The YAML shape of a profile, every field nullable, so that a missing or misspelt value is reported by its
@@ -76,7 +76,7 @@ record ProfileFile(
         return value;
     }
 
-    private static <T> T parse(String field, java.util.function.Supplier<T> parser) {
+    private static <T> T parse(String field, Supplier<T> parser) {
         try {
             return parser.get();
         } catch (IllegalArgumentException e) {
@@ -86,8 +86,8 @@ record ProfileFile(
 
     /** Field names as they appear in YAML, for "unknown field" messages. */
     static List<String> fieldNames() {
-        return new ArrayList<>(List.of("name", "description", "precisions", "ram_bytes", "flash_bytes",
+        return List.of("name", "description", "precisions", "ram_bytes", "flash_bytes",
                 "throughput_macs_per_s", "memory_bandwidth_bytes_per_s", "energy_pj_per_mac", "energy_pj_per_byte",
-                "supported_ops", "weights_in_ram", "sources"));
+                "supported_ops", "weights_in_ram", "sources");
     }
 }

@@ -27,6 +27,8 @@ public final class ProfileLoader {
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]*");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            // "ram_bytes: 5.5" is a mistake to report, not a value to truncate.
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private ProfileLoader() {

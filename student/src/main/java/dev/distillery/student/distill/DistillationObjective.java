@@ -33,9 +33,9 @@ public final class DistillationObjective implements Objective {
     public SDVariable loss(SameDiff sd, SDVariable logits, int numClasses) {
         SDVariable teacher = sd.placeHolder("teacher", DataType.FLOAT, -1, numClasses);
         SDVariable label = sd.placeHolder("label", DataType.FLOAT, -1, numClasses);
-        SDVariable logPt = sd.nn().logSoftmax(teacher.div(temperature), 1);
+        SDVariable logPt = sd.nn().logSoftmax(teacher.div(temperature));
         SDVariable pt = sd.math().exp(logPt);
-        SDVariable logPs = sd.nn().logSoftmax(logits.div(temperature), 1);
+        SDVariable logPs = sd.nn().logSoftmax(logits.div(temperature));
         SDVariable kl = pt.mul(logPt.sub(logPs)).sum(1).mean();
         SDVariable ce = sd.loss().softmaxCrossEntropy(label, logits, null, LossReduce.MEAN_BY_NONZERO_WEIGHT_COUNT, 0.0);
         return kl.mul(alpha * temperature * temperature).add("loss", ce.mul(1 - alpha));

@@ -144,7 +144,6 @@ public final class OnnxExporter {
         return r;
     }
 
-    @SafeVarargs
     private static String node(OnnxMl.GraphProto.Builder graph, String op, String output, List<String> inputs,
                                OnnxMl.AttributeProto... attributes) {
         OnnxMl.NodeProto.Builder node = OnnxMl.NodeProto.newBuilder().setOpType(op).setName(output + "_" + op)

@@ -71,7 +71,8 @@ public final class FakeQuantHooks implements GraphHooks {
     /** {@code x + stopGradient(q - x)}: forward value q, gradient of the identity. */
     private static SDVariable straightThrough(SameDiff sd, String name, SDVariable x, SDVariable q) {
         SDVariable correction = new StopGradient(sd, q.sub(x)).outputVariable();
-        return x.add(sd.generateNewVarName(name, 0), correction);
+        // A stable name ("L3_fq", "L0_w_fq") lets calibration and debugging read the quantized tensor.
+        return x.add(sd.hasVariable(name) ? sd.generateNewVarName(name, 0) : name, correction);
     }
 
     @Override

@@ -1,0 +1,217 @@
+package dev.distillery.evaluation.profile;
+
+import dev.distillery.core.error.InvalidConfigException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ProfileLoaderTest {
+    static final Path SHIPPED = Path.of("..", "conf", "profiles");
+    static final List<String> SHIPPED_IDS = List.of("cortex-m7", "cortex-m4f", "raspberry-pi-4", "x86-avx2-host");
+
+    private static final String VALID = String.join("\n",
+            "name: Test MCU",
+            "description: a profile for tests",
+            "precisions: [fp32, int8]",
+            "ram_bytes: 131072",
+            "flash_bytes: 1048576",
+            "weights_in_ram: false",
+            "throughput_macs_per_s: {fp32: 1.0e+7, int8: 2.0e+7}",
+            "memory_bandwidth_bytes_per_s: 100000000",
+            "energy_pj_per_mac: {fp32: 500, int8: 250}",
+            "energy_pj_per_byte: 5",
+            "supported_ops: [conv2d, dense, relu, flatten]",
+            "sources:",
+            "  - title: test datasheet",
+            "    used_for: everything",
+            "");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void loadsEveryShippedProfile() {
+        assertThat(ProfileLoader.availableIds(SHIPPED)).containsAll(SHIPPED_IDS);
+        List<HardwareProfile> profiles = ProfileLoader.loadAll(SHIPPED, SHIPPED_IDS);
+
+        assertThat(profiles).extracting(HardwareProfile::id).containsExactlyElementsOf(SHIPPED_IDS);
+        for (HardwareProfile p : profiles) {
+            assertThat(p.sources()).as(p.id() + " cites its figures").isNotEmpty();
+            assertThat(p.supportedOps()).as(p.id()).containsExactlyInAnyOrder(Operator.values());
+            // Integer kernels do at least as many MACs per cycle as float ones on every one of these cores.
+            assertThat(p.throughput(Precision.INT8)).as(p.id()).isGreaterThanOrEqualTo(p.throughput(Precision.FP32));
+            assertThat(p.energyPerMac(Precision.INT8)).as(p.id()).isLessThanOrEqualTo(p.energyPerMac(Precision.FP32));
+        }
+    }
+
+    @Test
+    void microcontrollersRunWeightsFromFlashAndHaveLessRamThanFlash() {
+        for (String id : List.of("cortex-m7", "cortex-m4f")) {
+            HardwareProfile p = ProfileLoader.load(SHIPPED, id);
+            assertThat(p.weightsInRam()).as(id).isFalse();
+            assertThat(p.ramBytes()).as(id).isLessThan(p.flashBytes());
+            // Both MCU classes top out at 2 MiB of on-chip flash and 1 MiB of RAM.
+            assertThat(p.flashBytes()).as(id).isLessThanOrEqualTo(2L << 20);
+            assertThat(p.ramBytes()).as(id).isLessThanOrEqualTo(1L << 20);
+        }
+    }
+
+    @Test
+    void hostProfileStaysBelowTheMeasuredGemmCeiling() {
+        HardwareProfile host = ProfileLoader.load(SHIPPED, "x86-avx2-host");
+        // DESIGN.md: at most ~122 GFLOP/s on 2 threads, i.e. 61 G MAC/s; a per-sample model cannot beat big GEMM.
+        assertThat(host.throughput(Precision.FP32)).isLessThanOrEqualTo(61e9);
+        assertThat(host.supports(Precision.FP16)).isTrue();
+        assertThat(host.weightsInRam()).isTrue();
+    }
+
+    @Test
+    void loadsAValidProfileWithItsFileNameAsId() throws IOException {
+        write("test-mcu", VALID);
+
+        HardwareProfile p = ProfileLoader.load(dir, "test-mcu");
+
+        assertThat(p.id()).isEqualTo("test-mcu");
+        assertThat(p.precisions()).containsExactly(Precision.FP32, Precision.INT8);
+        assertThat(p.throughput(Precision.INT8)).isEqualTo(2.0e7);
+        assertThat(p.ramBytes()).isEqualTo(131072);
+    }
+
+    @Test
+    void rejectsNegativeRamNamingFileAndField() throws IOException {
+        write("bad", VALID.replace("ram_bytes: 131072", "ram_bytes: -1"));
+
+        assertThatThrownBy(() -> ProfileLoader.load(dir, "bad"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessage("bad.yaml: ram_bytes must be > 0, was -1");
+    }
+
+    @Test
+    void rejectsMissingField() throws IOException {
+        write("bad", VALID.replace("flash_bytes: 1048576\n", ""));
+
+        assertThatThrownBy(() -> ProfileLoader.load(dir, "bad"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessage("bad.yaml: flash_bytes is missing");
+    }
+
+    @Test
+    void rejectsZeroThroughput() throws IOException {
+        write("bad", VALID.replace("int8: 2.0e+7", "int8: 0"));
+
+        assertThatThrownBy(() -> ProfileLoader.load(dir, "bad"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageStartingWith("bad.yaml: throughput_macs_per_s.int8 must be a finite number > 0, was 0.0");
+    }
+
+    @Test
+    void rejectsUnknownPrecision() throws IOException {
+        write("bad", VALID.replace("precisions: [fp32, int8]", "precisions: [fp32, int8, fp64]"));
+
+        assertThatThrownBy(() -> ProfileLoader.load(dir, "bad"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageStartingWith("bad.yaml: precisions: unknown precision 'fp64'")
+                .hasMessageContaining("fp32, fp16, int8, int4");
+    }
+
+    @Test
+    void rejectsEmptyPrecisions() throws IOException {
+        write("bad", VALID.replace("precisions: [fp32, int8]", "precisions: []"));
+
+        assertThatThrownBy(() -> ProfileLoader.load(dir, "bad"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageStartingWith("bad.yaml: precisions must list at least one");
+    }
+
+    @Test
+    void rejectsThroughputMissingForAListedPrecision() throws IOException {
+        write("bad", VALID.replace("throughput_macs_per_s: {fp32: 1.0e+7, int8: 2.0e+7}",
+                "throughput_macs_per_s: {fp32: 1.0e+7}"));
+
+        assertThatThrownBy(() -> ProfileLoader.load(dir, "bad"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageStartingWith("bad.yaml: throughput_macs_per_s has no entry for int8");
+    }
+
+    @Test
+    void rejectsEnergyForAPrecisionTheProfileDoesNotList() throws IOException {
+        write("bad", VALID.replace("energy_pj_per_mac: {fp32: 500, int8: 250}",
+                "energy_pj_per_mac: {fp32: 500, int8: 250, int4: 100}"));
+
+        assertThatThrownBy(() -> ProfileLoader.load(dir, "bad"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageStartingWith("bad.yaml: energy_pj_per_mac has an entry for int4, which is not in precisions");
+    }
+
+    @Test
+    void rejectsUnknownOperator() throws IOException {
+        write("bad", VALID.replace("[conv2d, dense, relu, flatten]", "[conv2d, dense, softmax]"));
+
+        assertThatThrownBy(() -> ProfileLoader.load(dir, "bad"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageStartingWith("bad.yaml: supported_ops: unknown operator 'softmax'");
+    }
+
+    @Test
+    void rejectsMisspeltField() throws IOException {
+        write("bad", VALID.replace("ram_bytes:", "ram:"));
+
+        assertThatThrownBy(() -> ProfileLoader.load(dir, "bad"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageStartingWith("bad.yaml: unknown field 'ram'");
+    }
+
+    @Test
+    void rejectsNonNumericValueNamingTheField() throws IOException {
+        write("bad", VALID.replace("ram_bytes: 131072", "ram_bytes: lots"));
+
+        assertThatThrownBy(() -> ProfileLoader.load(dir, "bad"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageStartingWith("bad.yaml: ram_bytes: ");
+    }
+
+    @Test
+    void rejectsProfileWithoutSources() throws IOException {
+        write("bad", VALID.substring(0, VALID.indexOf("sources:")));
+
+        assertThatThrownBy(() -> ProfileLoader.load(dir, "bad"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessage("bad.yaml: sources is missing");
+    }
+
+    @Test
+    void rejectsUnknownIdListingTheAvailableOnes() {
+        assertThatThrownBy(() -> ProfileLoader.load(SHIPPED, "cortex-m9"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("unknown hardware profile 'cortex-m9'")
+                .hasMessageContaining("cortex-m4f, cortex-m7, raspberry-pi-4, x86-avx2-host");
+    }
+
+    @Test
+    void rejectsIdsThatPointOutsideTheFolder() throws IOException {
+        write("inner", VALID);
+        Path nested = Files.createDirectories(dir.resolve("profiles"));
+
+        assertThatThrownBy(() -> ProfileLoader.load(nested, "../inner"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("unknown hardware profile '../inner'");
+    }
+
+    @Test
+    void rejectsTheSameProfileRequestedTwice() {
+        assertThatThrownBy(() -> ProfileLoader.loadAll(SHIPPED, List.of("cortex-m7", "cortex-m7")))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("more than once");
+    }
+
+    private void write(String id, String yaml) throws IOException {
+        Files.writeString(dir.resolve(id + ".yaml"), yaml);
+    }
+}

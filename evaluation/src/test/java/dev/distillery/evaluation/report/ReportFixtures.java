@@ -1,0 +1,78 @@
+package dev.distillery.evaluation.report;
+
+import dev.distillery.core.model.Architecture;
+import dev.distillery.core.model.LayerSpec;
+import dev.distillery.evaluation.cost.CostModel;
+import dev.distillery.evaluation.metrics.ClassificationMetrics;
+import dev.distillery.evaluation.profile.HardwareProfile;
+import dev.distillery.evaluation.profile.Precision;
+import dev.distillery.evaluation.profile.ProfileLoader;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** A teacher and two students on the four shipped profiles: the shape of a real evaluation, at test speed. */
+final class ReportFixtures {
+    static final Path SHIPPED = Path.of("..", "conf", "profiles");
+    static final List<String> PROFILE_IDS = List.of("cortex-m7", "cortex-m4f", "raspberry-pi-4", "x86-avx2-host");
+
+    /** The DESIGN.md teacher: conv32-conv64-dense128 on 28x28, 421,642 parameters. */
+    static final Architecture TEACHER = new Architecture("teacher-cnn", 1, 28, 28, 10, List.of(
+            new LayerSpec.Conv2d(32, 3, 1), new LayerSpec.Relu(), new LayerSpec.MaxPool(2),
+            new LayerSpec.Conv2d(64, 3, 1), new LayerSpec.Relu(), new LayerSpec.MaxPool(2),
+            new LayerSpec.Flatten(), new LayerSpec.Dense(128), new LayerSpec.Relu(), new LayerSpec.Dense(10)));
+
+    static final Architecture STUDENT = new Architecture("student-dws", 1, 28, 28, 10, List.of(
+            new LayerSpec.Conv2d(8, 3, 2), new LayerSpec.Relu(),
+            new LayerSpec.DepthwiseConv2d(3, 1), new LayerSpec.Relu(),
+            new LayerSpec.Conv2d(16, 1, 1), new LayerSpec.Relu(), new LayerSpec.MaxPool(2),
+            new LayerSpec.Flatten(), new LayerSpec.Dense(10)));
+
+    private ReportFixtures() {
+    }
+
+    static List<HardwareProfile> profiles() {
+        return ProfileLoader.loadAll(SHIPPED, PROFILE_IDS);
+    }
+
+    /** Metrics with exactly {@code correct} of 20 examples right, spread over 10 classes. */
+    static ClassificationMetrics metrics(int correct) {
+        int[] labels = new int[20];
+        int[] predictions = new int[20];
+        for (int i = 0; i < 20; i++) {
+            labels[i] = i % 10;
+            predictions[i] = i < correct ? labels[i] : (labels[i] + 1) % 10;
+        }
+        return ClassificationMetrics.of(labels, predictions, 10);
+    }
+
+    static Variant teacher() {
+        // A file is a little larger than its weights: 2 KiB of header and metadata here.
+        return Variant.of("teacher", Variant.TEACHER, Precision.FP32, TEACHER, metrics(19),
+                CostModel.weightBytes(TEACHER, Precision.FP32) + 2048, 0.0, Path.of("out", "teacher", "model.bin"));
+    }
+
+    static Variant studentKd() {
+        return Variant.of("student-kd", Variant.STUDENT_KD, Precision.FP32, STUDENT, metrics(18),
+                CostModel.weightBytes(STUDENT, Precision.FP32) + 2048, 0.0, Path.of("out", "student", "model.bin"));
+    }
+
+    static Variant studentInt8() {
+        return Variant.of("student-int8", Variant.STUDENT_INT8, Precision.INT8, STUDENT, metrics(17),
+                CostModel.weightBytes(STUDENT, Precision.INT8) + 2048, 0.0, Path.of("out", "export", "model.int8"));
+    }
+
+    static Report report(Map<String, Double> minAccuracy) {
+        return new ReportBuilder("Fashion-MNIST distillation")
+                .created(Instant.parse("2026-11-27T19:00:00Z"))
+                .configHash("sha256:0123abcd")
+                .dataset("Fashion-MNIST test split, 20 rows (fixture)")
+                .profiles(profiles())
+                .minAccuracy(minAccuracy)
+                .variants(List.of(teacher(), studentKd(), studentInt8()))
+                .note("seed", "42")
+                .build();
+    }
+}

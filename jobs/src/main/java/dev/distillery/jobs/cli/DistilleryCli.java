@@ -1,0 +1,57 @@
+package dev.distillery.jobs.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code distillery} command: one subcommand per stage, {@code run} for all of them, {@code demo} for the
+ * Fashion-MNIST walk-through. The same main class is what spark-submit's {@code --class} names.
+ */
+@Command(name = "distillery", mixinStandardHelpOptions = true, version = "distillery 0.1.0",
+        description = "Train a teacher on Spark, distill, prune and quantize a student, export and evaluate it "
+                + "against hardware profiles.",
+        subcommands = {DemoCommand.class, RunCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 ok, 1 internal error, 2 bad input or config (do not retry), "
+                + "3 transient failure (safe to retry), 4 a quality gate failed.",
+                "", "Examples:",
+                "  distillery demo",
+                "  distillery run --config conf/fashion-mnist.yaml --out runs/fm",
+                "  distillery train-teacher --config conf/fashion-mnist.yaml --out runs/fm --set teacher.epochs=3",
+                "  spark-submit --class dev.distillery.jobs.cli.DistilleryCli distillery-app.jar label "
+                        + "--config fm.yaml --out hdfs:///runs/fm"})
+public final class DistilleryCli {
+    static final String[][] STAGES = {
+            {"prepare", "Read raw IDX/CSV/Parquet data into the canonical example dataset with a seeded validation split."},
+            {"train-teacher", "Train the teacher CNN with Spark data parallelism; checkpoint every epoch."},
+            {"label", "Write the teacher's raw logits for every training row as Parquet (soft labels)."},
+            {"distill", "Train the student with the distillation loss, and the hard-label baseline student."},
+            {"prune", "Magnitude-prune the distilled student and fine-tune it under the distillation loss."},
+            {"qat", "Quantization-aware fine-tuning (per-channel int8 weights, int8 activations)."},
+            {"export", "Convert the QAT model to an integer model and the float student to ONNX."},
+            {"evaluate", "Evaluate every variant on the test split and each hardware profile; write reports."},
+    };
+
+    private DistilleryCli() {
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(DistilleryCli.class);
+        for (String[] stage : STAGES) {
+            CommandLine sub = new CommandLine(new StageCommand());
+            sub.getCommandSpec().usageMessage().description(stage[1])
+                    .footer("", "Example:", "  distillery " + stage[0] + " --config conf/fashion-mnist.yaml --out runs/fm");
+            cli.addSubcommand(stage[0], sub);
+        }
+        cli.setExecutionExceptionHandler((ex, cmd, parsed) -> Exits.of(ex, System.err));
+        return cli;
+    }
+
+    public static int execute(String... args) {
+        return commandLine().execute(args);
+    }
+
+    public static void main(String[] args) {
+        int code = execute(args);
+        System.exit(code);
+    }
+}

@@ -1,0 +1,75 @@
+package dev.distillery.jobs.stage;
+
+import dev.distillery.core.io.StageOutput;
+import dev.distillery.core.manifest.Manifest;
+import dev.distillery.core.manifest.ManifestIO;
+import dev.distillery.core.manifest.Provenance;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Runs a stage with the manifest contract: skip when the finished output's manifest matches the current config
+ * and input hashes (unless forced), otherwise write into a work folder and move it into place only when complete.
+ */
+public final class StageRunner {
+    private StageRunner() {
+    }
+
+    /** Outcome of one stage invocation. */
+    public record Outcome(String stage, boolean skipped, int exitCode, double seconds, Manifest manifest) {
+    }
+
+    public static Outcome run(Stage stage, StageContext ctx, boolean force) {
+        Path target = ctx.stageDir(stage.outputDir());
+        if (!stage.enabled(ctx)) {
+            ctx.console().printf("[%s] disabled by configuration%n", stage.name());
+            return new Outcome(stage.name(), true, 0, 0, null);
+        }
+        stage.validate(ctx);
+        String configHash = ctx.config().hashOf(stage.configSections().toArray(new String[0]));
+        Map<String, String> inputHashes = new LinkedHashMap<>();
+        for (Path input : stage.inputs(ctx)) {
+            if (!Files.exists(input)) {
+                throw new dev.distillery.core.error.DataContractException(stage.name() + " needs " + input
+                        + ", which does not exist; run the earlier stages first");
+            }
+            Path manifest = input.resolve(ManifestIO.FILE);
+            // Upstream stage folders are identified by their manifest; raw files by their bytes.
+            inputHashes.put(input.toString(), ManifestIO.sha256(Files.isDirectory(input) && Files.exists(manifest)
+                    ? manifest : input));
+        }
+        Optional<Manifest> existing = ManifestIO.read(target);
+        if (!force && existing.isPresent() && existing.get().configHash().equals(configHash)
+                && existing.get().inputHashes().equals(inputHashes)) {
+            ctx.console().printf("[%s] up to date (manifest matches config and inputs), skipped; --force redoes it%n",
+                    stage.name());
+            Object code = existing.get().metrics() == null ? null : existing.get().metrics().get("exit_code");
+            return new Outcome(stage.name(), true, code instanceof Number n ? n.intValue() : 0, 0, existing.get());
+        }
+        ctx.console().printf("[%s] started -> %s%n", stage.name(), target);
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        try (StageOutput out = StageOutput.begin(target)) {
+            StageResult result = stage.run(ctx, out.dir());
+            double secs = (System.nanoTime() - t0) / 1e9;
+            Map<String, Object> metrics = new LinkedHashMap<>(result.metrics());
+            if (result.exitCode() != 0) {
+                metrics.put("exit_code", result.exitCode());
+            }
+            Map<String, String> outputs = new LinkedHashMap<>();
+            result.outputs().forEach((name, rel) -> outputs.put(name, rel + " sha256:"
+                    + ManifestIO.sha256(out.dir().resolve(rel))));
+            Manifest manifest = new Manifest(stage.name(), configHash, inputHashes, ctx.config().seed(),
+                    Provenance.versions(), Provenance.gitCommit(), started.toString(), Instant.now().toString(),
+                    Math.round(secs * 10) / 10.0, result.rowCounts(), metrics, outputs);
+            out.commit(manifest);
+            ctx.console().printf("[%s] done in %s%n", stage.name(), Durations.format(secs));
+            return new Outcome(stage.name(), false, result.exitCode(), secs, manifest);
+        }
+    }
+}

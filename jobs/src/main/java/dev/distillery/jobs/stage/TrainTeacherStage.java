@@ -1,0 +1,47 @@
+package dev.distillery.jobs.stage;
+
+import dev.distillery.core.model.ModelIO;
+import dev.distillery.core.train.TrainResult;
+import dev.distillery.teacher.train.TeacherTraining;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** train-teacher: the teacher CNN trained with Spark data parallelism; a checkpoint per epoch, best kept. */
+public final class TrainTeacherStage implements Stage {
+    public static final String MODEL = "teacher.dmodel";
+
+    @Override
+    public String name() {
+        return "train-teacher";
+    }
+
+    @Override
+    public String outputDir() {
+        return "teacher";
+    }
+
+    @Override
+    public List<String> configSections() {
+        return List.of("seed", "data", "spark", "teacher");
+    }
+
+    @Override
+    public List<Path> inputs(StageContext ctx) {
+        return List.of(ctx.stageDir("prepared"));
+    }
+
+    @Override
+    public StageResult run(StageContext ctx, Path workDir) {
+        TrainResult r = TeacherTraining.train(ctx.config(), ctx.spark(), ctx.stageDir("prepared"),
+                List.of(new ConsoleProgress(ctx.console()), new CheckpointWriter(workDir.resolve("checkpoints"))));
+        ModelIO.write(r.best().withKind(TeacherTraining.KIND, Map.of("best_epoch", String.valueOf(r.bestEpoch()),
+                "validation_accuracy", String.valueOf(r.bestValidationAccuracy()))), workDir.resolve(MODEL));
+        TrainingSummary.write(workDir.resolve("history.json"), r);
+        return TrainingSummary.metrics(new StageResult(), "teacher", r)
+                .metric("parameters", r.best().architecture().parameterCount())
+                .metric("architecture", r.best().architecture().name())
+                .output("model", MODEL);
+    }
+}

@@ -1,5 +1,6 @@
 package dev.distillery.student.quant;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.distillery.core.error.DataContractException;
@@ -45,7 +46,9 @@ import java.util.zip.CRC32;
 public final class IntegerModelIO {
     static final byte[] MAGIC = "DSTLINT1".getBytes(StandardCharsets.US_ASCII);
     static final int VERSION = 1;
-    private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    // Unknown header keys are tolerated so that optional additions do not need a new format version.
+    private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private IntegerModelIO() {
     }

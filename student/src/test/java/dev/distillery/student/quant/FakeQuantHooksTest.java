@@ -13,6 +13,10 @@ import dev.distillery.student.testing.TestModels;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.schedule.FixedSchedule;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -101,6 +105,19 @@ class FakeQuantHooksTest {
                 assertThat(trained.get(info.weightName())).as(info.weightName())
                         .isNotEqualTo(model.params().get(info.weightName()));
             }
+        }
+    }
+
+    @Test
+    void survivesJavaSerializationAsSparkClosuresNeed() throws Exception {
+        QuantSpec spec = new QuantSpec(6, 7, Map.of("input", 1.0, "L1", 3.5));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(new FakeQuantHooks(spec));
+        }
+
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            assertThat(((FakeQuantHooks) in.readObject()).spec()).isEqualTo(spec);
         }
     }
 

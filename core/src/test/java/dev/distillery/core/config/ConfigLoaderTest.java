@@ -1,0 +1,99 @@
+package dev.distillery.core.config;
+
+import dev.distillery.core.error.InvalidConfigException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    private Path write(String yaml) throws Exception {
+        Path f = dir.resolve("c.yaml");
+        Files.writeString(f, yaml);
+        return f;
+    }
+
+    @Test
+    void mergesUserValuesOverDefaults() throws Exception {
+        PipelineConfig c = ConfigLoader.load(write("name: t\ndistill:\n  temperature: 2.5\n"), List.of());
+        assertThat(c.distill().temperature()).isEqualTo(2.5);
+        assertThat(c.distill().alpha()).isEqualTo(0.7);
+        assertThat(c.teacher().convFilters()).containsExactly(32, 64);
+    }
+
+    @Test
+    void appliesSetOverridesAsYamlValues() throws Exception {
+        PipelineConfig c = ConfigLoader.load(write("name: t\n"),
+                List.of("teacher.epochs=3", "evaluation.profiles=[cortex-m7]", "evaluation.required_profiles=[cortex-m7]"));
+        assertThat(c.teacher().epochs()).isEqualTo(3);
+        assertThat(c.evaluation().profiles()).containsExactly("cortex-m7");
+    }
+
+    @Test
+    void rejectsNegativeTemperatureNamingThePath() throws Exception {
+        assertThatThrownBy(() -> ConfigLoader.load(write("distill:\n  temperature: -1\n"), List.of()))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("distill.temperature must be > 0, was -1.0");
+    }
+
+    @Test
+    void rejectsAlphaOutsideUnitInterval() throws Exception {
+        assertThatThrownBy(() -> ConfigLoader.load(write("name: t\n"), List.of("distill.alpha=1.5")))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("distill.alpha must be in [0.0, 1.0], was 1.5");
+    }
+
+    @Test
+    void rejectsUnknownKeysWithTheirPath() throws Exception {
+        assertThatThrownBy(() -> ConfigLoader.load(write("distill:\n  temprature: 3\n"), List.of()))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("unknown key distill.temprature");
+    }
+
+    @Test
+    void rejectsWrongValueTypes() throws Exception {
+        assertThatThrownBy(() -> ConfigLoader.load(write("teacher:\n  epochs: many\n"), List.of()))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("teacher.epochs");
+    }
+
+    @Test
+    void rejectsFullSparsityAndUnsupportedBits() throws Exception {
+        assertThatThrownBy(() -> ConfigLoader.load(write("name: t\n"), List.of("prune.sparsity=1.0")))
+                .hasMessageContaining("prune.sparsity must be in [0.0, 1.0), was 1.0");
+        assertThatThrownBy(() -> ConfigLoader.load(write("name: t\n"), List.of("qat.weight_bits=0")))
+                .hasMessageContaining("qat.weight_bits must be 8 or 4, was 0");
+    }
+
+    @Test
+    void rejectsGateForProfileNotEvaluated() throws Exception {
+        assertThatThrownBy(() -> ConfigLoader.load(write("name: t\n"), List.of("evaluation.required_profiles=[tpu]")))
+                .hasMessageContaining("evaluation.required_profiles names profile tpu");
+    }
+
+    @Test
+    void rejectsMissingFileAndMalformedOverride() throws Exception {
+        assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("none.yaml"), List.of()))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> ConfigLoader.load(write("name: t\n"), List.of("teacher.epochs")))
+                .hasMessageContaining("--set expects key=value");
+        assertThatThrownBy(() -> ConfigLoader.load(write("name: t\n"), List.of("nosuch.key=1")))
+                .hasMessageContaining("unknown section nosuch");
+    }
+
+    @Test
+    void sectionHashChangesOnlyWithItsSections() throws Exception {
+        PipelineConfig a = ConfigLoader.load(write("name: t\n"), List.of());
+        PipelineConfig b = ConfigLoader.load(write("name: t\n"), List.of("distill.temperature=9"));
+        assertThat(a.hashOf("teacher")).isEqualTo(b.hashOf("teacher"));
+        assertThat(a.hashOf("distill")).isNotEqualTo(b.hashOf("distill"));
+    }
+}

@@ -1,0 +1,59 @@
+package dev.distillery.core.data;
+
+import dev.distillery.core.config.ConfigLoader;
+import dev.distillery.core.config.PipelineConfig;
+import dev.distillery.core.error.DataContractException;
+import dev.distillery.core.testing.Digits;
+import dev.distillery.core.testing.TestSpark;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ExamplePreparationTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void preparesCsvIntoCanonicalParquetWithSeededSplit() throws Exception {
+        Digits.writeCsv(dir);
+        PipelineConfig cfg = Digits.config(dir);
+        DatasetInfo a = ExamplePreparation.prepare(cfg.data(), 1, TestSpark.get(), dir.resolve("a"));
+        DatasetInfo b = ExamplePreparation.prepare(cfg.data(), 1, TestSpark.get(), dir.resolve("b"));
+        assertThat(a.numClasses()).isEqualTo(10);
+        assertThat(a.featureLength()).isEqualTo(64);
+        assertThat(a.counts().get("test")).isEqualTo(297);
+        long val = a.counts().get("validation");
+        // 10% of 1,500 rows by hash: binomial sd ~11.6, so +-5 sd around 150
+        assertThat(val).isBetween(92L, 208L);
+        assertThat(a.counts().get("train") + val).isEqualTo(1500);
+        var ids = Examples.collect(Examples.load(TestSpark.get(), dir.resolve("a"), Examples.VALIDATION)).ids();
+        var again = Examples.collect(Examples.load(TestSpark.get(), dir.resolve("b"), Examples.VALIDATION)).ids();
+        assertThat(again).isEqualTo(ids);
+        var row = Examples.collect(Examples.load(TestSpark.get(), dir.resolve("a"), Examples.TRAIN)).features()[0];
+        for (float v : row) {
+            assertThat(v).isBetween(0f, 1f);
+        }
+    }
+
+    @Test
+    void rejectsWrongFeatureCountAndNaN() throws Exception {
+        Digits.writeCsv(dir);
+        assertThatThrownBy(() -> ExamplePreparation.prepare(Digits.config(dir, "data.shape=[1,28,28]").data(), 1,
+                TestSpark.get(), dir.resolve("out")))
+                .isInstanceOf(DataContractException.class)
+                .hasMessageContaining("should have 784 features per row").hasMessageContaining("found rows with 64");
+        List<String> lines = Files.readAllLines(dir.resolve("train.csv"));
+        lines.set(3, lines.get(3).replaceFirst("^0,", "NaN,"));
+        Files.write(dir.resolve("train.csv"), lines);
+        assertThatThrownBy(() -> ExamplePreparation.prepare(Digits.config(dir).data(), 1, TestSpark.get(),
+                dir.resolve("out2")))
+                .isInstanceOf(DataContractException.class).hasMessageContaining("1 rows with NaN");
+        assertThat(dir.resolve("out")).doesNotExist();
+    }
+}

@@ -1,0 +1,77 @@
+package dev.distillery.core.data;
+
+import dev.distillery.core.error.DataContractException;
+import dev.distillery.core.testing.FashionMnist;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPOutputStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class IdxReaderTest {
+    @TempDir
+    Path dir;
+
+    private static byte[] idxImages(int n, int h, int w, int actualRows) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeInt(0x803);
+        out.writeInt(n);
+        out.writeInt(h);
+        out.writeInt(w);
+        for (int i = 0; i < actualRows * h * w; i++) {
+            out.writeByte(i % 256);
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void readsRealFashionMnistTestLabels() {
+        int[] labels = IdxReader.readLabels(FashionMnist.file("t10k-labels-idx1-ubyte.gz"));
+        assertThat(labels).hasSize(10_000);
+        int[] counts = new int[10];
+        for (int l : labels) {
+            counts[l]++;
+        }
+        assertThat(counts).containsOnly(1000);
+    }
+
+    @Test
+    void readsRawAndGzippedFilesAlike() throws Exception {
+        byte[] raw = idxImages(2, 2, 3, 2);
+        Files.write(dir.resolve("a.idx"), raw);
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (GZIPOutputStream g = new GZIPOutputStream(gz)) {
+            g.write(raw);
+        }
+        Files.write(dir.resolve("a.idx.gz"), gz.toByteArray());
+        float[][] a = IdxReader.readImages(dir.resolve("a.idx"));
+        float[][] b = IdxReader.readImages(dir.resolve("a.idx.gz"));
+        assertThat(a).hasDimensions(2, 6);
+        assertThat(a[1][5]).isEqualTo(11 / 255f);
+        assertThat(b).isDeepEqualTo(a);
+    }
+
+    @Test
+    void rejectsTruncatedFileNamingDeclaredAndFoundRecords() throws Exception {
+        Files.write(dir.resolve("t.idx"), idxImages(5, 2, 2, 3));
+        assertThatThrownBy(() -> IdxReader.readImages(dir.resolve("t.idx")))
+                .isInstanceOf(DataContractException.class)
+                .hasMessageContaining("truncated").hasMessageContaining("declares 5").hasMessageContaining("record 3");
+    }
+
+    @Test
+    void rejectsWrongMagicAndMissingFile() throws Exception {
+        Files.writeString(dir.resolve("x.idx"), "not an idx file at all");
+        assertThatThrownBy(() -> IdxReader.readImages(dir.resolve("x.idx")))
+                .isInstanceOf(DataContractException.class).hasMessageContaining("expected magic 0x00000803");
+        assertThatThrownBy(() -> IdxReader.readLabels(dir.resolve("missing.gz")))
+                .isInstanceOf(DataContractException.class).hasMessageContaining("does not exist");
+    }
+}

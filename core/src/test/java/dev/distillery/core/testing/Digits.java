@@ -1,0 +1,46 @@
+package dev.distillery.core.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+
+/** scikit-learn's 8x8 digits (1,797 rows, BSD), from Debian's python3-sklearn package, split into CSV files. */
+public final class Digits {
+    public static final Path SOURCE = Path.of(System.getenv().getOrDefault("DISTILLERY_DIGITS",
+            "/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz"));
+
+    private Digits() {
+    }
+
+    /** Writes train.csv (first 1,500 rows) and test.csv (the rest), no header, label last, into {@code dir}. */
+    public static void writeCsv(Path dir) throws IOException {
+        if (!Files.isRegularFile(SOURCE)) {
+            throw new IllegalStateException("test data " + SOURCE + " is missing: install python3-sklearn (.ci/run does)");
+        }
+        List<String> lines = new ArrayList<>();
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(SOURCE))) {
+            for (String l : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (!l.isBlank()) {
+                    lines.add(l.trim());
+                }
+            }
+        }
+        Files.write(dir.resolve("train.csv"), lines.subList(0, 1500));
+        Files.write(dir.resolve("test.csv"), lines.subList(1500, lines.size()));
+    }
+    /** A CSV data config for the files {@link #writeCsv} made, plus extra overrides. */
+    public static dev.distillery.core.config.PipelineConfig config(Path dataDir, String... extra) {
+        List<String> sets = new java.util.ArrayList<>(List.of("data.format=csv", "data.dir=" + dataDir,
+                "data.train_file=train.csv", "data.test_file=test.csv", "data.label_column=_c64",
+                "data.csv_header=false", "data.shape=[1,8,8]", "data.feature_scale=0.0625"));
+        sets.addAll(List.of(extra));
+        return dev.distillery.core.config.ConfigLoader.fromTree(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), sets,
+                "test");
+    }
+
+}

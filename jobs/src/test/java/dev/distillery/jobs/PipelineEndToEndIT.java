@@ -1,0 +1,106 @@
+package dev.distillery.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.distillery.core.data.Examples;
+import dev.distillery.core.manifest.ManifestIO;
+import dev.distillery.core.model.ModelArtifact;
+import dev.distillery.core.model.ModelIO;
+import dev.distillery.core.nn.SameDiffNet;
+import dev.distillery.core.testing.FashionMnist;
+import dev.distillery.core.testing.TestSpark;
+import dev.distillery.core.train.SparkTrainer;
+import dev.distillery.jobs.cli.DistilleryCli;
+import dev.distillery.student.quant.FakeQuantHooks;
+import dev.distillery.student.quant.IntegerModelIO;
+import dev.distillery.student.runtime.IntegerRuntime;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** `run` on 2,000 Fashion-MNIST images, one epoch per stage, on local Spark; checks the whole output contract. */
+class PipelineEndToEndIT {
+    static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+    @TempDir
+    static Path out;
+    static int exitCode;
+
+    static String[] args(String command, String... extra) {
+        List<String> a = new java.util.ArrayList<>(List.of(command, "--config", REPO.resolve("conf/smoke.yaml").toString(),
+                "--out", out.toString(), "--master", "local[2]",
+                "--set", "data.dir=" + FashionMnist.DIR,
+                "--set", "evaluation.profiles_dir=" + REPO.resolve("conf/profiles")));
+        a.addAll(List.of(extra));
+        return a.toArray(new String[0]);
+    }
+
+    @BeforeAll
+    static void runPipeline() {
+        TestSpark.get();
+        exitCode = DistilleryCli.execute(args("run"));
+    }
+
+    @Test
+    void everyStageWritesAManifestAndTheRunSucceeds() throws Exception {
+        assertThat(exitCode).isZero();
+        for (String dir : List.of("prepared", "teacher", "soft-labels", "student", "student-pruned", "student-qat",
+                "export", "reports")) {
+            var manifest = ManifestIO.read(out.resolve(dir));
+            assertThat(manifest).as(dir).isPresent();
+            assertThat(manifest.get().configHash()).hasSize(64);
+            assertThat(manifest.get().versions()).containsKeys("java", "spark", "nd4j");
+        }
+        assertThat(ManifestIO.read(out.resolve("soft-labels")).get().rowCounts().get("soft_labels")).isEqualTo(2000L);
+        try (var files = Files.list(out)) {
+            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".")).toList()).isEmpty();
+        }
+    }
+
+    @Test
+    void reportHasEveryVariantAboveChanceAndProfileRows() throws Exception {
+        JsonNode report = ManifestIO.json().readTree(out.resolve("reports/report.json").toFile());
+        List<String> names = new java.util.ArrayList<>();
+        for (JsonNode v : report.path("variants")) {
+            names.add(v.path("name").asText());
+            // ten balanced classes: chance is 10%; one epoch on 1,800 images reaches well past 20%
+            assertThat(v.path("accuracy").asDouble()).as(v.path("name").asText()).isGreaterThan(0.2);
+            assertThat(v.path("size_bytes").asLong()).isPositive();
+            assertThat(v.path("params").asLong()).isPositive();
+            assertThat(v.path("macs").asLong()).isPositive();
+        }
+        assertThat(names).containsExactly("teacher", "student-baseline", "student-kd", "student-pruned", "student-int8");
+        assertThat(report.path("profile_rows")).hasSize(5 * 2);
+        assertThat(out.resolve("reports/report.md")).isNotEmptyFile();
+        assertThat(Files.readString(out.resolve("reports/report.html"))).contains("<svg").doesNotContain("http");
+    }
+
+    @Test
+    void integerModelAgreesWithFakeQuantModelOnNinetyNinePercentOfTestRows() {
+        ModelArtifact qat = ModelIO.read(out.resolve("student-qat/student-qat.dmodel"));
+        var test = Examples.collect(Examples.load(TestSpark.get(), out.resolve("prepared"), Examples.TEST));
+        int[] fake = SparkTrainer.predict(SameDiffNet.forInference(qat.architecture(), qat.params(),
+                new FakeQuantHooks(qat.quant())), test.features(), 500);
+        IntegerRuntime runtime = new IntegerRuntime(IntegerModelIO.read(out.resolve("export/student-int8.dint")));
+        int agree = 0;
+        for (int i = 0; i < test.size(); i++) {
+            if (SparkTrainer.argmax(runtime.logits(test.features()[i])) == fake[i]) {
+                agree++;
+            }
+        }
+        assertThat((double) agree / test.size()).isGreaterThanOrEqualTo(0.99);
+    }
+
+    @Test
+    void rerunSkipsFinishedStagesAndForceRedoesOne() throws Exception {
+        String before = Files.readString(out.resolve("teacher/manifest.json"));
+        assertThat(DistilleryCli.execute(args("train-teacher"))).isZero();
+        assertThat(Files.readString(out.resolve("teacher/manifest.json"))).isEqualTo(before);
+        assertThat(DistilleryCli.execute(args("export", "--force"))).isZero();
+        assertThat(ManifestIO.read(out.resolve("export"))).isPresent();
+    }
+}

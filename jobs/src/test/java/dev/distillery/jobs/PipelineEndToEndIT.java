@@ -10,7 +10,7 @@ import dev.distillery.core.testing.FashionMnist;
 import dev.distillery.core.testing.TestSpark;
 import dev.distillery.core.train.SparkTrainer;
 import dev.distillery.jobs.cli.DistilleryCli;
-import dev.distillery.student.quant.FakeQuantHooks;
+import dev.distillery.student.nn.FakeQuantHooks;
 import dev.distillery.student.quant.IntegerModelIO;
 import dev.distillery.student.runtime.IntegerRuntime;
 import org.junit.jupiter.api.BeforeAll;

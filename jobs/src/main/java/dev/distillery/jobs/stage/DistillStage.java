@@ -10,7 +10,7 @@ import dev.distillery.core.nn.GraphHooks;
 import dev.distillery.core.nn.ParamInit;
 import dev.distillery.core.train.TrainResult;
 import dev.distillery.student.arch.StudentArchitecture;
-import dev.distillery.student.distill.DistillationObjective;
+import dev.distillery.student.nn.DistillationObjective;
 import dev.distillery.teacher.train.TeacherTraining;
 
 import java.nio.file.Files;

@@ -16,7 +16,7 @@ import dev.distillery.evaluation.report.Report;
 import dev.distillery.evaluation.report.ReportBuilder;
 import dev.distillery.evaluation.report.ReportWriter;
 import dev.distillery.evaluation.report.Variant;
-import dev.distillery.student.quant.FakeQuantHooks;
+import dev.distillery.student.nn.FakeQuantHooks;
 import dev.distillery.student.quant.IntegerModelIO;
 import dev.distillery.student.runtime.IntegerRuntime;
 import dev.distillery.teacher.train.TeacherTraining;

@@ -3,9 +3,9 @@ package dev.distillery.jobs.stage;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.ModelIO;
 import dev.distillery.core.train.TrainResult;
-import dev.distillery.student.distill.DistillationObjective;
+import dev.distillery.student.nn.DistillationObjective;
 import dev.distillery.student.prune.MagnitudePruning;
-import dev.distillery.student.prune.PruneMaskHooks;
+import dev.distillery.student.nn.PruneMaskHooks;
 
 import java.nio.file.Path;
 import java.util.List;

@@ -6,11 +6,11 @@ import dev.distillery.core.model.ModelIO;
 import dev.distillery.core.model.QuantSpec;
 import dev.distillery.core.nn.GraphHooks;
 import dev.distillery.core.train.TrainResult;
-import dev.distillery.student.distill.DistillationObjective;
+import dev.distillery.student.nn.DistillationObjective;
 import dev.distillery.student.prune.MagnitudePruning;
-import dev.distillery.student.prune.PruneMaskHooks;
+import dev.distillery.student.nn.PruneMaskHooks;
 import dev.distillery.student.quant.Calibration;
-import dev.distillery.student.quant.FakeQuantHooks;
+import dev.distillery.student.nn.FakeQuantHooks;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

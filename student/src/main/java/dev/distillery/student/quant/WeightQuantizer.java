@@ -8,7 +8,7 @@ import dev.distillery.core.model.LayerInfo;
  */
 public final class WeightQuantizer {
     /** Smallest channel range; keeps an all-zero channel from dividing by zero, as the graph does. */
-    static final float MIN_RANGE = 1e-8f;
+    public static final float MIN_RANGE = 1e-8f;
 
     private WeightQuantizer() {
     }
@@ -56,7 +56,7 @@ public final class WeightQuantizer {
         return out;
     }
 
-    static float qmax(int bits) {
+    public static float qmax(int bits) {
         return (1 << (bits - 1)) - 1;
     }
 

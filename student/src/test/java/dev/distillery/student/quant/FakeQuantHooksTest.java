@@ -1,5 +1,6 @@
 package dev.distillery.student.quant;
 
+import dev.distillery.student.nn.*;
 import dev.distillery.core.model.Architecture;
 import dev.distillery.core.model.LayerInfo;
 import dev.distillery.core.model.LayerSpec;

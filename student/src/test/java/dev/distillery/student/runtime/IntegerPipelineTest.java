@@ -5,7 +5,7 @@ import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.QuantSpec;
 import dev.distillery.core.nn.SameDiffNet;
 import dev.distillery.student.quant.Calibration;
-import dev.distillery.student.quant.FakeQuantHooks;
+import dev.distillery.student.nn.FakeQuantHooks;
 import dev.distillery.student.quant.IntegerConverter;
 import dev.distillery.student.quant.IntegerLayer;
 import dev.distillery.student.quant.IntegerModel;

@@ -1,9 +1,10 @@
-package dev.distillery.student.quant;
+package dev.distillery.student.nn;
 
 import dev.distillery.core.model.LayerInfo;
 import dev.distillery.core.model.LayerSpec;
 import dev.distillery.core.model.QuantSpec;
 import dev.distillery.core.nn.GraphHooks;
+import dev.distillery.student.quant.WeightQuantizer;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ops.impl.controlflow.compat.StopGradient;

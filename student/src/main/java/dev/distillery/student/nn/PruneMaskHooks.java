@@ -1,4 +1,4 @@
-package dev.distillery.student.prune;
+package dev.distillery.student.nn;
 
 import dev.distillery.core.model.LayerInfo;
 import dev.distillery.core.nn.GraphHooks;

@@ -1,4 +1,4 @@
-package dev.distillery.student.distill;
+package dev.distillery.student.nn;
 
 import dev.distillery.core.nn.Objective;
 import org.nd4j.autodiff.loss.LossReduce;

@@ -1,2 +1,0 @@
-/** Knowledge distillation: the temperature-scaled teacher-student loss. */
-package dev.distillery.student.distill;

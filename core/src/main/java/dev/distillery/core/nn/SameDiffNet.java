@@ -73,6 +73,7 @@ public final class SameDiffNet {
     public float[][] output(float[][] features, String variable) {
         INDArray in = Nd4j.create(features);
         INDArray out = sd.output(Map.of(GraphBuilder.INPUT, in), variable).get(variable);
+        NativeMemory.step();
         long n = out.size(0);
         INDArray flat = out.reshape('c', n, out.length() / n);
         return flat.toFloatMatrix();
@@ -95,6 +96,7 @@ public final class SameDiffNet {
         INDArray[] targets = objective.targets(labels, teacherLogits, arch.numClasses());
         MultiDataSet batch = new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[]{Nd4j.create(features)}, targets);
         sd.fit(batch);
+        NativeMemory.step();
     }
 
     /** The objective's loss on a minibatch, without training. */

@@ -1,0 +1,25 @@
+package dev.distillery.core.nn;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Returns the native engine's buffers to the system promptly. ND4J frees an array's off-heap buffer only when the
+ * Java wrapper is garbage collected, and with JavaCPP's memory polling switched off (it dominated the profile)
+ * nothing asks for a collection: a training loop then holds gigabytes of dead buffers until the heap fills.
+ * Measured on a 2048-unit fake-quantized layer, batch 256: RSS 5.9 GB and 65 ms/step without, 1.7 GB and
+ * 36 ms/step with a collection every 25 steps.
+ */
+public final class NativeMemory {
+    private static final long EVERY = Long.getLong("distillery.gc.every", 25);
+    private static final AtomicLong STEPS = new AtomicLong();
+
+    private NativeMemory() {
+    }
+
+    /** Counts one unit of engine work (a training step or an inference batch); collects every N units, JVM-wide. */
+    public static void step() {
+        if (EVERY > 0 && STEPS.incrementAndGet() % EVERY == 0) {
+            System.gc();
+        }
+    }
+}

@@ -24,6 +24,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** `run` on 2,000 Fashion-MNIST images, one epoch per stage, on local Spark; checks the whole output contract. */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class PipelineEndToEndIT {
     static final Path REPO = Path.of("..").toAbsolutePath().normalize();
     @TempDir
@@ -67,8 +68,9 @@ class PipelineEndToEndIT {
         List<String> names = new java.util.ArrayList<>();
         for (JsonNode v : report.path("variants")) {
             names.add(v.path("name").asText());
-            // ten balanced classes: chance is 10%; one epoch on 1,800 images reaches well past 20%
-            assertThat(v.path("accuracy").asDouble()).as(v.path("name").asText()).isGreaterThan(0.2);
+            // ten balanced classes: chance is 10%; the smoke config's models reach about 70% (2-4 epochs on 1,800
+            // images), so 40% is far above chance and still leaves room for run-to-run noise
+            assertThat(v.path("accuracy").asDouble()).as(v.path("name").asText()).isGreaterThan(0.4);
             assertThat(v.path("size_bytes").asLong()).isPositive();
             assertThat(v.path("params").asLong()).isPositive();
             assertThat(v.path("macs").asLong()).isPositive();
@@ -100,7 +102,23 @@ class PipelineEndToEndIT {
         String before = Files.readString(out.resolve("teacher/manifest.json"));
         assertThat(DistilleryCli.execute(args("train-teacher"))).isZero();
         assertThat(Files.readString(out.resolve("teacher/manifest.json"))).isEqualTo(before);
+        String exportBefore = ManifestIO.read(out.resolve("export")).orElseThrow().startedAt();
         assertThat(DistilleryCli.execute(args("export", "--force"))).isZero();
-        assertThat(ManifestIO.read(out.resolve("export"))).isPresent();
+        assertThat(ManifestIO.read(out.resolve("export")).orElseThrow().startedAt()).isNotEqualTo(exportBefore);
+        // a deleted output makes the stage run again even without --force
+        Files.delete(out.resolve("export/student-kd.onnx"));
+        assertThat(DistilleryCli.execute(args("export"))).isZero();
+        assertThat(out.resolve("export/student-kd.onnx")).isNotEmptyFile();
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(100)
+    void failedGateExitsFourAndStillWritesTheReport() throws Exception {
+        int code = DistilleryCli.execute(args("evaluate", "--set", "evaluation.required_profiles=[cortex-m7]",
+                "--set", "evaluation.min_accuracy={cortex-m7: 0.999}"));
+        assertThat(code).isEqualTo(4);
+        JsonNode report = ManifestIO.json().readTree(out.resolve("reports/report.json").toFile());
+        assertThat(report.path("variants")).hasSize(5);
+        assertThat(ManifestIO.read(out.resolve("reports")).orElseThrow().metrics()).containsKey("failed_required_profiles");
     }
 }

@@ -49,6 +49,25 @@ public final class ExamplePreparation {
     }
 
     public static DatasetInfo prepare(DataConfig cfg, long seed, SparkSession spark, Path outDir) {
+        try {
+            return prepareChecked(cfg, seed, spark, outDir);
+        } catch (dev.distillery.core.error.DistilleryException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Spark's ANSI casts fail inside jobs on non-numeric cells: that is bad input, not a transient failure.
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                String m = String.valueOf(t.getMessage());
+                if (t instanceof NumberFormatException || m.contains("CAST_INVALID_INPUT")
+                        || m.contains("MALFORMED") || t.getClass().getName().contains("NumberFormat")) {
+                    throw new DataContractException("data in " + expand(cfg.dir()) + " has a value that is not a number: "
+                            + m.lines().findFirst().orElse(m), e);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static DatasetInfo prepareChecked(DataConfig cfg, long seed, SparkSession spark, Path outDir) {
         Path dir = expand(cfg.dir());
         int[] shape;
         Dataset<Row> train;
@@ -155,7 +174,9 @@ public final class ExamplePreparation {
         }
         Column features;
         if (columns.contains("features") && columns.size() == 2) {
-            features = col("features").cast(DataTypes.createArrayType(DataTypes.FloatType, false));
+            features = org.apache.spark.sql.functions.transform(
+                    col("features").cast(DataTypes.createArrayType(DataTypes.FloatType, false)),
+                    v -> v.multiply(lit(cfg.featureScale())).cast(DataTypes.FloatType));
         } else {
             Column[] fs = columns.stream().filter(c -> !c.equals(cfg.labelColumn()))
                     .map(c -> col("`" + c + "`").cast(DataTypes.FloatType).multiply(lit(cfg.featureScale()))

@@ -59,7 +59,14 @@ public final class StageOutput implements AutoCloseable {
                 old = target.resolveSibling("." + target.getFileName() + ".old-" + UUID.randomUUID().toString().substring(0, 8));
                 move(target, old);
             }
-            move(work, target);
+            try {
+                move(work, target);
+            } catch (IOException e) {
+                if (old != null) {
+                    move(old, target);
+                }
+                throw e;
+            }
             committed = true;
             if (old != null) {
                 deleteTree(old);
@@ -74,6 +81,22 @@ public final class StageOutput implements AutoCloseable {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(from, to);
+        }
+    }
+
+    /**
+     * Keeps a failed stage's work folder (its checkpoints) under a hidden name that no stage reads as finished.
+     * @return where it was kept
+     */
+    public Path keepFailed() {
+        Path kept = target.resolveSibling("." + target.getFileName() + ".failed-"
+                + java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        try {
+            move(work, kept);
+            committed = true;
+            return kept;
+        } catch (IOException e) {
+            return work;
         }
     }
 

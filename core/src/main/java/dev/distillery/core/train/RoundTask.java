@@ -55,11 +55,14 @@ final class RoundTask implements Function2<Integer, Iterator<TrainRow>, Iterator
 
     @Override
     public Iterator<RoundResult> call(Integer partition, Iterator<TrainRow> rows) {
-        WorkerCache.Entry entry = WorkerCache.get(runId, partition);
-        if (entry == null) {
-            entry = load(rows);
-            WorkerCache.put(runId, partition, entry);
+        WorkerCache.Entry entry = WorkerCache.getOrLoad(runId, partition, () -> load(rows));
+        // Two attempts of one partition in one JVM (retry, speculation) must not train the same network at once.
+        synchronized (entry) {
+            return train(entry, partition);
         }
+    }
+
+    private Iterator<RoundResult> train(WorkerCache.Entry entry, int partition) {
         int n = entry.labels().length;
         int batch = spec.params().batchSize();
         int batches = (n + batch - 1) / batch;

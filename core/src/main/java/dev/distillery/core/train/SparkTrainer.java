@@ -34,7 +34,9 @@ public final class SparkTrainer {
         long start = System.nanoTime();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         String runId = spec.name() + "-" + UUID.randomUUID();
-        JavaRDD<TrainRow> data = rows.repartition(spec.workers());
+        // Persisted so that a partition rebuilt on another executor sees the same rows in the same order.
+        JavaRDD<TrainRow> data = rows.repartition(spec.workers())
+                .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
         List<Integer> counts = data.mapPartitions(SparkTrainer::countRows).collect();
         long total = counts.stream().mapToLong(Integer::longValue).sum();
         if (total == 0) {
@@ -103,7 +105,13 @@ public final class SparkTrainer {
             }
         } finally {
             WorkerCache.evict(runId);
-            data.foreachPartition(it -> WorkerCache.evict(runId));
+            try {
+                data.foreachPartition(it -> WorkerCache.evict(runId));
+                data.unpersist(false);
+            } catch (RuntimeException cleanup) {
+                // Never let cache cleanup on a failing cluster hide the error that ended training.
+                org.slf4j.LoggerFactory.getLogger(SparkTrainer.class).warn("cache cleanup failed: {}", cleanup.toString());
+            }
         }
         return new TrainResult(best, bestEpoch, bestAcc, history, total, (System.nanoTime() - start) / 1e9);
     }

@@ -23,18 +23,19 @@ final class WorkerCache {
     private WorkerCache() {
     }
 
-    static Entry get(String runId, int partition) {
-        return ENTRIES.get(runId + "/" + partition);
+    static Entry getOrLoad(String runId, int partition, java.util.function.Supplier<Entry> loader) {
+        register(runId);
+        // Per-key atomic: partitions load in parallel, one partition loads once.
+        return ENTRIES.computeIfAbsent(runId + "/" + partition, k -> loader.get());
     }
 
-    static synchronized void put(String runId, int partition, Entry entry) {
+    private static synchronized void register(String runId) {
         if (!RUNS.contains(runId)) {
             RUNS.addLast(runId);
             while (RUNS.size() > MAX_RUNS) {
                 evict(RUNS.removeFirst());
             }
         }
-        ENTRIES.put(runId + "/" + partition, entry);
     }
 
     static synchronized void evict(String runId) {

@@ -35,7 +35,16 @@ final class DemoData {
             }
             out.println("Fashion-MNIST: fetching Debian package dataset-fashion-mnist into " + cache);
             Path tmp = Files.createTempDirectory("distillery-fmnist");
-            run(tmp, "apt-get", "download", "dataset-fashion-mnist");
+            try {
+                run(tmp, "apt-get", "download", "dataset-fashion-mnist");
+            } catch (IOException first) {
+                // A fresh machine may have no package lists yet; refreshing them needs root.
+                if (!"root".equals(System.getProperty("user.name"))) {
+                    throw first;
+                }
+                run(tmp, "apt-get", "update", "-qq");
+                run(tmp, "apt-get", "download", "dataset-fashion-mnist");
+            }
             Path deb;
             try (var files = Files.list(tmp)) {
                 deb = files.filter(p -> p.getFileName().toString().endsWith(".deb")).findFirst()

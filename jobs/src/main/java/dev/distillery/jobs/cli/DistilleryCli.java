@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
                 "  distillery run --config conf/fashion-mnist.yaml --out runs/fm",
                 "  distillery train-teacher --config conf/fashion-mnist.yaml --out runs/fm --set teacher.epochs=3",
                 "  spark-submit --class dev.distillery.jobs.cli.DistilleryCli distillery-app.jar label "
-                        + "--config fm.yaml --out hdfs:///runs/fm"})
+                        + "--config fm.yaml --out /shared/runs/fm"})
 public final class DistilleryCli {
     static final String[][] STAGES = {
             {"prepare", "Read raw IDX/CSV/Parquet data into the canonical example dataset with a seeded validation split."},
@@ -51,7 +51,14 @@ public final class DistilleryCli {
     }
 
     public static void main(String[] args) {
-        int code = execute(args);
+        QuietStdout.install();
+        int code;
+        try {
+            code = execute(args);
+        } catch (Throwable t) {
+            // Errors (out of memory, a native library that fails to load) escape picocli's handler.
+            code = Exits.of(t, System.err);
+        }
         System.exit(code);
     }
 }

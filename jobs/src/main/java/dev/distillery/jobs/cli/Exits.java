@@ -46,10 +46,21 @@ final class Exits {
         return null;
     }
 
+    /** Failures of the infrastructure, not of the input or the code: lost executors, fetch and RPC failures, I/O. */
     private static boolean isTransient(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof IOException || t instanceof UncheckedIOException
-                    || t.getClass().getName().equals("org.apache.spark.SparkException")) {
+            String name = t.getClass().getName();
+            String msg = String.valueOf(t.getMessage());
+            if (t instanceof java.net.ConnectException || t instanceof java.util.concurrent.TimeoutException
+                    || name.startsWith("org.apache.spark.rpc.") || name.endsWith("FetchFailedException")
+                    || name.endsWith("ExecutorLostFailure") || msg.contains("ExecutorLostFailure")
+                    || msg.contains("FetchFailed") || msg.contains("SparkContext has been shutdown")) {
+                return true;
+            }
+            if ((t instanceof IOException || t instanceof UncheckedIOException)
+                    && !(t instanceof java.nio.file.AccessDeniedException)
+                    && !(t instanceof java.nio.file.FileAlreadyExistsException)
+                    && !(t instanceof java.nio.file.NotDirectoryException)) {
                 return true;
             }
         }

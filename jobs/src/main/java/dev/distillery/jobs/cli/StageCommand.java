@@ -31,6 +31,10 @@ class StageCommand implements Callable<Integer> {
     static int runStages(StageOptions options, List<Stage> stages) {
         PipelineConfig config = ConfigLoader.load(options.config, options.overrides);
         StageContext ctx = new StageContext(config, options.out, options.master, System.out);
+        for (Stage stage : stages) {
+            // Preflight: unknown profiles, oversized students and the like fail before hours of training.
+            stage.validate(ctx);
+        }
         int exit = 0;
         for (Stage stage : stages) {
             StageRunner.Outcome outcome = StageRunner.run(stage, ctx, options.force);

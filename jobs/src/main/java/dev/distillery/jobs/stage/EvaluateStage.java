@@ -46,7 +46,7 @@ public final class EvaluateStage implements Stage {
 
     @Override
     public List<String> configSections() {
-        return List.of("evaluation");
+        return List.of("name", "distill", "evaluation");
     }
 
     @Override
@@ -55,6 +55,10 @@ public final class EvaluateStage implements Stage {
                 ctx.stageDir("student"), ctx.stageDir("student-qat"), ctx.stageDir("export")));
         if (ctx.config().prune().enabled()) {
             in.add(ctx.stageDir("student-pruned"));
+        }
+        Path profiles = ctx.resolve(ctx.config().evaluation().profilesDir());
+        for (String id : ctx.config().evaluation().profiles()) {
+            in.add(profiles.resolve(id + ".yaml"));
         }
         return in;
     }

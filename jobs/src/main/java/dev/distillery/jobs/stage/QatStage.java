@@ -58,7 +58,7 @@ public final class QatStage implements Stage {
                 ? ModelIO.read(ctx.stageDir("student-pruned").resolve(PruneStage.MODEL), DistillStage.KIND)
                 : ModelIO.read(ctx.stageDir("student").resolve(DistillStage.KD_MODEL), DistillStage.KIND);
         var sample = Examples.collect(Examples.load(ctx.spark(), ctx.stageDir("prepared"), Examples.TRAIN)
-                .limit(cfg.qat().calibrationRows()));
+                .orderBy("id").limit(cfg.qat().calibrationRows()));
         QuantSpec quant = Calibration.calibrate(source, sample.features(), cfg.qat().weightBits(),
                 cfg.qat().activationBits());
         Map<String, float[]> masks = pruned ? MagnitudePruning.masks(source) : Map.of();

@@ -24,6 +24,34 @@ public final class StageRunner {
     public record Outcome(String stage, boolean skipped, int exitCode, double seconds, Manifest manifest) {
     }
 
+    private static Optional<Manifest> readQuietly(Path target, StageContext ctx) {
+        try {
+            return ManifestIO.read(target);
+        } catch (RuntimeException e) {
+            ctx.console().printf("[%s] manifest unreadable (%s); the stage runs again%n", target.getFileName(),
+                    e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Whether every output the manifest lists still has the hash it was written with. */
+    private static boolean outputsIntact(Path target, Manifest manifest) {
+        if (manifest.outputs() == null) {
+            return false;
+        }
+        for (String entry : manifest.outputs().values()) {
+            int at = entry.lastIndexOf(" sha256:");
+            if (at < 0) {
+                return false;
+            }
+            Path file = target.resolve(entry.substring(0, at));
+            if (!Files.exists(file) || !ManifestIO.sha256(file).equals(entry.substring(at + 8))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public static Outcome run(Stage stage, StageContext ctx, boolean force) {
         Path target = ctx.stageDir(stage.outputDir());
         if (!stage.enabled(ctx)) {
@@ -35,17 +63,18 @@ public final class StageRunner {
         Map<String, String> inputHashes = new LinkedHashMap<>();
         for (Path input : stage.inputs(ctx)) {
             if (!Files.exists(input)) {
+                boolean upstream = input.toAbsolutePath().startsWith(ctx.outRoot());
                 throw new dev.distillery.core.error.DataContractException(stage.name() + " needs " + input
-                        + ", which does not exist; run the earlier stages first");
+                        + ", which does not exist" + (upstream ? "; run the earlier stages first" : ""));
             }
             Path manifest = input.resolve(ManifestIO.FILE);
             // Upstream stage folders are identified by their manifest; raw files by their bytes.
             inputHashes.put(input.toString(), ManifestIO.sha256(Files.isDirectory(input) && Files.exists(manifest)
                     ? manifest : input));
         }
-        Optional<Manifest> existing = ManifestIO.read(target);
-        if (!force && existing.isPresent() && existing.get().configHash().equals(configHash)
-                && existing.get().inputHashes().equals(inputHashes)) {
+        Optional<Manifest> existing = readQuietly(target, ctx);
+        if (!force && existing.isPresent() && configHash.equals(existing.get().configHash())
+                && inputHashes.equals(existing.get().inputHashes()) && outputsIntact(target, existing.get())) {
             ctx.console().printf("[%s] up to date (manifest matches config and inputs), skipped; --force redoes it%n",
                     stage.name());
             Object code = existing.get().metrics() == null ? null : existing.get().metrics().get("exit_code");
@@ -55,7 +84,14 @@ public final class StageRunner {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         try (StageOutput out = StageOutput.begin(target)) {
-            StageResult result = stage.run(ctx, out.dir());
+            StageResult result;
+            try {
+                result = stage.run(ctx, out.dir());
+            } catch (dev.distillery.core.error.TrainingDivergedException e) {
+                Path kept = out.keepFailed();
+                throw new dev.distillery.core.error.TrainingDivergedException(e.getMessage()
+                        + " Checkpoints of the failed run are in " + kept);
+            }
             double secs = (System.nanoTime() - t0) / 1e9;
             Map<String, Object> metrics = new LinkedHashMap<>(result.metrics());
             if (result.exitCode() != 0) {

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -109,6 +110,21 @@ class PipelineEndToEndIT {
         Files.delete(out.resolve("export/student-kd.onnx"));
         assertThat(DistilleryCli.execute(args("export"))).isZero();
         assertThat(out.resolve("export/student-kd.onnx")).isNotEmptyFile();
+    }
+
+    @Test
+    void stageRefusesUpstreamOutputMadeUnderAnotherConfig() {
+        PrintStream old = System.err;
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        System.setErr(new PrintStream(buf, true));
+        int code;
+        try {
+            code = DistilleryCli.execute(args("label", "--set", "teacher.epochs=9"));
+        } finally {
+            System.setErr(old);
+        }
+        assertThat(code).isEqualTo(2);
+        assertThat(buf.toString()).contains("run train-teacher first");
     }
 
     @Test

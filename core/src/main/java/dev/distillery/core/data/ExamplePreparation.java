@@ -39,8 +39,11 @@ import static org.apache.spark.sql.functions.xxhash64;
  * a seeded, deterministic train/validation split; every contract is checked before anything is written.
  */
 public final class ExamplePreparation {
-    /** Offset of test ids so that train and test ids never collide. */
-    public static final long TEST_ID_OFFSET = 1L << 40;
+    /**
+     * Offset of test ids so that train and test ids never collide: Spark's generated ids stay below 2^62 for
+     * fewer than 2^29 input partitions.
+     */
+    public static final long TEST_ID_OFFSET = 1L << 62;
 
     private static final org.apache.spark.sql.types.StructType ROW_SCHEMA = new org.apache.spark.sql.types.StructType(
             Arrays.copyOf(Examples.SCHEMA.fields(), 3));

@@ -34,6 +34,28 @@ public final class StageRunner {
         }
     }
 
+    /**
+     * Refuses to build on an upstream stage folder made under a different config, e.g. labelling with a teacher
+     * trained before teacher.* changed: the user must re-run that stage (or use run, which does).
+     */
+    private static void checkUpstream(Stage stage, Path input, StageContext ctx) {
+        if (!Files.isDirectory(input) || !input.toAbsolutePath().getParent().equals(ctx.outRoot())) {
+            return;
+        }
+        for (Stage upstream : Pipeline.stages()) {
+            if (!upstream.outputDir().equals(input.getFileName().toString())) {
+                continue;
+            }
+            Optional<Manifest> m = readQuietly(input, ctx);
+            String expected = ctx.config().hashOf(upstream.configSections().toArray(new String[0]));
+            if (m.isPresent() && !expected.equals(m.get().configHash())) {
+                throw new dev.distillery.core.error.DataContractException(stage.name() + " needs " + input
+                        + ", which was made with a different " + String.join("/", upstream.configSections())
+                        + " config than the current one; run " + upstream.name() + " first (or run, which does)");
+            }
+        }
+    }
+
     /** Whether every output the manifest lists still has the hash it was written with. */
     private static boolean outputsIntact(Path target, Manifest manifest) {
         if (manifest.outputs() == null) {
@@ -67,6 +89,7 @@ public final class StageRunner {
                 throw new dev.distillery.core.error.DataContractException(stage.name() + " needs " + input
                         + ", which does not exist" + (upstream ? "; run the earlier stages first" : ""));
             }
+            checkUpstream(stage, input, ctx);
             Path manifest = input.resolve(ManifestIO.FILE);
             // Upstream stage folders are identified by their manifest; raw files by their bytes.
             inputHashes.put(input.toString(), ManifestIO.sha256(Files.isDirectory(input) && Files.exists(manifest)

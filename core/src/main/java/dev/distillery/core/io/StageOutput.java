@@ -42,6 +42,29 @@ public final class StageOutput implements AutoCloseable {
         }
     }
 
+    /**
+     * Continues in the newest work folder an interrupted or failed attempt left behind (its checkpoints are what a
+     * resumed training starts from); starts a new one when there is none.
+     */
+    public static StageOutput resume(Path target) {
+        Path parent = target.toAbsolutePath().getParent();
+        String prefix = "." + target.getFileName() + ".";
+        try (var files = Files.list(parent)) {
+            var newest = files.filter(Files::isDirectory)
+                    .filter(p -> p.getFileName().toString().startsWith(prefix + "work-")
+                            || p.getFileName().toString().startsWith(prefix + "failed-"))
+                    .max(java.util.Comparator.comparing(p -> p.toFile().lastModified()));
+            if (newest.isPresent()) {
+                return new StageOutput(target.toAbsolutePath(), newest.get());
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            return begin(target);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return begin(target);
+    }
+
     /** Folder to write into until {@link #commit}. */
     public Path dir() {
         return work;

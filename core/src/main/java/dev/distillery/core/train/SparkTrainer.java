@@ -31,6 +31,13 @@ public final class SparkTrainer {
     public static TrainResult train(SparkSession spark, JavaRDD<TrainRow> rows, LocalExamples validation,
                                     ModelArtifact init, GraphHooks hooks, Objective objective, TrainSpec spec,
                                     List<TrainingListener> listeners) {
+        return train(spark, rows, validation, init, hooks, objective, spec, listeners, null);
+    }
+
+    /** Trains, continuing after {@code resume}'s epoch with its parameters and optimizer state when given. */
+    public static TrainResult train(SparkSession spark, JavaRDD<TrainRow> rows, LocalExamples validation,
+                                    ModelArtifact init, GraphHooks hooks, Objective objective, TrainSpec spec,
+                                    List<TrainingListener> listeners, ResumePoint resume) {
         long start = System.nanoTime();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         String runId = spec.name() + "-" + UUID.randomUUID();
@@ -49,14 +56,15 @@ public final class SparkTrainer {
         CosineSchedule schedule = new CosineSchedule(spec.params().learningRate(),
                 (int) Math.round(spec.params().warmupEpochs() * maxBatches), epochs * maxBatches, 0.02);
 
-        float[] params = flat(init);
-        float[] updater = new float[0];
+        float[] params = resume == null ? flat(init) : resume.params();
+        float[] updater = resume == null ? new float[0] : resume.optimizerState();
         List<EpochStats> history = new ArrayList<>();
-        ModelArtifact best = init;
-        int bestEpoch = 0;
-        double bestAcc = -1;
+        ModelArtifact best = resume == null ? init : resume.best();
+        int bestEpoch = resume == null ? 0 : resume.bestEpoch();
+        double bestAcc = resume == null ? -1 : resume.bestAccuracy();
+        int firstEpoch = resume == null ? 0 : Math.min(resume.epochsDone(), epochs);
         try {
-            for (int epoch = 0; epoch < epochs; epoch++) {
+            for (int epoch = firstEpoch; epoch < epochs; epoch++) {
                 long epochStart = System.nanoTime();
                 double lossSum = 0;
                 long lossN = 0;
@@ -97,6 +105,7 @@ public final class SparkTrainer {
                 }
                 boolean go = true;
                 for (TrainingListener l : listeners) {
+                    l.onOptimizerState(stats, updater);
                     go &= l.onEpoch(stats, current);
                 }
                 if (!go) {
@@ -160,7 +169,7 @@ public final class SparkTrainer {
         return List.of(n).iterator();
     }
 
-    private static float[] flat(ModelArtifact m) {
+    static float[] flat(ModelArtifact m) {
         List<float[]> parts = new ArrayList<>(m.params().values());
         int n = parts.stream().mapToInt(p -> p.length).sum();
         float[] out = new float[n];

@@ -6,4 +6,8 @@ import dev.distillery.core.model.ModelArtifact;
 public interface TrainingListener {
     /** Called after each epoch with the averaged model; return false to stop training early. */
     boolean onEpoch(EpochStats stats, ModelArtifact model);
+
+    /** Called just before {@link #onEpoch} with the averaged optimizer state, for checkpoints that can resume. */
+    default void onOptimizerState(EpochStats stats, float[] state) {
+    }
 }

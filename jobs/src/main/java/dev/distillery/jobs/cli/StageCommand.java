@@ -30,7 +30,7 @@ class StageCommand implements Callable<Integer> {
 
     static int runStages(StageOptions options, List<Stage> stages) {
         PipelineConfig config = ConfigLoader.load(options.config, options.overrides);
-        StageContext ctx = new StageContext(config, options.out, options.master, System.out);
+        StageContext ctx = new StageContext(config, options.out, options.master, System.out).withResume(options.resume);
         for (Stage stage : stages) {
             // Preflight: unknown profiles, oversized students and the like fail before hours of training.
             stage.validate(ctx);

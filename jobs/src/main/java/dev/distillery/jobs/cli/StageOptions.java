@@ -25,4 +25,8 @@ public final class StageOptions {
 
     @Option(names = "--force", description = "Redo stages whose manifest says they are up to date.")
     boolean force;
+
+    @Option(names = "--resume", description = "Continue interrupted training from the newest complete epoch "
+            + "checkpoint instead of starting over.")
+    boolean resume;
 }

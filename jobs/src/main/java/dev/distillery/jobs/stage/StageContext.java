@@ -15,12 +15,23 @@ public final class StageContext {
     private final String master;
     private final PrintStream console;
     private SparkSession spark;
+    private boolean resume;
 
     public StageContext(PipelineConfig config, Path outRoot, String master, PrintStream console) {
         this.config = config;
         this.outRoot = outRoot.toAbsolutePath();
         this.master = master;
         this.console = console;
+    }
+
+    /** Whether stages continue interrupted training from their newest complete checkpoint. */
+    public boolean resume() {
+        return resume;
+    }
+
+    public StageContext withResume(boolean value) {
+        this.resume = value;
+        return this;
     }
 
     public PipelineConfig config() {

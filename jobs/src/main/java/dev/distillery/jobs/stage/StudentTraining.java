@@ -48,6 +48,18 @@ final class StudentTraining {
         TrainSpec spec = new TrainSpec(run, params, ctx.config().spark().workers(),
                 ctx.config().spark().averagingFrequency(), ctx.config().seed());
         return SparkTrainer.train(ctx.spark(), rows, validation, init, hooks, objective, spec,
-                List.of(new ConsoleProgress(ctx.console()), new CheckpointWriter(workDir.resolve("checkpoints"))));
+                List.of(new ConsoleProgress(ctx.console()), new CheckpointWriter(workDir.resolve("checkpoints"))),
+                resumePoint(ctx, workDir, run));
+    }
+
+    /** With --resume, the newest complete checkpoint of {@code run} in this stage's work folder. */
+    static dev.distillery.core.train.ResumePoint resumePoint(StageContext ctx, Path workDir, String run) {
+        if (!ctx.resume()) {
+            return null;
+        }
+        var point = dev.distillery.core.train.ResumePoint.find(workDir.resolve("checkpoints"), run);
+        point.ifPresent(p -> ctx.console().printf("  %s: resuming after epoch %d (best so far: epoch %d, %.2f%%)%n",
+                run, p.epochsDone(), p.bestEpoch(), 100 * p.bestAccuracy()));
+        return point.orElse(null);
     }
 }

@@ -35,7 +35,8 @@ public final class TrainTeacherStage implements Stage {
     @Override
     public StageResult run(StageContext ctx, Path workDir) {
         TrainResult r = TeacherTraining.train(ctx.config(), ctx.spark(), ctx.stageDir("prepared"),
-                List.of(new ConsoleProgress(ctx.console()), new CheckpointWriter(workDir.resolve("checkpoints"))));
+                List.of(new ConsoleProgress(ctx.console()), new CheckpointWriter(workDir.resolve("checkpoints"))),
+                StudentTraining.resumePoint(ctx, workDir, "teacher"));
         ModelIO.write(r.best().withKind(TeacherTraining.KIND, Map.of("best_epoch", String.valueOf(r.bestEpoch()),
                 "validation_accuracy", String.valueOf(r.bestValidationAccuracy()))), workDir.resolve(MODEL));
         TrainingSummary.write(workDir.resolve("history.json"), r);

@@ -28,7 +28,7 @@ public final class TeacherTraining {
     }
 
     public static TrainResult train(PipelineConfig cfg, SparkSession spark, Path preparedDir,
-                                    List<TrainingListener> listeners) {
+                                    List<TrainingListener> listeners, dev.distillery.core.train.ResumePoint resume) {
         DatasetInfo info = Examples.info(preparedDir);
         Architecture arch = TeacherArchitecture.of(cfg.teacher(), info);
         ModelArtifact init = new ModelArtifact(KIND, arch, ParamInit.he(arch, cfg.seed()),
@@ -38,6 +38,6 @@ public final class TeacherTraining {
         TrainSpec spec = new TrainSpec("teacher", cfg.teacher().training(), cfg.spark().workers(),
                 cfg.spark().averagingFrequency(), cfg.seed());
         return SparkTrainer.train(spark, rows, validation, init, GraphHooks.NONE, new CrossEntropyObjective(), spec,
-                listeners);
+                listeners, resume);
     }
 }

@@ -97,12 +97,16 @@ final class RoundTask implements Function2<Integer, Iterator<TrainRow>, Iterator
             net.fit(x, y, t, epoch * stepsPerEpoch + b);
             examples += to - from;
         }
-        double loss = net.loss(x, y, t);
+        // The loss costs a forward pass, so it is measured once per epoch, on each worker's last minibatch;
+        // divergence between those checks is caught by the parameter check after every round.
+        boolean lastRound = last >= batches;
+        double loss = lastRound ? net.loss(x, y, t) : 0;
         float[] params = net.flatParams();
         float[] updater = net.flatUpdaterState();
         scale(params, examples);
         scale(updater, examples);
-        return List.of(new RoundResult(params, updater, examples, loss * examples, (int) examples)).iterator();
+        return List.of(new RoundResult(params, updater, examples, loss * (lastRound ? x.length : 0),
+                lastRound ? x.length : 0)).iterator();
     }
 
     private WorkerCache.Entry load(Iterator<TrainRow> rows) {

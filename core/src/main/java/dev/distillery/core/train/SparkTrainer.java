@@ -78,12 +78,12 @@ public final class SparkTrainer {
                         continue;
                     }
                     float[] nextParams = divide(r.paramSum(), r.examples());
-                    double loss = r.lossSum() / r.lossCount();
+                    double loss = r.lossCount() == 0 ? 0 : r.lossSum() / r.lossCount();
                     if (!Double.isFinite(loss) || !allFinite(nextParams)) {
                         throw new TrainingDivergedException(spec.name() + " training diverged at epoch " + (epoch + 1)
                                 + ", round " + (round + 1) + " of " + rounds + " (steps up to "
                                 + (epoch * maxBatches + Math.min(maxBatches, (round + 1) * spec.averagingFrequency()))
-                                + "): loss " + loss + (allFinite(nextParams) ? "" : ", parameters not finite")
+                                + "): " + (allFinite(nextParams) ? "loss " + loss : "parameters not finite")
                                 + "; lower the learning rate. The last good epoch checkpoint is kept.");
                     }
                     params = nextParams;

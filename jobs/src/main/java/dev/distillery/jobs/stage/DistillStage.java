@@ -43,6 +43,11 @@ public final class DistillStage implements Stage {
     }
 
     @Override
+    public boolean resumable() {
+        return true;
+    }
+
+    @Override
     public List<Path> inputs(StageContext ctx) {
         return List.of(ctx.stageDir("prepared"), ctx.stageDir("teacher"), ctx.stageDir("soft-labels"));
     }

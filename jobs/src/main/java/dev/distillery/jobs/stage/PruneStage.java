@@ -31,6 +31,11 @@ public final class PruneStage implements Stage {
     }
 
     @Override
+    public boolean resumable() {
+        return true;
+    }
+
+    @Override
     public List<Path> inputs(StageContext ctx) {
         return List.of(ctx.stageDir("prepared"), ctx.stageDir("soft-labels"), ctx.stageDir("student"));
     }

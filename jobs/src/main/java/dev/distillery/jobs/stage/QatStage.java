@@ -41,6 +41,11 @@ public final class QatStage implements Stage {
     }
 
     @Override
+    public boolean resumable() {
+        return true;
+    }
+
+    @Override
     public List<Path> inputs(StageContext ctx) {
         List<Path> in = new ArrayList<>(List.of(ctx.stageDir("prepared"), ctx.stageDir("soft-labels"),
                 ctx.stageDir("student")));

@@ -21,6 +21,11 @@ public interface Stage {
     default void validate(StageContext ctx) {
     }
 
+    /** Whether --resume may continue this stage in an interrupted attempt's work folder (training stages). */
+    default boolean resumable() {
+        return false;
+    }
+
     /** Whether the configuration turns this stage off. */
     default boolean enabled(StageContext ctx) {
         return true;

@@ -106,7 +106,7 @@ public final class StageRunner {
         ctx.console().printf("[%s] started -> %s%n", stage.name(), target);
         Instant started = Instant.now();
         long t0 = System.nanoTime();
-        try (StageOutput out = ctx.resume() ? StageOutput.resume(target) : StageOutput.begin(target)) {
+        try (StageOutput out = ctx.resume() && stage.resumable() ? StageOutput.resume(target) : StageOutput.begin(target)) {
             StageResult result;
             try {
                 result = stage.run(ctx, out.dir());

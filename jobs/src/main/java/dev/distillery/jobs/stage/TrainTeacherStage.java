@@ -28,6 +28,11 @@ public final class TrainTeacherStage implements Stage {
     }
 
     @Override
+    public boolean resumable() {
+        return true;
+    }
+
+    @Override
     public List<Path> inputs(StageContext ctx) {
         return List.of(ctx.stageDir("prepared"));
     }

@@ -69,6 +69,6 @@ public final class LabelStage implements Stage {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new StageResult().rows("soft_labels", written).output("metadata", META);
+        return new StageResult().rows("soft_labels", written).output("labels", PARQUET).output("metadata", META);
     }
 }

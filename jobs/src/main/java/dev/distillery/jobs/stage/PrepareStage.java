@@ -35,6 +35,7 @@ public final class PrepareStage implements Stage {
         info.counts().forEach(result::rows);
         ctx.console().printf("  %d classes, %dx%dx%d features; rows %s%n", info.numClasses(), info.channels(),
                 info.height(), info.width(), info.counts());
-        return result.metric("num_classes", info.numClasses()).output("dataset", "dataset.json");
+        return result.metric("num_classes", info.numClasses()).output("examples", "examples")
+                .output("dataset", "dataset.json");
     }
 }

@@ -48,7 +48,8 @@ final class StudentTraining {
         TrainSpec spec = new TrainSpec(run, params, ctx.config().spark().workers(),
                 ctx.config().spark().averagingFrequency(), ctx.config().seed());
         return SparkTrainer.train(ctx.spark(), rows, validation, init, hooks, objective, spec,
-                List.of(new ConsoleProgress(ctx.console()), new CheckpointWriter(workDir.resolve("checkpoints"))),
+                // checkpoint first: when an epoch's progress line appears, its checkpoint is already complete
+                List.of(new CheckpointWriter(workDir.resolve("checkpoints")), new ConsoleProgress(ctx.console())),
                 resumePoint(ctx, workDir, run));
     }
 

@@ -40,7 +40,8 @@ public final class TrainTeacherStage implements Stage {
     @Override
     public StageResult run(StageContext ctx, Path workDir) {
         TrainResult r = TeacherTraining.train(ctx.config(), ctx.spark(), ctx.stageDir("prepared"),
-                List.of(new ConsoleProgress(ctx.console()), new CheckpointWriter(workDir.resolve("checkpoints"))),
+                // checkpoint first: when an epoch's progress line appears, its checkpoint is already complete
+                List.of(new CheckpointWriter(workDir.resolve("checkpoints")), new ConsoleProgress(ctx.console())),
                 StudentTraining.resumePoint(ctx, workDir, "teacher"));
         ModelIO.write(r.best().withKind(TeacherTraining.KIND, Map.of("best_epoch", String.valueOf(r.bestEpoch()),
                 "validation_accuracy", String.valueOf(r.bestValidationAccuracy()))), workDir.resolve(MODEL));

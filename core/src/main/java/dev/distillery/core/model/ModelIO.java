@@ -95,13 +95,9 @@ public final class ModelIO {
         }
     }
 
+    /** Writes atomically: a reader sees the old file or the complete new one, never a partial one. */
     public static void write(ModelArtifact model, Path file) {
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.write(file, toBytes(model));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        dev.distillery.core.io.AtomicFiles.write(file, toBytes(model));
     }
 
     public static ModelArtifact read(Path file) {

@@ -9,7 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import dev.distillery.core.io.AtomicFiles;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,6 +42,7 @@ public record ResumePoint(int epochsDone, float[] params, float[] optimizerState
         int bestEpoch = 0;
         double bestAcc = -1;
         ModelArtifact best = null;
+        ModelArtifact last = null;
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.sorted().toList()) {
                 Matcher m = NAME.matcher(f.getFileName().toString());
@@ -57,7 +58,10 @@ public record ResumePoint(int epochsDone, float[] params, float[] optimizerState
                     bestEpoch = epoch;
                     best = model;
                 }
-                latest = Math.max(latest, epoch);
+                if (epoch > latest) {
+                    latest = epoch;
+                    last = model;
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -65,7 +69,6 @@ public record ResumePoint(int epochsDone, float[] params, float[] optimizerState
         if (latest == 0) {
             return Optional.empty();
         }
-        ModelArtifact last = ModelIO.read(modelFile(dir, run, latest));
         return Optional.of(new ResumePoint(latest, SparkTrainer.flat(last), readFloats(optimizerFile(dir, run, latest)),
                 best, bestEpoch, bestAcc));
     }
@@ -73,14 +76,7 @@ public record ResumePoint(int epochsDone, float[] params, float[] optimizerState
     static void writeFloats(Path file, float[] values) {
         ByteBuffer buf = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         buf.asFloatBuffer().put(values);
-        try {
-            Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".part");
-            Files.write(tmp, buf.array());
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        AtomicFiles.write(file, buf.array());
     }
 
     static float[] readFloats(Path file) {
@@ -97,13 +93,6 @@ public record ResumePoint(int epochsDone, float[] params, float[] optimizerState
     /** Writes one epoch's checkpoint: optimizer state first, then the model file that marks it complete. */
     public static void write(Path dir, String run, int epoch, ModelArtifact model, float[] optimizerState) {
         writeFloats(optimizerFile(dir, run, epoch), optimizerState);
-        Path file = modelFile(dir, run, epoch);
-        Path tmp = file.resolveSibling(file.getFileName() + ".part");
-        ModelIO.write(model, tmp);
-        try {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ModelIO.write(model, modelFile(dir, run, epoch));
     }
 }

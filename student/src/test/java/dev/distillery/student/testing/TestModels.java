@@ -97,13 +97,7 @@ public final class TestModels {
     }
 
     public static int argmax(float[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
-                best = i;
-            }
-        }
-        return best;
+        return dev.distillery.core.train.SparkTrainer.argmax(v);
     }
 
     private static void shuffle(int[] a, Random rnd) {

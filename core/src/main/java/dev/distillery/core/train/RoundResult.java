@@ -2,12 +2,15 @@ package dev.distillery.core.train;
 
 import java.io.Serializable;
 
-/** What one partition returns from a round: example-weighted sums of parameters and optimizer state. */
-record RoundResult(float[] paramSum, float[] stateSum, long examples, double lossSum, int lossCount)
+/**
+ * What one partition returns from a round: example-weighted sums of parameters and optimizer state, and the
+ * time the slowest partition spent inside training steps (the rest of a round is coordination).
+ */
+record RoundResult(float[] paramSum, float[] stateSum, long examples, double lossSum, int lossCount, long stepNanos)
         implements Serializable {
 
     static RoundResult empty() {
-        return new RoundResult(new float[0], new float[0], 0, 0, 0);
+        return new RoundResult(new float[0], new float[0], 0, 0, 0, 0);
     }
 
     static RoundResult merge(RoundResult a, RoundResult b) {
@@ -18,7 +21,7 @@ record RoundResult(float[] paramSum, float[] stateSum, long examples, double los
             return a;
         }
         return new RoundResult(add(a.paramSum, b.paramSum), add(a.stateSum, b.stateSum), a.examples + b.examples,
-                a.lossSum + b.lossSum, a.lossCount + b.lossCount);
+                a.lossSum + b.lossSum, a.lossCount + b.lossCount, Math.max(a.stepNanos, b.stepNanos));
     }
 
     private static float[] add(float[] x, float[] y) {

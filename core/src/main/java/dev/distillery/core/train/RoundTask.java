@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * The executor side of one synchronous round: load the broadcast parameters and optimizer state, train this
@@ -32,12 +31,12 @@ final class RoundTask implements Function2<Integer, Iterator<TrainRow>, Iterator
     private final TrainSpec spec;
     private final CosineSchedule schedule;
     private final Broadcast<RoundState> state;
-    private final Map<String, float[]> template;
+    private final Broadcast<Map<String, float[]>> template;
     private final int epoch;
     private final int round;
     private final int stepsPerEpoch;
 
-    RoundTask(String runId, Architecture arch, Map<String, float[]> template, Objective objective, GraphHooks hooks,
+    RoundTask(String runId, Architecture arch, Broadcast<Map<String, float[]>> template, Objective objective, GraphHooks hooks,
               TrainSpec spec, CosineSchedule schedule, Broadcast<RoundState> state, int epoch, int round,
               int stepsPerEpoch) {
         this.runId = runId;
@@ -75,8 +74,9 @@ final class RoundTask implements Function2<Integer, Iterator<TrainRow>, Iterator
         RoundState s = state.value();
         net.setFlatParams(s.params());
         net.setFlatUpdaterState(s.updaterState());
-        int[] order = permutation(n, spec.seed() * 1_000_003L + epoch * 7919L + partition);
+        int[] order = Shuffle.permutation(n, spec.seed() * 1_000_003L + epoch * 7919L + partition);
         long examples = 0;
+        long stepStart = System.nanoTime();
         float[][] x = null;
         int[] y = null;
         float[][] t = null;
@@ -97,6 +97,7 @@ final class RoundTask implements Function2<Integer, Iterator<TrainRow>, Iterator
             net.fit(x, y, t, epoch * stepsPerEpoch + b);
             examples += to - from;
         }
+        long stepNanos = System.nanoTime() - stepStart;
         // The loss costs a forward pass, so it is measured once per epoch, on each worker's last minibatch;
         // divergence between those checks is caught by the parameter check after every round.
         boolean lastRound = last >= batches;
@@ -106,7 +107,7 @@ final class RoundTask implements Function2<Integer, Iterator<TrainRow>, Iterator
         scale(params, examples);
         scale(updater, examples);
         return List.of(new RoundResult(params, updater, examples, loss * (lastRound ? x.length : 0),
-                lastRound ? x.length : 0)).iterator();
+                lastRound ? x.length : 0, stepNanos)).iterator();
     }
 
     private WorkerCache.Entry load(Iterator<TrainRow> rows) {
@@ -123,23 +124,8 @@ final class RoundTask implements Function2<Integer, Iterator<TrainRow>, Iterator
                 t[i] = list.get(i).teacher();
             }
         }
-        SameDiffNet net = SameDiffNet.forTraining(arch, template, hooks, objective, schedule, spec.params().l2());
+        SameDiffNet net = SameDiffNet.forTraining(arch, template.value(), hooks, objective, schedule, spec.params().l2());
         return new WorkerCache.Entry(x, y, t, net);
-    }
-
-    static int[] permutation(int n, long seed) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        SplittableRandom r = new SplittableRandom(seed);
-        for (int i = n - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int tmp = p[i];
-            p[i] = p[j];
-            p[j] = tmp;
-        }
-        return p;
     }
 
     private static void scale(float[] v, long by) {

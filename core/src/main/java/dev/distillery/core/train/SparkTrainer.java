@@ -63,14 +63,17 @@ public final class SparkTrainer {
         int bestEpoch = resume == null ? 0 : resume.bestEpoch();
         double bestAcc = resume == null ? -1 : resume.bestAccuracy();
         int firstEpoch = resume == null ? 0 : Math.min(resume.epochsDone(), epochs);
+        // The graph template is needed only where a worker builds its network, so it ships once per run.
+        Broadcast<java.util.Map<String, float[]>> template = jsc.broadcast(init.params());
         try {
             for (int epoch = firstEpoch; epoch < epochs; epoch++) {
                 long epochStart = System.nanoTime();
                 double lossSum = 0;
                 long lossN = 0;
+                long stepNanos = 0;
                 for (int round = 0; round < rounds; round++) {
                     Broadcast<RoundTask.RoundState> state = jsc.broadcast(new RoundTask.RoundState(params, updater));
-                    RoundTask task = new RoundTask(runId, init.architecture(), init.params(), objective, hooks, spec,
+                    RoundTask task = new RoundTask(runId, init.architecture(), template, objective, hooks, spec,
                             schedule, state, epoch, round, maxBatches);
                     RoundResult r = data.mapPartitionsWithIndex(task, true).treeReduce(RoundResult::merge, DEPTH);
                     state.destroy();
@@ -90,13 +93,14 @@ public final class SparkTrainer {
                     updater = divide(r.stateSum(), r.examples());
                     lossSum += r.lossSum();
                     lossN += r.lossCount();
+                    stepNanos += r.stepNanos();
                 }
                 ModelArtifact current = init.withParams(SameDiffNet.unflatten(init.architecture(), params));
                 double acc = validation.size() == 0 ? Double.NaN : accuracy(current, hooks, validation);
                 double secs = (System.nanoTime() - epochStart) / 1e9;
                 EpochStats stats = new EpochStats(spec.name(), epoch + 1, epochs, lossSum / Math.max(1, lossN), acc,
                         secs, secs * (epochs - epoch - 1), total / secs,
-                        schedule.valueAt((epoch + 1) * maxBatches - 1, epoch));
+                        schedule.valueAt((epoch + 1) * maxBatches - 1, epoch), stepNanos / 1e9);
                 history.add(stats);
                 if (acc > bestAcc || Double.isNaN(acc)) {
                     bestAcc = acc;
@@ -113,6 +117,7 @@ public final class SparkTrainer {
                 }
             }
         } finally {
+            template.destroy();
             WorkerCache.evict(runId);
             try {
                 data.foreachPartition(it -> WorkerCache.evict(runId));

@@ -59,6 +59,8 @@ class SparkTrainerTest {
         assertThat(r.bestValidationAccuracy()).isGreaterThan(0.85);
         assertThat(seen.get(3).trainLoss()).isLessThan(seen.get(0).trainLoss());
         assertThat(r.trainRows()).isBetween(1200L, 1450L);
+        // step time is a part of each epoch's wall time, never more
+        assertThat(seen).allSatisfy(s -> assertThat(s.stepSeconds()).isPositive().isLessThanOrEqualTo(s.epochSeconds()));
     }
 
     @Test

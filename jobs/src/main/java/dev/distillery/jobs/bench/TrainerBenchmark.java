@@ -31,7 +31,9 @@ import java.util.Map;
  * Training throughput of the teacher CNN: a plain single-JVM minibatch loop against the Spark data-parallel
  * trainer with one and with two workers, same model, batch size and rows, timed over one warm epoch each, in one JVM.
  * Usage: {@code TrainerBenchmark <fashion-mnist dir> <rows> <repeats> <modes: plain,spark1,spark2> [averaging frequency]}; prints one
- * {@code RESULT mode samples_per_s} line per measurement.
+ * {@code RESULT mode samples_per_s step_fraction} line per measurement, where the step fraction is the share of the
+ * timed epoch spent inside training steps (1 for the plain loop; for the Spark trainer, the slowest worker's step
+ * time per round summed over rounds, so the remainder is the trainer's coordination cost).
  */
 public final class TrainerBenchmark {
     private TrainerBenchmark() {
@@ -54,9 +56,9 @@ public final class TrainerBenchmark {
                 ? SparkSessions.getOrCreate("local[2]", "trainer-benchmark", 2) : null;
         for (int rep = 0; rep < repeats; rep++) {
             for (String mode : modes) {
-                double rate = mode.equals("plain") ? plain(arch, x, y, batch)
+                double[] rate = mode.equals("plain") ? new double[]{plain(arch, x, y, batch), 1}
                         : spark(spark, arch, x, y, batch, Integer.parseInt(mode.substring(5)), frequency);
-                System.out.printf("RESULT %s %.1f%n", mode, rate);
+                System.out.printf("RESULT %s %.1f %.4f%n", mode, rate[0], rate[1]);
             }
         }
         if (spark != null) {
@@ -78,7 +80,7 @@ public final class TrainerBenchmark {
         return x.length / ((System.nanoTime() - t0) / 1e9);
     }
 
-    private static double spark(SparkSession spark, Architecture arch, float[][] x, int[] y, int batch, int workers,
+    private static double[] spark(SparkSession spark, Architecture arch, float[][] x, int[] y, int batch, int workers,
                                 int frequency) {
         List<TrainRow> list = new ArrayList<>(x.length);
         for (int i = 0; i < x.length; i++) {
@@ -90,6 +92,7 @@ public final class TrainerBenchmark {
                 init, GraphHooks.NONE, new CrossEntropyObjective(),
                 new TrainSpec("bench", new TrainingParams(2, batch, 0.002, 0, 0), workers, frequency, 1), List.of());
         // the second epoch: data already cached in the workers and graphs built, like the warmed-up plain loop
-        return r.history().get(1).samplesPerSecond();
+        var epoch = r.history().get(1);
+        return new double[]{epoch.samplesPerSecond(), epoch.stepSeconds() / epoch.epochSeconds()};
     }
 }

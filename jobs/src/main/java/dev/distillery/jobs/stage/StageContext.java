@@ -16,6 +16,7 @@ public final class StageContext {
     private final PrintStream console;
     private SparkSession spark;
     private boolean resume;
+    private String stage;
 
     public StageContext(PipelineConfig config, Path outRoot, String master, PrintStream console) {
         this.config = config;
@@ -54,8 +55,26 @@ public final class StageContext {
         if (spark == null) {
             spark = SparkSessions.getOrCreate(master != null ? master : config.spark().master(),
                     "distillery-" + config.name(), config.spark().shufflePartitions());
+            labelJobs();
         }
         return spark;
+    }
+
+    /**
+     * Names the stage now running; its Spark jobs carry it as their job group, so the Spark UI, its REST API and
+     * event logs tell which stage a job belongs to.
+     */
+    public synchronized void enterStage(String name) {
+        this.stage = name;
+        if (spark != null) {
+            labelJobs();
+        }
+    }
+
+    private void labelJobs() {
+        if (stage != null) {
+            spark.sparkContext().setJobGroup(stage, "distillery " + stage, false);
+        }
     }
 
     /** Resolves a config path: absolute, relative to the working folder, or relative to the Distillery home. */

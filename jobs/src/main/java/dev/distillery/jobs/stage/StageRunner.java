@@ -104,6 +104,7 @@ public final class StageRunner {
             return new Outcome(stage.name(), true, code instanceof Number n ? n.intValue() : 0, 0, existing.get());
         }
         ctx.console().printf("[%s] started -> %s%n", stage.name(), target);
+        ctx.enterStage(stage.name());
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         try (StageOutput out = ctx.resume() && stage.resumable() ? StageOutput.resume(target) : StageOutput.begin(target)) {

@@ -137,4 +137,28 @@ class PipelineEndToEndIT {
         assertThat(report.path("variants")).hasSize(5);
         assertThat(ManifestIO.read(out.resolve("reports")).orElseThrow().metrics()).containsKey("failed_required_profiles");
     }
+
+    @Test
+    @org.junit.jupiter.api.Order(101)
+    void divergingTeacherExitsTwoNamingTheEpochAndKeepsThePreviousTeacher() throws Exception {
+        String before = Files.readString(out.resolve("teacher/manifest.json"));
+        PrintStream old = System.err;
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        System.setErr(new PrintStream(buf, true));
+        int code;
+        try {
+            // Adam moves every weight by about the learning rate per step: 1e30 overflows float activations at once
+            code = DistilleryCli.execute(args("train-teacher", "--set", "teacher.learning_rate=1e30"));
+        } finally {
+            System.setErr(old);
+        }
+        assertThat(code).as(buf.toString()).isEqualTo(2);
+        assertThat(buf.toString()).contains("teacher training diverged at epoch 1, round ", "Checkpoints of the failed run are in");
+        assertThat(Files.readString(out.resolve("teacher/manifest.json"))).isEqualTo(before);
+        try (var files = Files.list(out)) {
+            List<Path> failed = files.filter(p -> p.getFileName().toString().startsWith(".teacher.failed-")).toList();
+            assertThat(failed).hasSize(1);
+            dev.distillery.core.io.StageOutput.deleteTree(failed.get(0));
+        }
+    }
 }

@@ -71,6 +71,7 @@ public final class SameDiffNet {
 
     /** Any named activation for a batch (used for calibration). */
     public float[][] output(float[][] features, String variable) {
+        NativeSettings.limitThreads();
         INDArray in = Nd4j.create(features);
         INDArray out = sd.output(Map.of(GraphBuilder.INPUT, in), variable).get(variable);
         NativeMemory.step();
@@ -81,6 +82,7 @@ public final class SameDiffNet {
 
     /** Max over the batch and all positions of each named activation. */
     public Map<String, Double> activationMax(float[][] features, List<String> variables) {
+        NativeSettings.limitThreads();
         Map<String, INDArray> out = sd.output(Map.of(GraphBuilder.INPUT, Nd4j.create(features)),
                 variables.toArray(new String[0]));
         Map<String, Double> max = new LinkedHashMap<>();
@@ -92,6 +94,7 @@ public final class SameDiffNet {
 
     /** Trains on one minibatch at global step {@code iteration}. */
     public void fit(float[][] features, int[] labels, float[][] teacherLogits, int iteration) {
+        NativeSettings.limitThreads();
         sd.getTrainingConfig().setIterationCount(iteration);
         INDArray[] targets = objective.targets(labels, teacherLogits, arch.numClasses());
         MultiDataSet batch = new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[]{Nd4j.create(features)}, targets);
@@ -101,6 +104,7 @@ public final class SameDiffNet {
 
     /** The objective's loss on a minibatch, without training. */
     public double loss(float[][] features, int[] labels, float[][] teacherLogits) {
+        NativeSettings.limitThreads();
         INDArray[] targets = objective.targets(labels, teacherLogits, arch.numClasses());
         Map<String, INDArray> feed = new LinkedHashMap<>();
         feed.put(GraphBuilder.INPUT, Nd4j.create(features));

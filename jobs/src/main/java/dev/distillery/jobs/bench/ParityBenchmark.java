@@ -39,6 +39,7 @@ public final class ParityBenchmark {
     }
 
     public static void main(String[] args) {
+        dev.distillery.core.nn.NativeSettings.useJvmDefaults();
         List<String> sets = new ArrayList<>();
         for (int i = 3; i + 1 < args.length; i += 2) {
             sets.add(args[i + 1]);

@@ -40,6 +40,7 @@ public final class TrainerBenchmark {
     }
 
     public static void main(String[] args) {
+        dev.distillery.core.nn.NativeSettings.useJvmDefaults();
         Path dir = Path.of(args[0]);
         int rows = Integer.parseInt(args[1]);
         int repeats = Integer.parseInt(args[2]);

@@ -51,6 +51,7 @@ public final class DistilleryCli {
     }
 
     public static void main(String[] args) {
+        dev.distillery.core.nn.NativeSettings.useJvmDefaults();
         QuietStdout.install();
         int code;
         try {

@@ -1,0 +1,48 @@
+package dev.distillery.core.nn;
+
+import org.nd4j.nativeblas.NativeOpsHolder;
+
+/**
+ * The two native settings that decide the engine's speed on small networks (about 10x each way), applied by
+ * Distillery itself so that no launch path depends on the user remembering them: JavaCPP's physical-memory polling
+ * off, and one OpenMP thread per JVM thread doing engine work, because Spark's tasks already use every core.
+ * An explicit {@code OMP_NUM_THREADS} or {@code -Dorg.bytedeco.javacpp.maxPhysicalBytes} wins.
+ */
+public final class NativeSettings {
+    static final String MAX_PHYSICAL = "org.bytedeco.javacpp.maxPhysicalBytes";
+    static final String MAX_BYTES = "org.bytedeco.javacpp.maxBytes";
+    private static final ThreadLocal<Boolean> LIMITED = ThreadLocal.withInitial(() -> false);
+    private static final int THREADS = threadsPerTask();
+
+    private NativeSettings() {
+    }
+
+    /**
+     * Turns JavaCPP's memory polling off unless configured; effective only before the native engine's first use
+     * in this JVM, so a program's {@code main} calls it first.
+     */
+    public static void useJvmDefaults() {
+        for (String key : new String[]{MAX_PHYSICAL, MAX_BYTES}) {
+            if (System.getProperty(key) == null) {
+                System.setProperty(key, "0");
+            }
+        }
+    }
+
+    /**
+     * Limits OpenMP on the calling thread. OpenMP's thread count is per calling thread, and Spark runs tasks on
+     * pooled threads, so every engine entry point calls this; after the first call on a thread it costs a lookup.
+     */
+    public static void limitThreads() {
+        if (THREADS > 0 && !LIMITED.get()) {
+            NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(THREADS);
+            LIMITED.set(true);
+        }
+    }
+
+    /** Threads per engine call: {@code -Ddistillery.native.threads}, else 1 unless OMP_NUM_THREADS is set (0: leave). */
+    static int threadsPerTask() {
+        String env = System.getenv("OMP_NUM_THREADS");
+        return Integer.getInteger("distillery.native.threads", env == null || env.isBlank() ? 1 : 0);
+    }
+}

@@ -46,7 +46,7 @@ class AirflowCommandTest {
     private Result run(Map<String, String> env, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new AirflowCommand(env, d -> { }, Clock.systemUTC()));
+        CommandLine cli = new CommandLine(new AirflowCommand(env, dev.distillery.airflow.client.Sleeper.REAL, Clock.systemUTC()));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         int code = cli.execute(args);

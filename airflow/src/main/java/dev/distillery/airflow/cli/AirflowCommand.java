@@ -23,8 +23,8 @@ import java.util.concurrent.Callable;
                 + "3 Airflow unreachable or failing after retries, or wait timed out, 5 the run failed.",
                 "", "Examples:",
                 "  export DISTILLERY_AIRFLOW_URL=https://airflow.example.com",
-                "  RUN=$(distillery airflow trigger --dag distillery_pipeline -p out=/shared/runs/fm)",
-                "  distillery airflow wait --dag distillery_pipeline --run-id \"$RUN\""})
+                "  RUN=$(distillery airflow trigger -p out=/shared/runs/fm)",
+                "  distillery airflow wait --run-id \"$RUN\""})
 public final class AirflowCommand implements Callable<Integer> {
     /** Environment variable with the Airflow web server's URL (used when --url is not given). */
     public static final String ENV_URL = "DISTILLERY_AIRFLOW_URL";

@@ -35,6 +35,8 @@ final class HttpTransport {
         this.http = HttpClient.newBuilder()
                 .connectTimeout(settings.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
+                // Plain HTTP/1.1: no h2c upgrade header for servers and proxies in front of Airflow to trip on.
+                .version(HttpClient.Version.HTTP_1_1)
                 .build();
         this.base = settings.baseUrl();
         this.requestTimeout = settings.requestTimeout();

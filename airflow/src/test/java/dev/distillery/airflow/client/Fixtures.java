@@ -48,7 +48,7 @@ final class Fixtures {
         return c;
     }
 
-    static final Duration SHORT_TIMEOUT = Duration.ofMillis(1000);
+    static final Duration SHORT_TIMEOUT = Duration.ofMillis(1500);
 
     static AirflowClient client(FakeAirflowServer server, ApiVersion v, RecordingSleeper sleeper) {
         return new AirflowClient(settings(server, v), sleeper);

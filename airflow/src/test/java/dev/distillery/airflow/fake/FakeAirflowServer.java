@@ -35,7 +35,7 @@ import java.util.concurrent.Executors;
  */
 public final class FakeAirflowServer implements AutoCloseable {
     /** How long a {@link Fault#SLOW} answer takes. */
-    public static final long SLOW_MILLIS = 2500;
+    public static final long SLOW_MILLIS = 6000;
     private static final Set<String> V2_TRIGGER_FIELDS = Set.of("dag_run_id", "data_interval_start",
             "data_interval_end", "logical_date", "run_after", "conf", "note");
     private static final Set<String> V1_TRIGGER_FIELDS = Set.of("dag_run_id", "logical_date", "execution_date",

@@ -166,8 +166,10 @@ public final class AirflowClient {
         List<T> out = new ArrayList<>();
         int offset = 0;
         while (true) {
-            JsonNode page = transport.send(ApiRequest.get(path, Map.of("limit", String.valueOf(PAGE_LIMIT),
-                    "offset", String.valueOf(offset))));
+            Map<String, String> query = new LinkedHashMap<>();
+            query.put("limit", String.valueOf(PAGE_LIMIT));
+            query.put("offset", String.valueOf(offset));
+            JsonNode page = transport.send(ApiRequest.get(path, query));
             JsonNode items = page.path(field);
             items.forEach(n -> out.add(parse.apply(n)));
             offset += items.size();

@@ -31,6 +31,7 @@ __all__ = ["DAG", "AIRFLOW_3", "MODELS", "SOFT_LABELS", "STAGES", "DistillerySpa
 
 MAIN_CLASS = "dev.distillery.jobs.cli.DistilleryCli"
 HOME = os.environ.get("DISTILLERY_HOME", "/opt/distillery")
+SPARK_CONN_ID = os.environ.get("DISTILLERY_SPARK_CONN_ID", "spark_default")
 START_DATE = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 # Pipeline stages in order: CLI stage name -> (task id, execution timeout).
@@ -190,6 +191,7 @@ class DistillerySparkSubmitOperator(SparkSubmitOperator):
         kwargs.setdefault("java_class", MAIN_CLASS)
         kwargs.setdefault("name", "distillery-" + stage)
         kwargs.setdefault("env_vars", {"OMP_NUM_THREADS": "1"})
+        kwargs.setdefault("conn_id", SPARK_CONN_ID)
         super().__init__(**kwargs)
         self.stage = stage
         self.skip_events_from = tuple(skip_events_from)

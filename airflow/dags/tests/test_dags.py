@@ -27,9 +27,14 @@ REDISTILL_TASKS = ["distill", "prune", "qat", "export", "evaluate"]
 FLAVOURS = ("airflow2", "airflow3")
 
 
+def dag_files():
+    """Every Python file in the DAG folder: a new DAG file is imported (and checked) without editing this test."""
+    return sorted(f[:-3] for f in os.listdir(DAGS_DIR) if f.endswith(".py"))
+
+
 def load(flavour):
     stub.install(flavour)
-    modules = [importlib.import_module(m) for m in ("distillery_pipeline", "distillery_redistill")]
+    modules = [importlib.import_module(m) for m in dag_files()]
     return stub.DAGS, modules
 
 
@@ -74,6 +79,7 @@ class DagStructureTest(unittest.TestCase):
         for flavour in FLAVOURS:
             with self.subTest(flavour):
                 dags, modules = load(flavour)
+                self.assertEqual(len(modules), 3)
                 self.assertEqual(sorted(dags), ["distillery_pipeline", "distillery_redistill"])
                 common = sys.modules["distillery_common"]
                 self.assertEqual(common.AIRFLOW_3, flavour == "airflow3")
@@ -88,6 +94,7 @@ class DagStructureTest(unittest.TestCase):
                 for task in dag.tasks.values():
                     self.assertIsInstance(task, stub.SparkSubmitOperator)
                     self.assertEqual(task._java_class, "dev.distillery.jobs.cli.DistilleryCli")
+                    self.assertEqual(task._conn_id, "spark_default")
                     self.assertEqual(task.stage.replace("-", "_"), task.task_id)
 
     def test_runs_are_one_at_a_time_without_catchup(self):

@@ -6,6 +6,7 @@ import dev.distillery.airflow.model.DagRun;
 import dev.distillery.airflow.model.TaskInstance;
 import dev.distillery.airflow.model.TaskLog;
 import dev.distillery.airflow.error.AirflowApiException;
+import dev.distillery.airflow.error.AirflowNotFoundException;
 import dev.distillery.core.error.InvalidConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -78,7 +79,16 @@ final class WaitCommand extends AirflowSubcommand {
     private void printTail(AirflowClient client, TaskInstance t) {
         out().println("--- last " + tail + " log lines of " + t.label() + " (try " + t.tryNumber() + ") ---");
         try {
-            TaskLog log = client.taskLog(target.dagId, target.runId, t.taskId(), t.tryNumber());
+            TaskLog log;
+            try {
+                log = client.taskLog(target.dagId, target.runId, t.taskId(), t.tryNumber());
+            } catch (AirflowNotFoundException e) {
+                // Airflow 2 before 2.10 reports a finished task's next try number; its last try is one less.
+                if (t.tryNumber() < 2) {
+                    throw e;
+                }
+                log = client.taskLog(target.dagId, target.runId, t.taskId(), t.tryNumber() - 1);
+            }
             log.tail(tail).forEach(out()::println);
         } catch (AirflowApiException e) {
             // The run's outcome is what the caller asked about; a missing log must not hide it.

@@ -108,6 +108,18 @@ class AirflowCommandTest {
     }
 
     @Test
+    void readsTheLastTryWhenAirflowReportsTheNextTryNumber() throws Exception {
+        try (FakeAirflowServer server = server(ApiVersion.V1)) {
+            run(server, "trigger", "--dag", "distillery_failing", "--run-id", "old");
+            // the task reports try 2, but only try 1 ran (Airflow 2 before 2.10)
+            server.log("distillery_failing", "old", "train_teacher", 1, List.of("error: out of disk space\n"));
+            Result w = run(server, "wait", "--dag", "distillery_failing", "--run-id", "old", "--poll", "0.01");
+            assertThat(w.code()).isEqualTo(AirflowExitCodes.RUN_FAILED);
+            assertThat(w.out()).contains("error: out of disk space").doesNotContain("log not available");
+        }
+    }
+
+    @Test
     void waitGivesUpWithExitThreeWhenTheRunDoesNotFinishInTime() throws Exception {
         try (FakeAirflowServer server = new FakeAirflowServer(ApiVersion.V1, "ops", PASSWORD)
                 .dag("slow", List.of(Snapshot.of("running", "prepare", "running", 1)))) {

@@ -13,6 +13,11 @@ import sys
 import types
 from datetime import timedelta
 
+try:
+    import jsonschema as _jsonschema
+except ImportError:  # standard library only: the stand-in's own checks still run
+    _jsonschema = None
+
 NOTSET = object()
 
 
@@ -92,7 +97,19 @@ class Param:
 
     def resolve(self, value=NOTSET):
         value = self.value if value is NOTSET else value
-        validate(value, self.schema)
+        try:
+            validate(value, self.schema)
+            error = None
+        except ParamValidationError as e:
+            error = e
+        if _jsonschema is not None:
+            # Where jsonschema (what Airflow validates params with) is installed, it must agree with the stand-in.
+            _jsonschema.Draft202012Validator.check_schema(self.schema)
+            valid = _jsonschema.Draft202012Validator(self.schema).is_valid(value)
+            if valid != (error is None):
+                raise AssertionError("stand-in and jsonschema disagree on %r under %r" % (value, self.schema))
+        if error is not None:
+            raise error
         return value
 
 

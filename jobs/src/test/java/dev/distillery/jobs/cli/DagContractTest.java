@@ -40,7 +40,8 @@ class DagContractTest {
         ProcessBuilder pb = new ProcessBuilder("python3", "-B", "-m", "unittest", "discover", "-v",
                 "-s", DAGS.resolve("tests").toString(), "-t", DAGS.toString())
                 .directory(REPO.toFile())
-                .redirectErrorStream(true);
+                .redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("python.log").toFile());
         pb.environment().put("DISTILLERY_CLI_HELP", file.toString());
         Process p;
         try {
@@ -48,8 +49,12 @@ class DagContractTest {
         } catch (IOException e) {
             throw new AssertionError("python3 is needed to run the DAG tests (.ci/run installs it): " + e, e);
         }
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("DAG tests finish").isTrue();
+        boolean finished = p.waitFor(120, TimeUnit.SECONDS);
+        if (!finished) {
+            p.destroyForcibly();
+        }
+        String output = Files.readString(tmp.resolve("python.log"), StandardCharsets.UTF_8);
+        assertThat(finished).as("DAG tests finish within 120 s:%n%s", output).isTrue();
         assertThat(p.exitValue()).as("python3 DAG tests:%n%s", output).isZero();
         assertThat(output).as("every DAG test ran:%n%s", output).doesNotContain("skipped").contains("OK");
     }

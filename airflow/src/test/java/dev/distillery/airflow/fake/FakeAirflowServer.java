@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,10 +35,6 @@ import java.util.concurrent.Executors;
 public final class FakeAirflowServer implements AutoCloseable {
     /** How long a {@link Fault#SLOW} answer takes. */
     public static final long SLOW_MILLIS = 6000;
-    private static final Set<String> V2_TRIGGER_FIELDS = Set.of("dag_run_id", "data_interval_start",
-            "data_interval_end", "logical_date", "run_after", "conf", "note");
-    private static final Set<String> V1_TRIGGER_FIELDS = Set.of("dag_run_id", "logical_date", "execution_date",
-            "conf", "note");
 
     private final ApiVersion version;
     private final String username;
@@ -47,55 +42,21 @@ public final class FakeAirflowServer implements AutoCloseable {
     private final HttpServer http;
     private final ExecutorService pool = Executors.newCachedThreadPool();
     private final ObjectMapper json = new ObjectMapper();
+    private final FakeDags state;
 
-    private final Map<String, Boolean> dags = Collections.synchronizedMap(new LinkedHashMap<>());
-    private final Map<String, List<Snapshot>> scenarios = new ConcurrentHashMap<>();
-    private final Map<String, FakeRun> runs = Collections.synchronizedMap(new LinkedHashMap<>());
-    private final Map<String, List<String>> logs = new ConcurrentHashMap<>();
     private final Set<String> validTokens = ConcurrentHashMap.newKeySet();
     private final List<FaultRule> faults = Collections.synchronizedList(new ArrayList<>());
     private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
-    private volatile int maxPageLimit = 100;
     private volatile int tokensIssued;
 
     private record FaultRule(String method, String pathPart, Fault fault) {
-    }
-
-    private static final class FakeRun {
-        final String dagId;
-        final String runId;
-        final JsonNode conf;
-        final String logicalDate;
-        final List<Snapshot> timeline;
-        int cursor;
-        int shown;
-
-        FakeRun(String dagId, String runId, JsonNode conf, String logicalDate, List<Snapshot> timeline) {
-            this.dagId = dagId;
-            this.runId = runId;
-            this.conf = conf;
-            this.logicalDate = logicalDate;
-            this.timeline = new ArrayList<>(timeline);
-        }
-    }
-
-    private static class HttpError extends RuntimeException {
-        final int status;
-        final String title;
-        final ArrayNode violations;
-
-        HttpError(int status, String title, String detail, ArrayNode violations) {
-            super(detail);
-            this.status = status;
-            this.title = title;
-            this.violations = violations;
-        }
     }
 
     public FakeAirflowServer(ApiVersion version, String username, String password) throws IOException {
         this.version = version;
         this.username = username;
         this.password = password;
+        this.state = new FakeDags(version, json);
         this.http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         http.createContext("/", this::handle);
         http.setExecutor(pool);
@@ -109,20 +70,20 @@ public final class FakeAirflowServer implements AutoCloseable {
     // ---- set-up and inspection for tests ----
 
     public FakeAirflowServer dag(String dagId, List<Snapshot> scenario) {
-        dags.put(dagId, false);
-        scenarios.put(dagId, List.copyOf(scenario));
+        state.dags.put(dagId, false);
+        state.scenarios.put(dagId, List.copyOf(scenario));
         return this;
     }
 
     /** Serves {@code pages} as the log of one try, one continuation-token page each. */
     public FakeAirflowServer log(String dagId, String runId, String taskId, int tryNumber, List<String> pages) {
-        logs.put(logKey(dagId, runId, taskId, tryNumber), List.copyOf(pages));
+        state.logs.put(FakeDags.logKey(dagId, runId, taskId, tryNumber), List.copyOf(pages));
         return this;
     }
 
     /** The largest page Airflow hands out, whatever limit the client asks for. */
     public FakeAirflowServer maxPageLimit(int limit) {
-        this.maxPageLimit = limit;
+        state.maxPageLimit = limit;
         return this;
     }
 
@@ -142,13 +103,13 @@ public final class FakeAirflowServer implements AutoCloseable {
     }
 
     public int runCount(String dagId) {
-        synchronized (runs) {
-            return (int) runs.values().stream().filter(r -> r.dagId.equals(dagId)).count();
+        synchronized (state.runs) {
+            return (int) state.runs.values().stream().filter(r -> r.dagId.equals(dagId)).count();
         }
     }
 
     public boolean paused(String dagId) {
-        return dags.get(dagId);
+        return state.dags.get(dagId);
     }
 
     /** "METHOD /path?query" of every request received, in order. */
@@ -234,31 +195,29 @@ public final class FakeAirflowServer implements AutoCloseable {
             throw new HttpError(404, "Not Found", "Not Found", null);
         }
         if (seg.size() == 1 && method.equals("GET")) {
-            return listDags(q);
+            return state.listDags(q);
         }
         String dagId = seg.get(1);
-        if (!dags.containsKey(dagId)) {
-            throw new HttpError(404, "DAG not found", "The DAG with dag_id: `" + dagId + "` was not found", null);
-        }
+        state.requireDag(dagId);
         if (seg.size() == 2 && method.equals("PATCH")) {
-            return patchDag(dagId, parse(in));
+            return state.patchDag(dagId, parse(in));
         }
         if (seg.size() == 3 && seg.get(2).equals("clearTaskInstances") && method.equals("POST")) {
-            return clear(dagId, parse(in));
+            return state.clear(dagId, parse(in));
         }
         if (seg.size() == 3 && seg.get(2).equals("dagRuns") && method.equals("POST")) {
-            return trigger(dagId, parse(in));
+            return state.trigger(dagId, parse(in));
         }
         if (seg.size() >= 4 && seg.get(2).equals("dagRuns")) {
-            FakeRun run = run(dagId, seg.get(3));
+            FakeDags.FakeRun run = state.run(dagId, seg.get(3));
             if (seg.size() == 4 && method.equals("GET")) {
-                return runJson(run, true);
+                return state.runJson(run, true);
             }
             if (seg.size() == 5 && seg.get(4).equals("taskInstances") && method.equals("GET")) {
-                return taskInstances(run, q);
+                return state.taskInstances(run, q);
             }
             if (seg.size() == 8 && seg.get(6).equals("logs") && method.equals("GET")) {
-                return logPage(run, seg.get(5), Integer.parseInt(seg.get(7)), q.get("token"));
+                return state.logPage(run, seg.get(5), Integer.parseInt(seg.get(7)), q.get("token"));
             }
         }
         throw new HttpError(404, "Not Found", "no route for " + method + " " + rawPath, null);
@@ -298,207 +257,6 @@ public final class FakeAirflowServer implements AutoCloseable {
             n.putObject("triggerer").put("status", "healthy");
             n.putObject("dag_processor").put("status", "healthy");
         }
-        return n;
-    }
-
-    private JsonNode listDags(Map<String, String> q) {
-        List<JsonNode> all = new ArrayList<>();
-        synchronized (dags) {
-            dags.forEach((id, paused) -> all.add(dagJson(id, paused)));
-        }
-        return page("dags", all, q);
-    }
-
-    private ObjectNode dagJson(String id, boolean paused) {
-        ObjectNode n = json.createObjectNode().put("dag_id", id).put("is_paused", paused);
-        if (version == ApiVersion.V1) {
-            n.put("is_active", true);
-        } else {
-            n.put("is_stale", false);
-        }
-        return n;
-    }
-
-    private JsonNode patchDag(String dagId, JsonNode body) {
-        if (!body.has("is_paused")) {
-            throw new HttpError(400, "Bad Request", "is_paused is required", null);
-        }
-        dags.put(dagId, body.get("is_paused").asBoolean());
-        return dagJson(dagId, dags.get(dagId));
-    }
-
-    private JsonNode trigger(String dagId, JsonNode body) {
-        Set<String> allowed = version == ApiVersion.V2 ? V2_TRIGGER_FIELDS : V1_TRIGGER_FIELDS;
-        ArrayNode violations = json.createArrayNode();
-        body.fieldNames().forEachRemaining(f -> {
-            if (!allowed.contains(f)) {
-                violations.add(violation("extra_forbidden", f, "Extra inputs are not permitted"));
-            }
-        });
-        if (version == ApiVersion.V2 && !body.has("logical_date")) {
-            violations.add(violation("missing", "logical_date", "Field required"));
-        }
-        if (!violations.isEmpty()) {
-            if (version == ApiVersion.V1) {
-                throw new HttpError(400, "Bad Request", violations.toString(), null);
-            }
-            throw new HttpError(422, "Unprocessable Entity", "validation", violations);
-        }
-        String runId = body.hasNonNull("dag_run_id") ? body.get("dag_run_id").asText()
-                : "manual__" + java.time.Instant.now();
-        String logical = body.hasNonNull("logical_date") ? body.get("logical_date").asText()
-                : version == ApiVersion.V1 ? java.time.Instant.now().toString() : null;
-        synchronized (runs) {
-            if (runs.containsKey(runKey(dagId, runId))) {
-                if (version == ApiVersion.V1) {
-                    throw new HttpError(409, "Conflict", "DAGRun with DAG ID: '" + dagId + "' and DAGRun ID: '"
-                            + runId + "' already exists", null);
-                }
-                throw new UniqueViolation();
-            }
-            JsonNode conf = body.has("conf") ? body.get("conf") : json.createObjectNode();
-            FakeRun run = new FakeRun(dagId, runId, conf, logical, scenarios.get(dagId));
-            runs.put(runKey(dagId, runId), run);
-            return runJson(run, false);
-        }
-    }
-
-    /** Airflow 3's answer to a duplicate run id: 409 with a {@code detail} object, not a string. */
-    private static final class UniqueViolation extends HttpError {
-        UniqueViolation() {
-            super(409, "Conflict", "Unique constraint violation", null);
-        }
-    }
-
-    private ObjectNode violation(String type, String field, String msg) {
-        ObjectNode v = json.createObjectNode().put("type", type);
-        v.putArray("loc").add("body").add(field);
-        v.put("msg", msg);
-        return v;
-    }
-
-    private FakeRun run(String dagId, String runId) {
-        FakeRun run = runs.get(runKey(dagId, runId));
-        if (run == null) {
-            throw new HttpError(404, "DAGRun not found", "The DagRun with dag_id: `" + dagId + "` and run_id: `"
-                    + runId + "` was not found", null);
-        }
-        return run;
-    }
-
-    /** Reading a run moves its script one step on; its task instances show the step last read. */
-    private JsonNode runJson(FakeRun run, boolean advance) {
-        synchronized (run) {
-            Snapshot s = run.timeline.get(run.cursor);
-            run.shown = run.cursor;
-            if (advance && run.cursor < run.timeline.size() - 1) {
-                run.cursor++;
-            }
-            ObjectNode n = json.createObjectNode().put("dag_id", run.dagId).put("dag_run_id", run.runId)
-                    .put("state", s.runState());
-            n.put("logical_date", run.logicalDate);
-            if (version == ApiVersion.V1) {
-                n.put("execution_date", run.logicalDate);
-            }
-            n.putNull("start_date").putNull("end_date");
-            n.set("conf", run.conf);
-            return n;
-        }
-    }
-
-    private JsonNode taskInstances(FakeRun run, Map<String, String> q) {
-        List<JsonNode> all = new ArrayList<>();
-        synchronized (run) {
-            Snapshot s = run.timeline.get(run.shown);
-            s.taskStates().forEach((task, state) -> {
-                ObjectNode n = json.createObjectNode().put("task_id", task).put("dag_id", run.dagId)
-                        .put("dag_run_id", run.runId).put("map_index", -1)
-                        .put("try_number", s.tries().get(task));
-                if (state.equals("none")) {
-                    n.putNull("state");
-                } else {
-                    n.put("state", state);
-                }
-                all.add(n);
-            });
-        }
-        return page("task_instances", all, q);
-    }
-
-    private JsonNode clear(String dagId, JsonNode body) {
-        FakeRun run = run(dagId, body.path("dag_run_id").asText());
-        boolean dryRun = body.path("dry_run").asBoolean(true);
-        ArrayNode cleared = json.createArrayNode();
-        synchronized (run) {
-            Snapshot s = run.timeline.get(run.shown);
-            Map<String, String> states = new LinkedHashMap<>(s.taskStates());
-            states.forEach((task, state) -> {
-                if (!body.path("only_failed").asBoolean(true) || state.equals("failed")
-                        || state.equals("upstream_failed")) {
-                    cleared.add(json.createObjectNode().put("task_id", task).put("dag_id", dagId)
-                            .put("dag_run_id", run.runId));
-                }
-            });
-            if (!dryRun) {
-                cleared.forEach(t -> states.put(t.get("task_id").asText(), "none"));
-                Snapshot after = new Snapshot("queued", states, s.tries());
-                run.timeline.clear();
-                run.timeline.add(after);
-                run.cursor = 0;
-                run.shown = 0;
-            }
-        }
-        ObjectNode n = json.createObjectNode();
-        n.set("task_instances", cleared);
-        if (version == ApiVersion.V2) {
-            n.put("total_entries", cleared.size());
-        }
-        return n;
-    }
-
-    private JsonNode logPage(FakeRun run, String taskId, int tryNumber, String token) {
-        List<String> pages = logs.get(logKey(run.dagId, run.runId, taskId, tryNumber));
-        if (pages == null) {
-            throw new HttpError(404, "Not Found", "TaskInstance not found", null);
-        }
-        int index = 0;
-        if (token != null) {
-            try {
-                index = Integer.parseInt(new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8)
-                        .replace("page:", ""));
-            } catch (IllegalArgumentException e) {
-                throw new HttpError(400, "Bad Request", "Bad Signature. Please use only the tokens provided by the "
-                        + "API.", null);
-            }
-        }
-        ObjectNode n = json.createObjectNode();
-        String text = index < pages.size() ? pages.get(index) : "";
-        if (version == ApiVersion.V1) {
-            n.put("content", text);
-        } else {
-            ArrayNode content = n.putArray("content");
-            if (!text.isEmpty()) {
-                for (String line : text.split("\n")) {
-                    content.addObject().put("timestamp", "2026-01-01T00:00:00Z").put("level", "info")
-                            .put("event", line);
-                }
-            }
-        }
-        int next = Math.min(index + 1, pages.size());
-        n.put("continuation_token", Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(("page:" + next).getBytes(StandardCharsets.UTF_8)));
-        return n;
-    }
-
-    private JsonNode page(String field, List<JsonNode> all, Map<String, String> q) {
-        int limit = Math.min(Integer.parseInt(q.getOrDefault("limit", "100")), maxPageLimit);
-        int offset = Integer.parseInt(q.getOrDefault("offset", "0"));
-        ObjectNode n = json.createObjectNode();
-        ArrayNode items = n.putArray(field);
-        for (int i = offset; i < Math.min(all.size(), offset + limit); i++) {
-            items.add(all.get(i));
-        }
-        n.put("total_entries", all.size());
         return n;
     }
 
@@ -585,11 +343,4 @@ public final class FakeAirflowServer implements AutoCloseable {
         }
     }
 
-    private static String runKey(String dagId, String runId) {
-        return dagId + "\u0000" + runId;
-    }
-
-    private static String logKey(String dagId, String runId, String taskId, int tryNumber) {
-        return dagId + "\u0000" + runId + "\u0000" + taskId + "\u0000" + tryNumber;
-    }
 }

@@ -59,6 +59,7 @@ class FaultToleranceTest {
     @EnumSource(ApiVersion.class)
     void retriesADroppedConnection(ApiVersion v) throws Exception {
         try (FakeAirflowServer server = Fixtures.server(v)) {
+            // PATCH: the JDK client itself re-sends an idempotent GET once when its connection drops
             server.fault("PATCH", "/dags/distillery_pipeline", Fault.DROP);
             AirflowClient client = Fixtures.client(server, v, new Fixtures.RecordingSleeper());
             assertThat(client.setPaused("distillery_pipeline", true).paused()).isTrue();

@@ -1,5 +1,6 @@
 package dev.distillery.jobs.cli;
 
+import dev.distillery.airflow.cli.AirflowCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "distillery", mixinStandardHelpOptions = true, version = "distillery 0.1.0",
         description = "Train a teacher on Spark, distill, prune and quantize a student, export and evaluate it "
                 + "against hardware profiles.",
-        subcommands = {DemoCommand.class, RunCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DemoCommand.class, RunCommand.class, AirflowCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 internal error, 2 bad input or config (do not retry), "
                 + "3 transient failure (safe to retry), 4 a quality gate failed.",
                 "", "Examples:",

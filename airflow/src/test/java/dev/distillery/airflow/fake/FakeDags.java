@@ -1,0 +1,269 @@
+package dev.distillery.airflow.fake;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.distillery.airflow.client.ApiVersion;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What the fake Airflow knows: DAGs, scripted runs and task logs, and the answers of the DAG, run, task-instance,
+ * log and clear endpoints in the shape of one API version, with its paging and request rules.
+ */
+final class FakeDags {
+    private static final Set<String> V2_TRIGGER_FIELDS = Set.of("dag_run_id", "data_interval_start",
+            "data_interval_end", "logical_date", "run_after", "conf", "note");
+    private static final Set<String> V1_TRIGGER_FIELDS = Set.of("dag_run_id", "logical_date", "execution_date",
+            "conf", "note");
+
+    final Map<String, Boolean> dags = Collections.synchronizedMap(new LinkedHashMap<>());
+    final Map<String, List<Snapshot>> scenarios = new ConcurrentHashMap<>();
+    final Map<String, FakeRun> runs = Collections.synchronizedMap(new LinkedHashMap<>());
+    final Map<String, List<String>> logs = new ConcurrentHashMap<>();
+    volatile int maxPageLimit = 100;
+
+    private final ApiVersion version;
+    private final ObjectMapper json;
+
+    /** A run and where its script stands: {@code cursor} is the next step, {@code shown} the last one read. */
+    static final class FakeRun {
+        final String dagId;
+        final String runId;
+        final JsonNode conf;
+        final String logicalDate;
+        final List<Snapshot> timeline;
+        int cursor;
+        int shown;
+
+        FakeRun(String dagId, String runId, JsonNode conf, String logicalDate, List<Snapshot> timeline) {
+            this.dagId = dagId;
+            this.runId = runId;
+            this.conf = conf;
+            this.logicalDate = logicalDate;
+            this.timeline = new ArrayList<>(timeline);
+        }
+    }
+
+    FakeDags(ApiVersion version, ObjectMapper json) {
+        this.version = version;
+        this.json = json;
+    }
+
+    void requireDag(String dagId) {
+        if (!dags.containsKey(dagId)) {
+            throw new HttpError(404, "DAG not found", "The DAG with dag_id: `" + dagId + "` was not found", null);
+        }
+    }
+
+    JsonNode listDags(Map<String, String> q) {
+        List<JsonNode> all = new ArrayList<>();
+        synchronized (dags) {
+            dags.forEach((id, paused) -> all.add(dagJson(id, paused)));
+        }
+        return page("dags", all, q);
+    }
+
+    private ObjectNode dagJson(String id, boolean paused) {
+        ObjectNode n = json.createObjectNode().put("dag_id", id).put("is_paused", paused);
+        if (version == ApiVersion.V1) {
+            n.put("is_active", true);
+        } else {
+            n.put("is_stale", false);
+        }
+        return n;
+    }
+
+    JsonNode patchDag(String dagId, JsonNode body) {
+        if (!body.has("is_paused")) {
+            throw new HttpError(400, "Bad Request", "is_paused is required", null);
+        }
+        dags.put(dagId, body.get("is_paused").asBoolean());
+        return dagJson(dagId, dags.get(dagId));
+    }
+
+    JsonNode trigger(String dagId, JsonNode body) {
+        Set<String> allowed = version == ApiVersion.V2 ? V2_TRIGGER_FIELDS : V1_TRIGGER_FIELDS;
+        ArrayNode violations = json.createArrayNode();
+        body.fieldNames().forEachRemaining(f -> {
+            if (!allowed.contains(f)) {
+                violations.add(violation("extra_forbidden", f, "Extra inputs are not permitted"));
+            }
+        });
+        if (version == ApiVersion.V2 && !body.has("logical_date")) {
+            violations.add(violation("missing", "logical_date", "Field required"));
+        }
+        if (!violations.isEmpty()) {
+            if (version == ApiVersion.V1) {
+                throw new HttpError(400, "Bad Request", violations.toString(), null);
+            }
+            throw new HttpError(422, "Unprocessable Entity", "validation", violations);
+        }
+        String runId = body.hasNonNull("dag_run_id") ? body.get("dag_run_id").asText()
+                : "manual__" + java.time.Instant.now();
+        String logical = body.hasNonNull("logical_date") ? body.get("logical_date").asText()
+                : version == ApiVersion.V1 ? java.time.Instant.now().toString() : null;
+        synchronized (runs) {
+            if (runs.containsKey(runKey(dagId, runId))) {
+                if (version == ApiVersion.V1) {
+                    throw new HttpError(409, "Conflict", "DAGRun with DAG ID: '" + dagId + "' and DAGRun ID: '"
+                            + runId + "' already exists", null);
+                }
+                throw new HttpError(409, "Conflict", "Unique constraint violation", null);
+            }
+            JsonNode conf = body.has("conf") ? body.get("conf") : json.createObjectNode();
+            FakeRun run = new FakeRun(dagId, runId, conf, logical, scenarios.get(dagId));
+            runs.put(runKey(dagId, runId), run);
+            return runJson(run, false);
+        }
+    }
+
+    private ObjectNode violation(String type, String field, String msg) {
+        ObjectNode v = json.createObjectNode().put("type", type);
+        v.putArray("loc").add("body").add(field);
+        v.put("msg", msg);
+        return v;
+    }
+
+    FakeRun run(String dagId, String runId) {
+        FakeRun run = runs.get(runKey(dagId, runId));
+        if (run == null) {
+            throw new HttpError(404, "DAGRun not found", "The DagRun with dag_id: `" + dagId + "` and run_id: `"
+                    + runId + "` was not found", null);
+        }
+        return run;
+    }
+
+    /** Reading a run moves its script one step on; its task instances show the step last read. */
+    JsonNode runJson(FakeRun run, boolean advance) {
+        synchronized (run) {
+            Snapshot s = run.timeline.get(run.cursor);
+            run.shown = run.cursor;
+            if (advance && run.cursor < run.timeline.size() - 1) {
+                run.cursor++;
+            }
+            ObjectNode n = json.createObjectNode().put("dag_id", run.dagId).put("dag_run_id", run.runId)
+                    .put("state", s.runState());
+            n.put("logical_date", run.logicalDate);
+            if (version == ApiVersion.V1) {
+                n.put("execution_date", run.logicalDate);
+            }
+            n.putNull("start_date").putNull("end_date");
+            n.set("conf", run.conf);
+            return n;
+        }
+    }
+
+    JsonNode taskInstances(FakeRun run, Map<String, String> q) {
+        List<JsonNode> all = new ArrayList<>();
+        synchronized (run) {
+            Snapshot s = run.timeline.get(run.shown);
+            s.taskStates().forEach((task, state) -> {
+                ObjectNode n = json.createObjectNode().put("task_id", task).put("dag_id", run.dagId)
+                        .put("dag_run_id", run.runId).put("map_index", -1)
+                        .put("try_number", s.tries().get(task));
+                if (state.equals("none")) {
+                    n.putNull("state");
+                } else {
+                    n.put("state", state);
+                }
+                all.add(n);
+            });
+        }
+        return page("task_instances", all, q);
+    }
+
+    JsonNode clear(String dagId, JsonNode body) {
+        FakeRun run = run(dagId, body.path("dag_run_id").asText());
+        boolean dryRun = body.path("dry_run").asBoolean(true);
+        ArrayNode cleared = json.createArrayNode();
+        synchronized (run) {
+            Snapshot s = run.timeline.get(run.shown);
+            Map<String, String> states = new LinkedHashMap<>(s.taskStates());
+            states.forEach((task, state) -> {
+                if (!body.path("only_failed").asBoolean(true) || state.equals("failed")
+                        || state.equals("upstream_failed")) {
+                    cleared.add(json.createObjectNode().put("task_id", task).put("dag_id", dagId)
+                            .put("dag_run_id", run.runId));
+                }
+            });
+            if (!dryRun) {
+                cleared.forEach(t -> states.put(t.get("task_id").asText(), "none"));
+                Snapshot after = new Snapshot("queued", states, s.tries());
+                run.timeline.clear();
+                run.timeline.add(after);
+                run.cursor = 0;
+                run.shown = 0;
+            }
+        }
+        ObjectNode n = json.createObjectNode();
+        n.set("task_instances", cleared);
+        if (version == ApiVersion.V2) {
+            n.put("total_entries", cleared.size());
+        }
+        return n;
+    }
+
+    JsonNode logPage(FakeRun run, String taskId, int tryNumber, String token) {
+        List<String> pages = logs.get(logKey(run.dagId, run.runId, taskId, tryNumber));
+        if (pages == null) {
+            throw new HttpError(404, "Not Found", "TaskInstance not found", null);
+        }
+        int index = 0;
+        if (token != null) {
+            try {
+                index = Integer.parseInt(new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8)
+                        .replace("page:", ""));
+            } catch (IllegalArgumentException e) {
+                throw new HttpError(400, "Bad Request", "Bad Signature. Please use only the tokens provided by the "
+                        + "API.", null);
+            }
+        }
+        ObjectNode n = json.createObjectNode();
+        String text = index < pages.size() ? pages.get(index) : "";
+        if (version == ApiVersion.V1) {
+            n.put("content", text);
+        } else {
+            ArrayNode content = n.putArray("content");
+            if (!text.isEmpty()) {
+                for (String line : text.split("\n")) {
+                    content.addObject().put("timestamp", "2026-01-01T00:00:00Z").put("level", "info")
+                            .put("event", line);
+                }
+            }
+        }
+        int next = Math.min(index + 1, pages.size());
+        n.put("continuation_token", Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(("page:" + next).getBytes(StandardCharsets.UTF_8)));
+        return n;
+    }
+
+    private JsonNode page(String field, List<JsonNode> all, Map<String, String> q) {
+        int limit = Math.min(Integer.parseInt(q.getOrDefault("limit", "100")), maxPageLimit);
+        int offset = Integer.parseInt(q.getOrDefault("offset", "0"));
+        ObjectNode n = json.createObjectNode();
+        ArrayNode items = n.putArray(field);
+        for (int i = offset; i < Math.min(all.size(), offset + limit); i++) {
+            items.add(all.get(i));
+        }
+        n.put("total_entries", all.size());
+        return n;
+    }
+
+    static String runKey(String dagId, String runId) {
+        return dagId + "\u0000" + runId;
+    }
+
+    static String logKey(String dagId, String runId, String taskId, int tryNumber) {
+        return dagId + "\u0000" + runId + "\u0000" + taskId + "\u0000" + tryNumber;
+    }
+}

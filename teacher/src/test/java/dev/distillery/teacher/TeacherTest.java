@@ -62,7 +62,8 @@ class TeacherTest {
         for (int i = 0; i < 37; i++) {
             Row r = out.get(i);
             assertThat(r.getLong(0)).isEqualTo(i);
-            float[] logits = dev.distillery.core.data.Rows.floats(r, 3);
+            assertThat(r.getInt(1)).isZero();
+            float[] logits = dev.distillery.core.data.Rows.floats(r, 4);
             for (int k = 0; k < 10; k++) {
                 assertThat(logits[k]).isCloseTo(expected[i][k], org.assertj.core.api.Assertions.within(1e-4f));
             }

@@ -11,7 +11,7 @@ public record AugmentConfig(
         @JsonProperty("shift_pixels") int shiftPixels,
         boolean flip,
         @JsonProperty("crop_pixels") int cropPixels,
-        @JsonProperty("noise_std") double noiseStd) {
+        @JsonProperty("noise_std") double noiseStd) implements java.io.Serializable {
 
     public AugmentConfig {
         Check.nonNegative("label.augment.shift_pixels", shiftPixels);

@@ -5,7 +5,7 @@ public record TeacherIdentity(
         String sha256,
         String architecture,
         long parameters,
-        String file) {
+        String file) implements java.io.Serializable {
 
     public TeacherIdentity {
         if (sha256 == null || sha256.length() != 64) {

@@ -110,8 +110,14 @@ public final class LabelStage implements Stage {
         if (!Files.isDirectory(examples)) {
             throw new DataContractException("prepared examples " + examples + " do not exist; run the prepare stage");
         }
-        Dataset<Row> rows = ctx.spark().read().parquet(examples.toString()).where(col("split").notEqual(Examples.TEST));
-        long examplesIn = SoftLabeler.checkInput(rows, teachers.get(0));
+        Dataset<Row> rows;
+        long examplesIn;
+        try {
+            rows = ctx.spark().read().parquet(examples.toString()).where(col("split").notEqual(Examples.TEST));
+            examplesIn = SoftLabeler.checkInput(rows, teachers.get(0));
+        } catch (Exception e) {     // Spark throws its checked SparkException undeclared
+            throw corrupt(e, examples);
+        }
         LabelConfig cfg = ctx.config().label();
         SoftLabelMetadata meta = metadata(ctx, teachers, info);
         ViewAugmenter augmenter = new ViewAugmenter(cfg.augment(), ctx.config().seed(), info.channels(), info.height(),
@@ -127,6 +133,22 @@ public final class LabelStage implements Stage {
         return new StageResult().rows("examples", examplesIn).rows("soft_labels", written)
                 .metric("storage", meta.storage()).metric("views", cfg.views()).metric("teachers", teachers.size())
                 .output("labels", PARQUET).output("metadata", META);
+    }
+
+    /** A Parquet file Spark cannot decode is bad input (exit 2), not a transient failure worth retrying. */
+    static RuntimeException corrupt(Exception e, Path dir) {
+        if (e instanceof RuntimeException r && e instanceof dev.distillery.core.error.DistilleryException) {
+            return r;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            if (m.contains("is not a Parquet file") || m.contains("FAILED_READ_FILE") || m.contains("CANNOT_READ_FILE_FOOTER")
+                    || m.contains("UNABLE_TO_INFER_SCHEMA") || t.getClass().getName().endsWith("ParquetDecodingException")) {
+                return new DataContractException("prepared examples under " + dir + " hold a corrupt or unreadable "
+                        + "Parquet file (" + m.lines().findFirst().orElse(m) + "); run the prepare stage again", e);
+            }
+        }
+        return e instanceof RuntimeException r ? r : new java.lang.reflect.UndeclaredThrowableException(e);
     }
 
     private static SoftLabelMetadata metadata(StageContext ctx, List<ModelArtifact> teachers, DatasetInfo info) {

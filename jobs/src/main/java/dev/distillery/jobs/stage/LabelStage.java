@@ -70,7 +70,7 @@ public final class LabelStage implements Stage {
         }
         DatasetInfo info = Examples.info(prepared);
         LabelConfig cfg = ctx.config().label();
-        if (cfg.topK() > info.numClasses()) {
+        if ("top-k".equals(cfg.storage()) && cfg.topK() > info.numClasses()) {
             throw new InvalidConfigException("label.top_k must be <= the number of classes (" + info.numClasses()
                     + "), was " + cfg.topK());
         }

@@ -62,7 +62,8 @@ class TeacherTest {
         for (int i = 0; i < 37; i++) {
             Row r = out.get(i);
             assertThat(r.getLong(0)).isEqualTo(i);
-            float[] logits = dev.distillery.core.data.Rows.floats(r, 3);
+            assertThat(r.getInt(1)).isZero();
+            float[] logits = dev.distillery.core.data.Rows.floats(r, 4);
             for (int k = 0; k < 10; k++) {
                 assertThat(logits[k]).isCloseTo(expected[i][k], org.assertj.core.api.Assertions.within(1e-4f));
             }
@@ -76,5 +77,33 @@ class TeacherTest {
         assertThatThrownBy(() -> SoftLabeler.label(TestSpark.get(), teacher(), df, 8))
                 .isInstanceOf(DataContractException.class)
                 .hasMessageContaining("expects 784 features").hasMessageContaining("100");
+    }
+
+    @Test
+    void ensembleOfMeanProbabilitiesGivesLogitsWhoseSoftmaxIsTheMeanDistribution() {
+        float[][] a = {{2f, 0f, -1f}};
+        float[][] b = {{-1f, 1f, 0.5f}};
+        float[][] mean = dev.distillery.teacher.label.TeacherEnsemble.combine(List.of(a, b), "mean-probabilities");
+        double[] pa = softmax(a[0]);
+        double[] pb = softmax(b[0]);
+        double[] pm = softmax(mean[0]);
+        for (int c = 0; c < 3; c++) {
+            assertThat(pm[c]).isCloseTo((pa[c] + pb[c]) / 2, org.assertj.core.api.Assertions.within(1e-6));
+        }
+        float[][] logits = dev.distillery.teacher.label.TeacherEnsemble.combine(List.of(a, b), "mean-logits");
+        assertThat(logits[0]).containsExactly(0.5f, 0.5f, -0.25f);
+    }
+
+    private static double[] softmax(float[] z) {
+        double sum = 0;
+        double[] p = new double[z.length];
+        for (int i = 0; i < z.length; i++) {
+            p[i] = Math.exp(z[i]);
+            sum += p[i];
+        }
+        for (int i = 0; i < z.length; i++) {
+            p[i] /= sum;
+        }
+        return p;
     }
 }

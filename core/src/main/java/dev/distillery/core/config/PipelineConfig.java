@@ -9,6 +9,7 @@ public record PipelineConfig(
         DataConfig data,
         SparkSettings spark,
         TeacherConfig teacher,
+        LabelConfig label,
         StudentConfig student,
         DistillConfig distill,
         PruneConfig prune,
@@ -21,6 +22,7 @@ public record PipelineConfig(
         Check.required("data", data);
         Check.required("spark", spark);
         Check.required("teacher", teacher);
+        Check.required("label", label);
         Check.required("student", student);
         Check.required("distill", distill);
         Check.required("prune", prune);

@@ -52,6 +52,30 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void labelDefaultsKeepDenseFloat32LogitsOfOneView() throws Exception {
+        PipelineConfig c = ConfigLoader.load(write("name: t\n"), List.of());
+        assertThat(c.label().storage()).isEqualTo("dense-float32");
+        assertThat(c.label().views()).isEqualTo(1);
+        assertThat(c.label().teachers()).isEmpty();
+    }
+
+    @Test
+    void rejectsInvalidLabelSettingsNamingThePath() throws Exception {
+        Path f = write("name: t\n");
+        assertThatThrownBy(() -> ConfigLoader.load(f, List.of("label.storage=int4")))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("label.storage must be one of [dense-float32, dense-float16, top-k], was int4");
+        assertThatThrownBy(() -> ConfigLoader.load(f, List.of("label.top_k=0")))
+                .hasMessageContaining("label.top_k must be > 0, was 0");
+        assertThatThrownBy(() -> ConfigLoader.load(f, List.of("label.ensemble=median")))
+                .hasMessageContaining("label.ensemble must be one of [mean-logits, mean-probabilities], was median");
+        assertThatThrownBy(() -> ConfigLoader.load(f, List.of("label.augment.noise_std=-0.1")))
+                .hasMessageContaining("label.augment.noise_std must be >= 0, was -0.1");
+        assertThatThrownBy(() -> ConfigLoader.load(f, List.of("label.views=5")))
+                .hasMessageContaining("label.views is 5 but label.augment changes nothing");
+    }
+
+    @Test
     void rejectsUnknownKeysWithTheirPath() throws Exception {
         assertThatThrownBy(() -> ConfigLoader.load(write("distill:\n  temprature: 3\n"), List.of()))
                 .isInstanceOf(InvalidConfigException.class)

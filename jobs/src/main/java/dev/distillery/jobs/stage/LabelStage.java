@@ -1,9 +1,18 @@
 package dev.distillery.jobs.stage;
 
+import dev.distillery.core.augment.ViewAugmenter;
+import dev.distillery.core.config.LabelConfig;
+import dev.distillery.core.data.DatasetInfo;
 import dev.distillery.core.data.Examples;
+import dev.distillery.core.error.DataContractException;
+import dev.distillery.core.error.InvalidConfigException;
+import dev.distillery.core.labels.SoftLabelMetadata;
+import dev.distillery.core.labels.StorageMode;
+import dev.distillery.core.labels.TeacherIdentity;
 import dev.distillery.core.manifest.ManifestIO;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.ModelIO;
+import dev.distillery.teacher.label.LabelSpec;
 import dev.distillery.teacher.label.SoftLabeler;
 import dev.distillery.teacher.train.TeacherTraining;
 import org.apache.spark.sql.Dataset;
@@ -11,17 +20,23 @@ import org.apache.spark.sql.Row;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import static org.apache.spark.sql.functions.col;
 
-/** label: the teacher's raw logits for every train and validation row, as Parquet with the teacher's identity. */
+/**
+ * label: the teacher's (or an ensemble's) raw logits for every train and validation row, and for each augmented
+ * view of a training row, as self-describing Parquet in the configured storage mode (see docs/soft-labels.md).
+ */
 public final class LabelStage implements Stage {
     public static final String PARQUET = "labels";
     public static final String META = "soft-labels.json";
+    static final String[] SECTIONS = {"seed", "teacher", "label"};
 
     @Override
     public String name() {
@@ -35,40 +50,123 @@ public final class LabelStage implements Stage {
 
     @Override
     public List<String> configSections() {
-        return List.of("teacher");
+        return List.of(SECTIONS);
     }
 
     @Override
     public List<Path> inputs(StageContext ctx) {
-        return List.of(ctx.stageDir("prepared"), ctx.stageDir("teacher"));
+        List<Path> in = new ArrayList<>(List.of(ctx.stageDir("prepared"), ctx.stageDir("teacher")));
+        for (String t : ctx.config().label().teachers()) {
+            in.add(ctx.resolve(t));
+        }
+        return in;
+    }
+
+    @Override
+    public void validate(StageContext ctx) {
+        Path prepared = ctx.stageDir("prepared");
+        if (!Files.exists(prepared.resolve(Examples.INFO_FILE))) {
+            return;     // the runner reports the missing input
+        }
+        DatasetInfo info = Examples.info(prepared);
+        LabelConfig cfg = ctx.config().label();
+        if ("top-k".equals(cfg.storage()) && cfg.topK() > info.numClasses()) {
+            throw new InvalidConfigException("label.top_k must be <= the number of classes (" + info.numClasses()
+                    + "), was " + cfg.topK());
+        }
+        new ViewAugmenter(cfg.augment(), ctx.config().seed(), info.channels(), info.height(), info.width());
+    }
+
+    /** The run's own teacher followed by any extra teachers of the ensemble, each checked to fit the first. */
+    static List<ModelArtifact> teachers(StageContext ctx) {
+        List<ModelArtifact> out = new ArrayList<>();
+        out.add(ModelIO.read(ctx.stageDir("teacher").resolve(TrainTeacherStage.MODEL), TeacherTraining.KIND));
+        for (String t : ctx.config().label().teachers()) {
+            Path file = ctx.resolve(t);
+            ModelArtifact m = ModelIO.read(file, TeacherTraining.KIND);
+            var first = out.get(0).architecture();
+            if (m.architecture().inputSize() != first.inputSize() || m.architecture().numClasses() != first.numClasses()) {
+                throw new DataContractException("ensemble teacher " + file + " takes " + m.architecture().inputSize()
+                        + " features into " + m.architecture().numClasses() + " classes; the run's teacher takes "
+                        + first.inputSize() + " into " + first.numClasses());
+            }
+            out.add(m);
+        }
+        return out;
+    }
+
+    static List<Path> teacherFiles(StageContext ctx) {
+        List<Path> files = new ArrayList<>(List.of(ctx.stageDir("teacher").resolve(TrainTeacherStage.MODEL)));
+        ctx.config().label().teachers().forEach(t -> files.add(ctx.resolve(t)));
+        return files;
     }
 
     @Override
     public StageResult run(StageContext ctx, Path workDir) {
-        Path teacherFile = ctx.stageDir("teacher").resolve(TrainTeacherStage.MODEL);
-        ModelArtifact teacher = ModelIO.read(teacherFile, TeacherTraining.KIND);
+        List<ModelArtifact> teachers = teachers(ctx);
         Path prepared = ctx.stageDir("prepared");
-        Examples.info(prepared);
-        Dataset<Row> rows = ctx.spark().read().parquet(prepared.resolve(Examples.PARQUET_DIR).toString())
-                .where(col("split").notEqual(Examples.TEST));
-        Dataset<Row> labels = SoftLabeler.label(ctx.spark(), teacher, rows, ctx.config().teacher().labelBatchSize());
-        labels.write().parquet(workDir.resolve(PARQUET).toString());
-        long written = ctx.spark().read().parquet(workDir.resolve(PARQUET).toString()).count();
-        Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("teacher_sha256", ManifestIO.sha256(teacherFile));
-        meta.put("teacher_architecture", teacher.architecture().name());
-        meta.put("num_classes", teacher.architecture().numClasses());
-        meta.put("class_names", Examples.info(prepared).classNames());
-        meta.put("storage", "dense");
-        meta.put("dtype", "float32");
-        meta.put("values", "raw logits (temperature 1); distillation divides by its temperature");
-        meta.put("temperature_hint", ctx.config().distill().temperature());
-        meta.put("columns", List.of("id: int64", "label: int32", "split: string", "logits: list<float32>"));
+        DatasetInfo info = Examples.info(prepared);
+        Path examples = prepared.resolve(Examples.PARQUET_DIR);
+        if (!Files.isDirectory(examples)) {
+            throw new DataContractException("prepared examples " + examples + " do not exist; run the prepare stage");
+        }
+        Dataset<Row> rows;
+        long examplesIn;
         try {
-            ManifestIO.json().writeValue(workDir.resolve(META).toFile(), meta);
+            rows = ctx.spark().read().parquet(examples.toString()).where(col("split").notEqual(Examples.TEST));
+            examplesIn = SoftLabeler.checkInput(rows, teachers.get(0));
+        } catch (Exception e) {     // Spark throws its checked SparkException undeclared
+            throw corrupt(e, examples);
+        }
+        LabelConfig cfg = ctx.config().label();
+        SoftLabelMetadata meta = metadata(ctx, teachers, info);
+        ViewAugmenter augmenter = new ViewAugmenter(cfg.augment(), ctx.config().seed(), info.channels(), info.height(),
+                info.width());
+        LabelSpec spec = new LabelSpec(ctx.config().teacher().labelBatchSize(), cfg.ensemble(), cfg.views(), augmenter,
+                meta);
+        long written = SoftLabeler.write(ctx.spark(), teachers, rows, spec, workDir.resolve(PARQUET));
+        try {
+            ManifestIO.json().writerWithDefaultPrettyPrinter().writeValue(workDir.resolve(META).toFile(), meta);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new StageResult().rows("soft_labels", written).output("labels", PARQUET).output("metadata", META);
+        return new StageResult().rows("examples", examplesIn).rows("soft_labels", written)
+                .metric("storage", meta.storage()).metric("views", cfg.views()).metric("teachers", teachers.size())
+                .output("labels", PARQUET).output("metadata", META);
+    }
+
+    /** A Parquet file Spark cannot decode is bad input (exit 2), not a transient failure worth retrying. */
+    static RuntimeException corrupt(Exception e, Path dir) {
+        if (e instanceof RuntimeException r && e instanceof dev.distillery.core.error.DistilleryException) {
+            return r;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            if (m.contains("is not a Parquet file") || m.contains("FAILED_READ_FILE") || m.contains("CANNOT_READ_FILE_FOOTER")
+                    || m.contains("UNABLE_TO_INFER_SCHEMA") || t.getClass().getName().endsWith("ParquetDecodingException")) {
+                return new DataContractException("prepared examples under " + dir + " hold a corrupt or unreadable "
+                        + "Parquet file (" + m.lines().findFirst().orElse(m) + "); run the prepare stage again", e);
+            }
+        }
+        return e instanceof RuntimeException r ? r : new java.lang.reflect.UndeclaredThrowableException(e);
+    }
+
+    private static SoftLabelMetadata metadata(StageContext ctx, List<ModelArtifact> teachers, DatasetInfo info) {
+        LabelConfig cfg = ctx.config().label();
+        StorageMode mode = StorageMode.of(cfg.storage());
+        List<TeacherIdentity> ids = new ArrayList<>();
+        List<Path> files = teacherFiles(ctx);
+        for (int i = 0; i < teachers.size(); i++) {
+            ModelArtifact t = teachers.get(i);
+            ids.add(new TeacherIdentity(ManifestIO.sha256(files.get(i)), t.architecture().name(),
+                    t.architecture().parameterCount(), files.get(i).toString()));
+        }
+        List<String> classNames = info.classNames();
+        int numClasses = teachers.get(0).architecture().numClasses();
+        return new SoftLabelMetadata(SoftLabelMetadata.FORMAT, mode.id(),
+                mode == StorageMode.TOP_K ? cfg.topK() : numClasses, mode.dtype(), numClasses,
+                classNames, cfg.temperatureHint(), ctx.config().hashOf(LabelStage.SECTIONS), ids,
+                teachers.size() > 1 ? cfg.ensemble() : "none", cfg.views(), cfg.augment(), ctx.config().seed(),
+                List.of(info.channels(), info.height(), info.width()));
     }
 }

@@ -1,6 +1,12 @@
 package dev.distillery.jobs.stage;
 
+import dev.distillery.core.augment.ViewAugmenter;
+import dev.distillery.core.data.DatasetInfo;
 import dev.distillery.core.data.Examples;
+import dev.distillery.core.error.DataContractException;
+import dev.distillery.core.labels.SoftLabelFiles;
+import dev.distillery.core.labels.SoftLabelMetadata;
+import dev.distillery.core.labels.SoftTargets;
 import dev.distillery.core.data.TrainRows;
 import dev.distillery.core.config.TrainingParams;
 import dev.distillery.core.model.ModelArtifact;
@@ -25,13 +31,30 @@ final class StudentTraining {
     private StudentTraining() {
     }
 
-    /** Training rows joined with their teacher logits by id. */
+    /**
+     * Training rows joined by id with their soft labels, in whatever storage mode the label stage used (read from
+     * the files' own metadata); each augmented view's input is regenerated from (id, view, seed).
+     */
     static JavaRDD<TrainRow> distillationRows(StageContext ctx) {
         Path prepared = ctx.stageDir("prepared");
+        DatasetInfo info = Examples.info(prepared);
+        Path dir = ctx.stageDir("soft-labels").resolve(LabelStage.PARQUET);
+        SoftLabelMetadata meta = SoftLabelFiles.read(dir);
+        if (meta.numClasses() != info.numClasses()
+                || !meta.shape().equals(List.of(info.channels(), info.height(), info.width()))) {
+            throw new DataContractException("soft labels in " + dir + " are for " + meta.numClasses() + " classes of shape "
+                    + meta.shape() + ", the prepared data has " + info.numClasses() + " classes of shape "
+                    + List.of(info.channels(), info.height(), info.width()) + "; run label again");
+        }
+        SoftTargets targets = new SoftTargets(meta);
+        ViewAugmenter views = new ViewAugmenter(meta.augment(), meta.seed(), info.channels(), info.height(),
+                info.width());
         Dataset<Row> examples = Examples.load(ctx.spark(), prepared, Examples.TRAIN);
-        Dataset<Row> labels = ctx.spark().read().parquet(ctx.stageDir("soft-labels").resolve(LabelStage.PARQUET).toString())
-                .where(col("split").equalTo(Examples.TRAIN)).select("id", "logits");
-        return TrainRows.withTeacher(examples.join(labels, "id"));
+        List<String> cols = new java.util.ArrayList<>(List.of("id", "view"));
+        cols.addAll(targets.columns());
+        Dataset<Row> labels = ctx.spark().read().parquet(dir.toString())
+                .where(col("split").equalTo(Examples.TRAIN)).selectExpr(cols.toArray(new String[0]));
+        return TrainRows.withSoftLabels(examples.join(labels, "id"), targets, views);
     }
 
     static JavaRDD<TrainRow> hardRows(StageContext ctx) {

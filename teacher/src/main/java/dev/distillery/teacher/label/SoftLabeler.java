@@ -1,10 +1,11 @@
 package dev.distillery.teacher.label;
 
 import dev.distillery.core.error.DataContractException;
+import dev.distillery.core.labels.SoftLabelFileWriter;
+import dev.distillery.core.labels.SoftLabelRecord;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.ModelIO;
-import dev.distillery.core.nn.GraphHooks;
-import dev.distillery.core.nn.SameDiffNet;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -18,82 +19,146 @@ import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 /**
- * Batched teacher inference inside executors: every input row becomes one row of raw teacher logits
- * (temperature is applied later, at distillation). Nothing is collected to the driver.
+ * Batched teacher inference inside executors: every input row (and every augmented view of a training row) becomes
+ * one row of raw teacher logits (temperature is applied later, at distillation). Executors write the soft-label
+ * Parquet files themselves; only per-file row counts reach the driver.
  */
 public final class SoftLabeler {
+    /** Rows of {@link #label}: full logits, for inspection and tests. */
     public static final StructType SCHEMA = new StructType(new StructField[]{
             new StructField("id", DataTypes.LongType, false, Metadata.empty()),
+            new StructField("view", DataTypes.IntegerType, false, Metadata.empty()),
             new StructField("label", DataTypes.IntegerType, false, Metadata.empty()),
             new StructField("split", DataTypes.StringType, false, Metadata.empty()),
             new StructField("logits", DataTypes.createArrayType(DataTypes.FloatType, false), false, Metadata.empty())
     });
+    private static final StructType WRITTEN = new StructType()
+            .add("file", DataTypes.StringType, false).add("rows", DataTypes.LongType, false);
 
     private SoftLabeler() {
     }
 
-    /** @param rows id, features, label, split */
-    public static Dataset<Row> label(SparkSession spark, ModelArtifact teacher, Dataset<Row> rows, int batchSize) {
+    /**
+     * Fails fast, before any inference, when a row's feature count differs from the teacher's input or a feature
+     * is NaN or infinite. One pass over the rows, aggregated in executors.
+     */
+    public static long checkInput(Dataset<Row> rows, ModelArtifact teacher) {
         int expected = teacher.architecture().inputSize();
-        Row lengths = rows.agg(org.apache.spark.sql.functions.min(org.apache.spark.sql.functions.size(col("features"))),
-                org.apache.spark.sql.functions.max(org.apache.spark.sql.functions.size(col("features")))).first();
-        if (!lengths.isNullAt(0) && (lengths.getInt(0) != expected || lengths.getInt(1) != expected)) {
-            throw new DataContractException("teacher " + teacher.architecture().name() + " expects " + expected
-                    + " features per row, the data has rows with " + lengths.getInt(0) + " to " + lengths.getInt(1));
+        Row s = rows.agg(min(size(col("features"))), max(size(col("features"))),
+                sum(when(expr("exists(features, x -> isnan(x) OR abs(x) = double('Infinity'))"), 1).otherwise(0)),
+                min(when(expr("exists(features, x -> isnan(x) OR abs(x) = double('Infinity'))"), col("id"))),
+                count(lit(1))).first();
+        if (s.getLong(4) == 0) {
+            throw new DataContractException("there are no rows to label: the prepared train and validation splits are "
+                    + "empty");
         }
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Broadcast<byte[]> model = jsc.broadcast(ModelIO.toBytes(teacher));
-        MapPartitionsFunction<Row, Row> fn = it -> infer(model.value(), it, batchSize);
+        if (s.getInt(0) != expected || s.getInt(1) != expected) {
+            throw new DataContractException("teacher " + teacher.architecture().name() + " expects " + expected
+                    + " features per row, the data has rows with " + s.getInt(0) + " to " + s.getInt(1));
+        }
+        if (!s.isNullAt(2) && s.getLong(2) > 0) {
+            throw new DataContractException(s.getLong(2) + " rows have NaN or infinite features (first id "
+                    + s.getLong(3) + "); the teacher's outputs on them would be meaningless. Fix the data and prepare "
+                    + "again");
+        }
+        return s.getLong(4);
+    }
+
+    /** One teacher, one view per row: the rows with their logits as a Dataset (nothing written). */
+    public static Dataset<Row> label(SparkSession spark, ModelArtifact teacher, Dataset<Row> rows, int batchSize) {
+        checkInput(rows, teacher);
+        LabelSpec spec = new LabelSpec(batchSize, "mean-logits", 1, null, null);
+        return label(spark, List.of(teacher), rows, spec);
+    }
+
+    /** Rows with their (combined) teacher logits, per view, as a Dataset (nothing written). */
+    public static Dataset<Row> label(SparkSession spark, List<ModelArtifact> teachers, Dataset<Row> rows,
+                                     LabelSpec spec) {
+        Broadcast<List<byte[]>> models = broadcast(spark, teachers);
+        MapPartitionsFunction<Row, Row> fn = it -> {
+            LabelIterator labels = iterator(models.value(), it, spec);
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return labels.hasNext();
+                }
+
+                @Override
+                public Row next() {
+                    SoftLabelRecord r = labels.next();
+                    return RowFactory.create(r.id(), r.view(), r.label(), r.split(), r.logits());
+                }
+            };
+        };
         return rows.select("id", "features", "label", "split").mapPartitions(fn, Encoders.row(SCHEMA));
     }
 
-    private static Iterator<Row> infer(byte[] modelBytes, Iterator<Row> rows, int batchSize) {
-        ModelArtifact teacher = ModelIO.fromBytes(modelBytes, "broadcast teacher");
-        SameDiffNet net = SameDiffNet.forInference(teacher.architecture(), teacher.params(), GraphHooks.NONE);
-        return new Iterator<>() {
-            private final List<Row> buffer = new ArrayList<>();
-            private int pos;
-
-            @Override
-            public boolean hasNext() {
-                if (pos < buffer.size()) {
-                    return true;
-                }
-                buffer.clear();
-                pos = 0;
-                List<Row> batch = new ArrayList<>(batchSize);
-                while (rows.hasNext() && batch.size() < batchSize) {
-                    batch.add(rows.next());
-                }
-                if (batch.isEmpty()) {
-                    return false;
-                }
-                float[][] x = new float[batch.size()][];
-                for (int i = 0; i < x.length; i++) {
-                    x[i] = dev.distillery.core.data.Rows.floats(batch.get(i), 1);
-                }
-                float[][] logits = net.logits(x);
-                for (int i = 0; i < x.length; i++) {
-                    Row r = batch.get(i);
-                    buffer.add(RowFactory.create(r.getLong(0), r.getInt(2), r.getString(3), logits[i]));
-                }
-                return true;
+    /**
+     * Labels every row and writes {@code part-NNNNN.parquet} per input partition into {@code dir}, which every
+     * executor must see (local disk in local mode, a shared file system on a cluster).
+     * @return rows written
+     */
+    public static long write(SparkSession spark, List<ModelArtifact> teachers, Dataset<Row> rows, LabelSpec spec,
+                             Path dir) {
+        Broadcast<List<byte[]>> models = broadcast(spark, teachers);
+        String folder = dir.toAbsolutePath().toString();
+        MapPartitionsFunction<Row, Row> fn = it -> {
+            TaskContext task = TaskContext.get();
+            LabelIterator labels = iterator(models.value(), it, spec);
+            if (!labels.hasNext()) {
+                return java.util.Collections.emptyIterator();
             }
-
-            @Override
-            public Row next() {
-                if (!hasNext()) {
-                    throw new java.util.NoSuchElementException();
+            Path file = Path.of(folder, String.format("part-%05d.parquet", task.partitionId()));
+            SoftLabelFileWriter out = SoftLabelFileWriter.open(file, spec.meta(),
+                    "attempt-" + task.attemptNumber() + "-" + task.taskAttemptId());
+            try {
+                while (labels.hasNext()) {
+                    out.write(labels.next());
                 }
-                return buffer.get(pos++);
+            } catch (RuntimeException | Error e) {
+                out.abort();
+                throw e;
             }
+            out.close();
+            return List.of(RowFactory.create(file.getFileName().toString(), out.rows())).iterator();
         };
+        long total = 0;
+        for (Row r : rows.select("id", "features", "label", "split").mapPartitions(fn, Encoders.row(WRITTEN))
+                .collectAsList()) {
+            total += r.getLong(1);
+        }
+        return total;
+    }
+
+    private static Broadcast<List<byte[]>> broadcast(SparkSession spark, List<ModelArtifact> teachers) {
+        List<byte[]> bytes = new ArrayList<>();
+        for (ModelArtifact t : teachers) {
+            bytes.add(ModelIO.toBytes(t));
+        }
+        return JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(bytes);
+    }
+
+    private static LabelIterator iterator(List<byte[]> models, Iterator<Row> rows, LabelSpec spec) {
+        List<ModelArtifact> teachers = new ArrayList<>();
+        for (int i = 0; i < models.size(); i++) {
+            teachers.add(ModelIO.fromBytes(models.get(i), "broadcast teacher " + i));
+        }
+        return new LabelIterator(rows, spec, new TeacherEnsemble(teachers, spec.ensemble()));
     }
 }

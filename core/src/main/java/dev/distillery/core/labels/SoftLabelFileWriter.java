@@ -1,0 +1,109 @@
+package dev.distillery.core.labels;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.LocalOutputFile;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Writes one soft-label Parquet file with parquet-hadoop directly (Spark's own Parquet writer cannot add footer
+ * metadata). The rows go to a hidden file beside the target, which is renamed into place only once closed, so a
+ * reader never sees a partial file.
+ */
+public final class SoftLabelFileWriter implements AutoCloseable {
+    private final Path target;
+    private final Path temp;
+    private final ParquetWriter<SoftLabelRecord> writer;
+    private long rows;
+    private boolean failed;
+
+    private SoftLabelFileWriter(Path target, Path temp, ParquetWriter<SoftLabelRecord> writer) {
+        this.target = target;
+        this.temp = temp;
+        this.writer = writer;
+    }
+
+    /** @param attempt distinguishes retried attempts of the same file (e.g. a Spark task attempt) */
+    public static SoftLabelFileWriter open(Path target, SoftLabelMetadata meta, String attempt) {
+        Path temp = target.resolveSibling("." + target.getFileName() + "." + attempt + ".tmp");
+        try {
+            Files.createDirectories(target.getParent());
+            ParquetWriter<SoftLabelRecord> w = new Builder(new LocalOutputFile(temp), meta)
+                    .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+                    .withCompressionCodec(CompressionCodecName.SNAPPY)
+                    .build();
+            return new SoftLabelFileWriter(target, temp, w);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open " + temp + " for writing", e);
+        }
+    }
+
+    public void write(SoftLabelRecord record) {
+        try {
+            writer.write(record);
+            rows++;
+        } catch (IOException e) {
+            failed = true;
+            throw new UncheckedIOException("cannot write to " + temp, e);
+        } catch (RuntimeException e) {
+            failed = true;
+            throw e;
+        }
+    }
+
+    public long rows() {
+        return rows;
+    }
+
+    /** Discards the file: nothing appears at the target. */
+    public void abort() {
+        failed = true;
+        close();
+    }
+
+    @Override
+    public void close() {
+        try {
+            writer.close();
+            if (failed) {
+                Files.deleteIfExists(temp);
+            } else {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // the original failure is the one to report
+            }
+            throw new UncheckedIOException("cannot finish " + target, e);
+        }
+    }
+
+    private static final class Builder extends ParquetWriter.Builder<SoftLabelRecord, Builder> {
+        private final SoftLabelMetadata meta;
+
+        Builder(LocalOutputFile file, SoftLabelMetadata meta) {
+            super(file);
+            this.meta = meta;
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        @Override
+        protected WriteSupport<SoftLabelRecord> getWriteSupport(Configuration conf) {
+            return new SoftLabelWriteSupport(meta);
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package dev.distillery.jobs.bench;
+
+import dev.distillery.core.data.Examples;
+import dev.distillery.core.data.Rows;
+import dev.distillery.core.labels.SoftLabelFiles;
+import dev.distillery.core.labels.SoftLabelMetadata;
+import dev.distillery.core.labels.SoftTargets;
+import dev.distillery.core.model.ModelArtifact;
+import dev.distillery.core.model.ModelIO;
+import dev.distillery.core.spark.SparkSessions;
+import dev.distillery.jobs.cli.DistilleryCli;
+import dev.distillery.teacher.label.TeacherEnsemble;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.apache.spark.sql.functions.col;
+
+/**
+ * Soft-label measurements, one per invocation (see bench/soft-labels.sh):
+ * <ul>
+ *   <li>{@code label <cli args...>}: runs the label stage and prints {@code RESULT label rows seconds peak_heap_bytes stage_seconds};</li>
+ *   <li>{@code plain <out> <batch>}: the same teacher on the same train and validation rows in a plain batched loop
+ *       (rows loaded first, inference timed), {@code RESULT plain rows seconds};</li>
+ *   <li>{@code fidelity <dense dir> <other dir>}: bytes per row of the other folder and the mean KL divergence between
+ *       the dense and the rebuilt teacher distributions at T=1 and T=4, {@code RESULT fidelity bytes_per_row kl1 kl4}.</li>
+ * </ul>
+ */
+public final class SoftLabelBenchmark {
+    private SoftLabelBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        switch (args[0]) {
+            case "label" -> label(Arrays.copyOfRange(args, 1, args.length));
+            case "plain" -> plain(Path.of(args[1]), Integer.parseInt(args[2]));
+            case "fidelity" -> fidelity(Path.of(args[1]), Path.of(args[2]));
+            default -> throw new IllegalArgumentException("unknown measurement " + args[0]);
+        }
+        System.exit(0);
+    }
+
+    private static void label(String[] cli) throws Exception {
+        long t0 = System.nanoTime();
+        int code = DistilleryCli.execute(cli);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        if (code != 0) {
+            System.exit(code);
+        }
+        Path out = Path.of(cli[Arrays.asList(cli).indexOf("--out") + 1]);
+        long rows = 0;
+        for (Path f : SoftLabelFiles.files(out.resolve("soft-labels/labels"))) {
+            rows += SoftLabelFiles.footer(f).rows();
+        }
+        long peakHeap = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                peakHeap += pool.getPeakUsage().getUsed();
+            }
+        }
+        double stage = dev.distillery.core.manifest.ManifestIO.read(out.resolve("soft-labels")).orElseThrow()
+                .durationSeconds();
+        System.out.printf("RESULT label %d %.2f %d %.1f%n", rows, secs, peakHeap, stage);
+    }
+
+    private static void plain(Path out, int batch) {
+        SparkSession spark = SparkSessions.getOrCreate("local[1]", "plain-loop", 1);
+        List<Row> rows = spark.read().parquet(out.resolve("prepared").resolve(Examples.PARQUET_DIR).toString())
+                .where(col("split").notEqual(Examples.TEST)).select("features").collectAsList();
+        float[][] x = new float[rows.size()][];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = Rows.floats(rows.get(i), 0);
+        }
+        rows = null;
+        ModelArtifact teacher = ModelIO.read(out.resolve("teacher/teacher.dmodel"), "teacher");
+        TeacherEnsemble net = new TeacherEnsemble(List.of(teacher), "mean-logits");
+        net.logits(Arrays.copyOf(x, batch));   // warm-up: graph and native kernels
+        long t0 = System.nanoTime();
+        double checksum = 0;
+        for (int i = 0; i < x.length; i += batch) {
+            float[][] logits = net.logits(Arrays.copyOfRange(x, i, Math.min(x.length, i + batch)));
+            checksum += logits[0][0];
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("RESULT plain %d %.2f %.3f%n", x.length, secs, checksum);
+    }
+
+    private static void fidelity(Path dense, Path other) throws Exception {
+        SparkSession spark = SparkSessions.getOrCreate("local[2]", "fidelity", 4);
+        SoftTargets ref = new SoftTargets(SoftLabelFiles.read(dense));
+        SoftLabelMetadata meta = SoftLabelFiles.read(other);
+        SoftTargets got = new SoftTargets(meta);
+        long bytes = 0;
+        long rows = 0;
+        for (Path f : SoftLabelFiles.files(other)) {
+            bytes += Files.size(f);
+            rows += SoftLabelFiles.footer(f).rows();
+        }
+        List<String> cols = new ArrayList<>(List.of("id", "view"));
+        cols.addAll(got.columns());
+        Dataset<Row> a = spark.read().parquet(dense.toString()).select("id", "view", "logits");
+        Dataset<Row> b = spark.read().parquet(other.toString()).selectExpr(cols.toArray(new String[0]));
+        double[] sums = a.join(b, scala.jdk.javaapi.CollectionConverters.asScala(List.of("id", "view")).toSeq()).javaRDD()
+                .map(r -> {
+                    float[] p = Rows.floats(r, 2);
+                    float[] q = got.logits(r, 3);
+                    return new double[]{kl(p, q, 1), kl(p, q, 4), 1};
+                }).reduce((x, y) -> new double[]{x[0] + y[0], x[1] + y[1], x[2] + y[2]});
+        System.out.printf("RESULT fidelity %s %.2f %.3e %.3e %d%n", meta.storage() + (meta.storage().equals("top-k")
+                ? "-" + meta.k() : ""), (double) bytes / rows, sums[0] / sums[2], sums[1] / sums[2], (long) sums[2]);
+    }
+
+    /** KL(softmax(p/T) || softmax(q/T)) in nats. */
+    static double kl(float[] p, float[] q, double t) {
+        double[] lp = logSoftmax(p, t);
+        double[] lq = logSoftmax(q, t);
+        double kl = 0;
+        for (int i = 0; i < lp.length; i++) {
+            kl += Math.exp(lp[i]) * (lp[i] - lq[i]);
+        }
+        return Math.max(kl, 0);
+    }
+
+    private static double[] logSoftmax(float[] z, double t) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : z) {
+            max = Math.max(max, v / t);
+        }
+        double sum = 0;
+        for (float v : z) {
+            sum += Math.exp(v / t - max);
+        }
+        double log = Math.log(sum) + max;
+        double[] out = new double[z.length];
+        for (int i = 0; i < z.length; i++) {
+            out[i] = z[i] / t - log;
+        }
+        return out;
+    }
+}

@@ -50,4 +50,11 @@ final class Check {
         }
         return v;
     }
+
+    static String oneOf(String path, String v, java.util.List<String> allowed) {
+        if (v == null || !allowed.contains(v)) {
+            throw new InvalidConfigException(path + " must be one of " + String.join(", ", allowed) + ", was " + v);
+        }
+        return v;
+    }
 }

@@ -3,24 +3,21 @@ package dev.distillery.core.train;
 import java.io.Serializable;
 
 /**
- * What one partition returns from a round: example-weighted sums of parameters and optimizer state, and the
- * time the slowest partition spent inside training steps (the rest of a round is coordination).
+ * What one partition returns from a round: parameters weighted by the examples it trained this round, optimizer
+ * state weighted by {@code stateWeight} (zero when the state is not exchanged this round), and the time the slowest
+ * partition spent inside training steps (the rest of a round is coordination).
  */
-record RoundResult(float[] paramSum, float[] stateSum, long examples, double lossSum, int lossCount, long stepNanos)
-        implements Serializable {
+record RoundResult(float[] paramSum, float[] stateSum, long examples, long stateWeight, double lossSum,
+                   int lossCount, long stepNanos) implements Serializable {
 
     static RoundResult empty() {
-        return new RoundResult(new float[0], new float[0], 0, 0, 0, 0);
+        return new RoundResult(new float[0], new float[0], 0, 0, 0, 0, 0);
     }
 
     static RoundResult merge(RoundResult a, RoundResult b) {
-        if (a.examples == 0) {
-            return b;
-        }
-        if (b.examples == 0) {
-            return a;
-        }
-        return new RoundResult(add(a.paramSum, b.paramSum), add(a.stateSum, b.stateSum), a.examples + b.examples,
+        float[] params = a.examples == 0 ? b.paramSum : b.examples == 0 ? a.paramSum : add(a.paramSum, b.paramSum);
+        float[] state = a.stateWeight == 0 ? b.stateSum : b.stateWeight == 0 ? a.stateSum : add(a.stateSum, b.stateSum);
+        return new RoundResult(params, state, a.examples + b.examples, a.stateWeight + b.stateWeight,
                 a.lossSum + b.lossSum, a.lossCount + b.lossCount, Math.max(a.stepNanos, b.stepNanos));
     }
 

@@ -31,14 +31,17 @@ final class RoundTask implements Function2<Integer, Iterator<TrainRow>, Iterator
     private final TrainSpec spec;
     private final CosineSchedule schedule;
     private final Broadcast<RoundState> state;
+    /** Optimizer state at the epoch's start, read only by a partition that has not loaded it yet (epoch sync). */
+    private final Broadcast<float[]> epochState;
+    private final int rounds;
     private final Broadcast<Map<String, float[]>> template;
     private final int epoch;
     private final int round;
     private final int stepsPerEpoch;
 
     RoundTask(String runId, Architecture arch, Broadcast<Map<String, float[]>> template, Objective objective, GraphHooks hooks,
-              TrainSpec spec, CosineSchedule schedule, Broadcast<RoundState> state, int epoch, int round,
-              int stepsPerEpoch) {
+              TrainSpec spec, CosineSchedule schedule, Broadcast<RoundState> state, Broadcast<float[]> epochState,
+              int epoch, int round, int rounds, int stepsPerEpoch) {
         this.runId = runId;
         this.arch = arch;
         this.template = template;
@@ -47,6 +50,8 @@ final class RoundTask implements Function2<Integer, Iterator<TrainRow>, Iterator
         this.spec = spec;
         this.schedule = schedule;
         this.state = state;
+        this.epochState = epochState;
+        this.rounds = rounds;
         this.epoch = epoch;
         this.round = round;
         this.stepsPerEpoch = stepsPerEpoch;
@@ -67,13 +72,24 @@ final class RoundTask implements Function2<Integer, Iterator<TrainRow>, Iterator
         int batches = (n + batch - 1) / batch;
         int first = round * spec.averagingFrequency();
         int last = Math.min(batches, first + spec.averagingFrequency());
-        if (n == 0 || first >= last) {
-            return List.of(RoundResult.empty()).iterator();
-        }
+        boolean exchangeState = spec.syncOptimizerEveryRound() || round == rounds - 1;
         SameDiffNet net = entry.net();
+        if (!spec.syncOptimizerEveryRound() && entry.syncedEpoch != epoch) {
+            // first round of the epoch here, or a partition rebuilt on another executor: start from the epoch's state
+            net.setFlatUpdaterState(epochState.value());
+            entry.syncedEpoch = epoch;
+        }
+        if (n == 0 || first >= last) {
+            // a partition with no minibatch left still contributes its optimizer state to the epoch's average
+            return List.of(exchangeState && !spec.syncOptimizerEveryRound() && n > 0
+                    ? new RoundResult(new float[0], scaled(net.flatUpdaterState(), n), 0, n, 0, 0, 0)
+                    : RoundResult.empty()).iterator();
+        }
         RoundState s = state.value();
         net.setFlatParams(s.params());
-        net.setFlatUpdaterState(s.updaterState());
+        if (spec.syncOptimizerEveryRound()) {
+            net.setFlatUpdaterState(s.updaterState());
+        }
         int[] order = Shuffle.permutation(n, spec.seed() * 1_000_003L + epoch * 7919L + partition);
         long examples = 0;
         long stepStart = System.nanoTime();
@@ -102,12 +118,11 @@ final class RoundTask implements Function2<Integer, Iterator<TrainRow>, Iterator
         // divergence between those checks is caught by the parameter check after every round.
         boolean lastRound = last >= batches;
         double loss = lastRound ? net.loss(x, y, t) : 0;
-        float[] params = net.flatParams();
-        float[] updater = net.flatUpdaterState();
-        scale(params, examples);
-        scale(updater, examples);
-        return List.of(new RoundResult(params, updater, examples, loss * (lastRound ? x.length : 0),
-                lastRound ? x.length : 0, stepNanos)).iterator();
+        // every-round sync weights the state like the parameters; epoch sync weights it by the partition's rows
+        long stateWeight = !exchangeState ? 0 : spec.syncOptimizerEveryRound() ? examples : n;
+        float[] updater = stateWeight == 0 ? new float[0] : scaled(net.flatUpdaterState(), stateWeight);
+        return List.of(new RoundResult(scaled(net.flatParams(), examples), updater, examples, stateWeight,
+                loss * (lastRound ? x.length : 0), lastRound ? x.length : 0, stepNanos)).iterator();
     }
 
     private WorkerCache.Entry load(Iterator<TrainRow> rows) {
@@ -128,9 +143,10 @@ final class RoundTask implements Function2<Integer, Iterator<TrainRow>, Iterator
         return new WorkerCache.Entry(x, y, t, net);
     }
 
-    private static void scale(float[] v, long by) {
+    private static float[] scaled(float[] v, long by) {
         for (int i = 0; i < v.length; i++) {
             v[i] *= by;
         }
+        return v;
     }
 }

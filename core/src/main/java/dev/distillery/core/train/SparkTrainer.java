@@ -24,6 +24,7 @@ import java.util.UUID;
  */
 public final class SparkTrainer {
     private static final int DEPTH = 2;
+    private static final float[] NONE = new float[0];
 
     private SparkTrainer() {
     }
@@ -71,10 +72,13 @@ public final class SparkTrainer {
                 double lossSum = 0;
                 long lossN = 0;
                 long stepNanos = 0;
+                boolean everyRound = spec.syncOptimizerEveryRound();
+                Broadcast<float[]> epochState = everyRound ? null : jsc.broadcast(updater);
                 for (int round = 0; round < rounds; round++) {
-                    Broadcast<RoundTask.RoundState> state = jsc.broadcast(new RoundTask.RoundState(params, updater));
+                    Broadcast<RoundTask.RoundState> state = jsc.broadcast(
+                            new RoundTask.RoundState(params, everyRound ? updater : NONE));
                     RoundTask task = new RoundTask(runId, init.architecture(), template, objective, hooks, spec,
-                            schedule, state, epoch, round, maxBatches);
+                            schedule, state, epochState, epoch, round, rounds, maxBatches);
                     RoundResult r = data.mapPartitionsWithIndex(task, true).treeReduce(RoundResult::merge, DEPTH);
                     state.destroy();
                     if (r.examples() == 0) {
@@ -90,10 +94,15 @@ public final class SparkTrainer {
                                 + "; lower the learning rate. The last good epoch checkpoint is kept.");
                     }
                     params = nextParams;
-                    updater = divide(r.stateSum(), r.examples());
+                    if (r.stateWeight() > 0) {
+                        updater = divide(r.stateSum(), r.stateWeight());
+                    }
                     lossSum += r.lossSum();
                     lossN += r.lossCount();
                     stepNanos += r.stepNanos();
+                }
+                if (epochState != null) {
+                    epochState.destroy();
                 }
                 ModelArtifact current = init.withParams(SameDiffNet.unflatten(init.architecture(), params));
                 double acc = validation.size() == 0 ? Double.NaN : accuracy(current, hooks, validation);

@@ -13,7 +13,36 @@ import java.util.concurrent.ConcurrentHashMap;
  * partition's rows, so the cache is an optimisation, never a requirement.
  */
 final class WorkerCache {
-    record Entry(float[][] features, int[] labels, float[][] teacher, SameDiffNet net) {
+    /** A partition's rows and network; {@code syncedEpoch} is the epoch whose starting optimizer state it loaded. */
+    static final class Entry {
+        private final float[][] features;
+        private final int[] labels;
+        private final float[][] teacher;
+        private final SameDiffNet net;
+        int syncedEpoch = -1;
+
+        Entry(float[][] features, int[] labels, float[][] teacher, SameDiffNet net) {
+            this.features = features;
+            this.labels = labels;
+            this.teacher = teacher;
+            this.net = net;
+        }
+
+        float[][] features() {
+            return features;
+        }
+
+        int[] labels() {
+            return labels;
+        }
+
+        float[][] teacher() {
+            return teacher;
+        }
+
+        SameDiffNet net() {
+            return net;
+        }
     }
 
     private static final Map<String, Entry> ENTRIES = new ConcurrentHashMap<>();

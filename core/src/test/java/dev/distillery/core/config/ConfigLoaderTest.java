@@ -52,6 +52,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void optimizerSyncDefaultsToEpochAndRejectsUnknownModes() throws Exception {
+        assertThat(ConfigLoader.load(write("name: t\n"), List.of()).spark().syncOptimizerEveryRound()).isFalse();
+        assertThat(ConfigLoader.load(write("name: t\n"), List.of("spark.optimizer_sync=round")).spark()
+                .syncOptimizerEveryRound()).isTrue();
+        assertThatThrownBy(() -> ConfigLoader.load(write("name: t\n"), List.of("spark.optimizer_sync=step")))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("spark.optimizer_sync must be one of round, epoch, was step");
+    }
+
+    @Test
     void labelDefaultsKeepDenseFloat32LogitsOfOneView() throws Exception {
         PipelineConfig c = ConfigLoader.load(write("name: t\n"), List.of());
         assertThat(c.label().storage()).isEqualTo("dense-float32");

@@ -64,6 +64,36 @@ class SparkTrainerTest {
     }
 
     @Test
+    void epochSyncLearnsAndAveragesOptimizerStateAtEveryEpochEnd() {
+        var validation = Examples.collect(Examples.load(TestSpark.get(), prepared, Examples.VALIDATION));
+        List<float[]> states = new ArrayList<>();
+        TrainingListener recorder = new TrainingListener() {
+            @Override
+            public boolean onEpoch(EpochStats stats, ModelArtifact model) {
+                return true;
+            }
+
+            @Override
+            public void onOptimizerState(EpochStats stats, float[] state) {
+                states.add(state.clone());
+            }
+        };
+        TrainResult r = SparkTrainer.train(TestSpark.get(), TrainRows.hardLabels(
+                        Examples.load(TestSpark.get(), prepared, Examples.TRAIN)), validation, mlp(), GraphHooks.NONE,
+                new CrossEntropyObjective(), new TrainSpec("t", new TrainingParams(4, 32, 0.01, 0, 0), 2, 4, 1, false),
+                List.of(recorder));
+        assertThat(r.bestValidationAccuracy()).isGreaterThan(0.85);
+        // Adam keeps two moments per parameter: (64*32 + 32) + (32*10 + 10) = 2,410 parameters
+        assertThat(states).hasSize(4).allSatisfy(s -> assertThat(s).hasSize(2 * 2410));
+        assertThat(states.get(1)).isNotEqualTo(states.get(0));
+        for (float[] s : states) {
+            for (float v : s) {
+                assertThat(Float.isFinite(v)).isTrue();
+            }
+        }
+    }
+
+    @Test
     void divergenceStopsWithEpochAndRoundInTheMessage() {
         var validation = Examples.collect(Examples.load(TestSpark.get(), prepared, Examples.VALIDATION));
         List<TrainRow> poisoned = new ArrayList<>();

@@ -30,7 +30,8 @@ import java.util.Map;
 /**
  * Training throughput of the teacher CNN: a plain single-JVM minibatch loop against the Spark data-parallel
  * trainer with one and with two workers, same model, batch size and rows, timed over one warm epoch each, in one JVM.
- * Usage: {@code TrainerBenchmark <fashion-mnist dir> <rows> <repeats> <modes: plain,spark1,spark2> [averaging frequency]}; prints one
+ * Usage: {@code TrainerBenchmark <fashion-mnist dir> <rows> <repeats> <modes: plain,spark1,spark2,spark1r,spark2r> [averaging frequency]}
+ * (a trailing {@code r}: optimizer state averaged every round instead of once per epoch); prints one
  * {@code RESULT mode samples_per_s step_fraction} line per measurement, where the step fraction is the share of the
  * timed epoch spent inside training steps (1 for the plain loop; for the Spark trainer, the slowest worker's step
  * time per round summed over rounds, so the remainder is the trainer's coordination cost).
@@ -58,7 +59,8 @@ public final class TrainerBenchmark {
         for (int rep = 0; rep < repeats; rep++) {
             for (String mode : modes) {
                 double[] rate = mode.equals("plain") ? new double[]{plain(arch, x, y, batch), 1}
-                        : spark(spark, arch, x, y, batch, Integer.parseInt(mode.substring(5)), frequency);
+                        : spark(spark, arch, x, y, batch, Integer.parseInt(mode.replaceAll("\\D", "")), frequency,
+                        mode.endsWith("r"));
                 System.out.printf("RESULT %s %.1f %.4f%n", mode, rate[0], rate[1]);
             }
         }
@@ -82,7 +84,7 @@ public final class TrainerBenchmark {
     }
 
     private static double[] spark(SparkSession spark, Architecture arch, float[][] x, int[] y, int batch, int workers,
-                                int frequency) {
+                                  int frequency, boolean optimizerEveryRound) {
         List<TrainRow> list = new ArrayList<>(x.length);
         for (int i = 0; i < x.length; i++) {
             list.add(new TrainRow(x[i], y[i], null));
@@ -91,7 +93,8 @@ public final class TrainerBenchmark {
         ModelArtifact init = new ModelArtifact("teacher", arch, ParamInit.he(arch, 1), Map.of(), null);
         TrainResult r = SparkTrainer.train(spark, rdd, new Examples.LocalExamples(new long[0], new float[0][], new int[0]),
                 init, GraphHooks.NONE, new CrossEntropyObjective(),
-                new TrainSpec("bench", new TrainingParams(2, batch, 0.002, 0, 0), workers, frequency, 1), List.of());
+                new TrainSpec("bench", new TrainingParams(2, batch, 0.002, 0, 0), workers, frequency, 1,
+                        optimizerEveryRound), List.of());
         // the second epoch: data already cached in the workers and graphs built, like the warmed-up plain loop
         var epoch = r.history().get(1);
         return new double[]{epoch.samplesPerSecond(), epoch.stepSeconds() / epoch.epochSeconds()};

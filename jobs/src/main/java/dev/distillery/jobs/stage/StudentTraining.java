@@ -69,7 +69,8 @@ final class StudentTraining {
                              ModelArtifact init, GraphHooks hooks, Objective objective, TrainingParams params,
                              Path workDir) {
         TrainSpec spec = new TrainSpec(run, params, ctx.config().spark().workers(),
-                ctx.config().spark().averagingFrequency(), ctx.config().seed());
+                ctx.config().spark().averagingFrequency(), ctx.config().seed(),
+                ctx.config().spark().syncOptimizerEveryRound());
         return SparkTrainer.train(ctx.spark(), rows, validation, init, hooks, objective, spec,
                 // checkpoint first: when an epoch's progress line appears, its checkpoint is already complete
                 List.of(new CheckpointWriter(workDir.resolve("checkpoints")), new ConsoleProgress(ctx.console())),

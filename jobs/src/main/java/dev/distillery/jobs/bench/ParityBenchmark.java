@@ -139,7 +139,7 @@ public final class ParityBenchmark {
             }
             ModelArtifact current = init.withParams(net.params());
             double acc = SparkTrainer.accuracy(current, GraphHooks.NONE, validation);
-            System.out.printf("plain epoch %d/%d validation %.4f%n", epoch + 1, p.epochs(), acc);
+            System.err.printf("plain epoch %d/%d validation %.4f%n", epoch + 1, p.epochs(), acc);
             if (acc > bestAccuracy) {
                 bestAccuracy = acc;
                 best = current;

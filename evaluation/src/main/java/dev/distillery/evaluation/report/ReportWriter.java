@@ -57,6 +57,11 @@ public final class ReportWriter {
         }
     }
 
+    /** Names of the model-card files {@link #write} puts next to the report, one per recommended variant. */
+    public static java.util.List<String> modelCardFiles(Report report) {
+        return ModelCard.cards(report).keySet().stream().map(ModelCard::fileName).toList();
+    }
+
     private static void swapIn(Path work, Path target) throws IOException {
         if (Files.exists(target) && !Files.isDirectory(target)) {
             throw new IOException(target + " exists and is not a folder");

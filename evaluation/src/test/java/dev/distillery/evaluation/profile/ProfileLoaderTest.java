@@ -246,7 +246,7 @@ class ProfileLoaderTest {
         assertThatThrownBy(() -> ProfileLoader.load(SHIPPED, "cortex-m9"))
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("unknown hardware profile 'cortex-m9'")
-                .hasMessageContaining("cortex-m4f, cortex-m55-ethos-u55, cortex-m7, coral-edge-tpu");
+                .hasMessageContaining("coral-edge-tpu, cortex-m4f, cortex-m55-ethos-u55, cortex-m7");
     }
 
     @Test

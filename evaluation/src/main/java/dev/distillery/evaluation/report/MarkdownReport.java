@@ -47,6 +47,27 @@ final class MarkdownReport {
                     report.failedRequiredProfiles())).append(" have no passing student variant.\n");
         }
 
+        md.append("\n## Per-class precision / recall\n\n");
+        int classes = report.variants().stream().filter(v -> v.metrics() != null)
+                .mapToInt(v -> v.metrics().numClasses()).max().orElse(0);
+        List<String> head = new java.util.ArrayList<>(List.of("Variant"));
+        for (int c = 0; c < classes; c++) {
+            head.add("class " + c);
+        }
+        table(md, head);
+        for (Variant v : report.variants()) {
+            if (v.metrics() == null) {
+                continue;
+            }
+            List<String> cells = new java.util.ArrayList<>(List.of(v.name()));
+            for (int c = 0; c < v.metrics().numClasses(); c++) {
+                cells.add(String.format(java.util.Locale.ROOT, "%.2f / %.2f", v.metrics().precision().get(c),
+                        v.metrics().recall().get(c)));
+            }
+            row(md, cells);
+        }
+        md.append("\nConfusion matrices are in report.json (`confusion`) and drawn in report.html.\n");
+
         if (!report.costChecks().isEmpty()) {
             md.append("\n## Cost model against measured latency on this machine (`").append(report.hostProfile())
                     .append("`)\n\n");

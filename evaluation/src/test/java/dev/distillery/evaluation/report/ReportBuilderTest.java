@@ -133,4 +133,22 @@ class ReportBuilderTest {
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("two variants named teacher");
     }
+
+    @Test
+    void floatVariantsDoNotRunOnIntegerOnlyAcceleratorsAndTheReportSaysWhy() {
+        List<String> all = dev.distillery.evaluation.profile.ProfileLoader.availableIds(ReportFixtures.SHIPPED);
+        Report report = new ReportBuilder("all devices").profiles(
+                        dev.distillery.evaluation.profile.ProfileLoader.loadAll(ReportFixtures.SHIPPED, all))
+                .variants(List.of(ReportFixtures.studentKd(), ReportFixtures.studentInt8())).build();
+
+        for (String id : List.of("coral-edge-tpu", "phone-npu-int8", "cortex-m55-ethos-u55")) {
+            ProfileRow fp32 = report.row("student-kd", id).orElseThrow();
+            assertThat(fp32.passed()).as(id).isFalse();
+            assertThat(fp32.cost().latencyMillis()).as(id).isEmpty();
+            assertThat(fp32.reasons()).as(id).containsExactly(id + " does not run fp32 (runs int8)");
+            assertThat(report.row("student-int8", id).orElseThrow().passed()).as(id).isTrue();
+            assertThat(report.recommendation(id)).contains("student-int8");
+        }
+        assertThat(report.profiles()).hasSizeGreaterThanOrEqualTo(8);
+    }
 }

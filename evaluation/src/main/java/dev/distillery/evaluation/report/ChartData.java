@@ -17,6 +17,12 @@ final class ChartData {
 
     static String json(Report report) {
         ObjectNode root = JSON.createObjectNode();
+        ArrayNode classes = root.putArray("classes");
+        int numClasses = report.variants().stream().filter(v -> v.metrics() != null)
+                .mapToInt(v -> v.metrics().numClasses()).max().orElse(0);
+        for (int c = 0; c < numClasses; c++) {
+            classes.add(report.className(c));
+        }
         ArrayNode variants = root.putArray("variants");
         for (Variant v : report.variants()) {
             ObjectNode n = variants.addObject();

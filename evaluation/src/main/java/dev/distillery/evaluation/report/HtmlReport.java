@@ -106,7 +106,7 @@ final class HtmlReport {
         int classes = vs.stream().filter(v -> v.metrics() != null).mapToInt(v -> v.metrics().numClasses()).max()
                 .orElse(0);
         for (int c = 0; c < classes; c++) {
-            cols.add("class " + c + " P / R");
+            cols.add(report.className(c) + " P / R");
         }
         header(h, cols.toArray(new String[0]));
         for (Variant v : vs) {

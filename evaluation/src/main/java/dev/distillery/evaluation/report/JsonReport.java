@@ -37,6 +37,8 @@ final class JsonReport {
         root.put("created", report.created().toString());
         root.put("config_hash", report.configHash());
         root.put("dataset", report.dataset());
+        ArrayNode classNames = root.putArray("class_names");
+        report.classNames().forEach(classNames::add);
         ObjectNode notes = root.putObject("notes");
         report.notes().forEach(notes::put);
         ArrayNode profiles = root.putArray("profiles");

@@ -52,7 +52,7 @@ final class MarkdownReport {
                 .mapToInt(v -> v.metrics().numClasses()).max().orElse(0);
         List<String> head = new java.util.ArrayList<>(List.of("Variant"));
         for (int c = 0; c < classes; c++) {
-            head.add("class " + c);
+            head.add(report.className(c));
         }
         table(md, head);
         for (Variant v : report.variants()) {

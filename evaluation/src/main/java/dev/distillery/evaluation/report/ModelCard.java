@@ -94,7 +94,7 @@ final class ModelCard {
                     worst = c;
                 }
             }
-            md.append("- Weakest class: class ").append(worst).append(", recall ")
+            md.append("- Weakest class: ").append(report.className(worst)).append(", recall ")
                     .append(Fmt.percent(m.recall().get(worst))).append(".\n");
             md.append("- Measured on ").append(Fmt.count(m.examples()))
                     .append(" test examples; the confidence interval above is the sampling uncertainty only.\n");

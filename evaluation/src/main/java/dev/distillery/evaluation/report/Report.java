@@ -23,11 +23,13 @@ import java.util.stream.Collectors;
  * @param pareto      profile id to the accuracy-latency Pareto front (variant names by increasing latency)
  * @param hostProfile id of the profile describing this machine; null when latencies were not checked
  * @param costChecks  measured against estimated latency, per variant and runtime
+ * @param classNames  names of the classes by index; empty when the data has none (then "class i" is shown)
  */
 public record Report(String title, Instant created, String configHash, String dataset,
                      List<HardwareProfile> profiles, List<Variant> variants, List<ProfileRow> rows,
                      Map<String, String> notes, Map<String, String> recommended, Map<String, List<String>> pareto,
-                     String hostProfile, List<CostCheck> costChecks, List<String> requiredProfiles) {
+                     String hostProfile, List<CostCheck> costChecks, List<String> requiredProfiles,
+                     List<String> classNames) {
 
     public Report {
         Objects.requireNonNull(title, "title");
@@ -43,6 +45,13 @@ public record Report(String title, Instant created, String configHash, String da
         pareto = Collections.unmodifiableMap(new LinkedHashMap<>(pareto));
         costChecks = List.copyOf(costChecks);
         requiredProfiles = List.copyOf(requiredProfiles);
+        classNames = List.copyOf(classNames);
+    }
+
+    /** The name of class {@code index}: its configured name, else "class i". */
+    public String className(int index) {
+        return index < classNames.size() && !classNames.get(index).isBlank() ? classNames.get(index)
+                : "class " + index;
     }
 
     public List<ProfileRow> rowsFor(String profileId) {

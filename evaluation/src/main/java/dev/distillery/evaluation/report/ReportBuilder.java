@@ -31,6 +31,7 @@ public final class ReportBuilder {
     private final Map<String, Double> maxAccuracyDrop = new LinkedHashMap<>();
     private final List<String> required = new ArrayList<>();
     private HardwareProfile host;
+    private final List<String> classNames = new ArrayList<>();
     private final Map<String, String> notes = new LinkedHashMap<>();
 
     public ReportBuilder(String title) {
@@ -97,6 +98,13 @@ public final class ReportBuilder {
         return this;
     }
 
+    /** Class names by index, shown in per-class tables, confusion matrices and model cards. */
+    public ReportBuilder classNames(List<String> names) {
+        classNames.clear();
+        classNames.addAll(names);
+        return this;
+    }
+
     public ReportBuilder note(String key, String value) {
         notes.put(key, value);
         return this;
@@ -136,7 +144,7 @@ public final class ReportBuilder {
             }
         }
         return new Report(title, created, configHash, dataset, profiles, variants, rows, notes, recommended, pareto,
-                host == null ? null : host.id(), checks, required);
+                host == null ? null : host.id(), checks, required, classNames);
     }
 
     private static OptionalDouble opt(Map<String, Double> values, String id) {

@@ -71,7 +71,7 @@
     if (!v.confusion) { return; }
     var n = v.confusion.length, cells = [], max = 1, classes = [];
     for (var t = 0; t < n; t++) {
-      classes.push(String(t));
+      classes.push(data.classes[t] || String(t));
       for (var p = 0; p < n; p++) {
         cells.push([p, t, v.confusion[t][p]]);
         max = Math.max(max, v.confusion[t][p]);
@@ -79,11 +79,12 @@
     }
     make('chart-confusion-' + i, {
       title: { text: 'Confusion matrix: ' + v.name + ' (' + pct(v.accuracy) + ')', textStyle: { fontSize: 13 } },
-      tooltip: { formatter: function (x) { return 'true ' + x.value[1] + ', predicted ' + x.value[0] + ': '
-        + x.value[2]; } },
-      grid: { left: 50, right: 20, top: 40, bottom: 70 },
-      xAxis: { type: 'category', data: classes, name: 'predicted', nameLocation: 'middle', nameGap: 25 },
-      yAxis: { type: 'category', data: classes, name: 'true', inverse: true },
+      tooltip: { formatter: function (x) { return 'true ' + classes[x.value[1]] + ', predicted '
+        + classes[x.value[0]] + ': ' + x.value[2]; } },
+      grid: { left: 80, right: 20, top: 40, bottom: 95 },
+      xAxis: { type: 'category', data: classes, name: 'predicted', nameLocation: 'middle', nameGap: 50,
+        axisLabel: { rotate: 45, fontSize: 9 } },
+      yAxis: { type: 'category', data: classes, name: 'true', inverse: true, axisLabel: { fontSize: 9 } },
       visualMap: { min: 0, max: max, calculable: false, orient: 'horizontal', left: 'center', bottom: 0,
         itemHeight: 120, inRange: { color: ['#f7fbff', '#08306b'] } },
       series: [{ type: 'heatmap', data: cells, label: { show: n <= 12, fontSize: 9 } }]

@@ -83,6 +83,8 @@ final class ReportFixtures {
                 .hostProfile(profiles().get(3))
                 .minAccuracy(minAccuracy)
                 .requiredProfiles(List.of("x86-avx2-host"))
+                .classNames(List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
+                        "Sneaker", "Bag", "Ankle boot"))
                 .variants(List.of(full(teacher(), 19), full(studentKd(), 18), full(studentInt8(), 17)
                         .withNonzeroWeights(halfZero(STUDENT))))
                 .note("seed", "42");

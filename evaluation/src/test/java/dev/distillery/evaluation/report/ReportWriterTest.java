@@ -104,7 +104,7 @@ class ReportWriterTest {
         Path card = dir.resolve("model-card-student-kd.md");
         assertThat(card).isNotEmptyFile();
         assertThat(Files.readString(card)).contains("## Intended use", "## Data", "## Metrics", "## Limits",
-                "## Provenance", "95% bootstrap CI", "cortex-m4f", "sha256:0123abcd");
+                "## Provenance", "95% bootstrap CI", "cortex-m4f", "sha256:0123abcd", "Weakest class: Bag");
         assertThat(dir.resolve("model-card-teacher.md")).doesNotExist();
     }
 

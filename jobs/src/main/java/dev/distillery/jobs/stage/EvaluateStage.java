@@ -136,6 +136,7 @@ public final class EvaluateStage implements Stage {
                 .configHash(cfg.hashOf("seed", "data", "teacher", "student", "distill", "prune", "qat", "evaluation"))
                 .dataset(info.source() + " (" + info.numClasses() + " classes, " + info.channels() + "x" + info.height()
                         + "x" + info.width() + ", test rows " + test.size() + ")")
+                .classNames(info.classNames())
                 .variants(variants)
                 .profiles(profiles)
                 .hostProfile(host)

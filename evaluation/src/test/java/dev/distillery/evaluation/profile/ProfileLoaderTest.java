@@ -98,6 +98,15 @@ class ProfileLoaderTest {
     }
 
     @Test
+    void rejectsAMisspeltSourceFieldListingTheSourceFields() throws IOException {
+        write("bad", VALID.replace("    url: https://example.org/datasheet.pdf", "    link: https://example.org/d.pdf"));
+
+        assertThatThrownBy(() -> ProfileLoader.load(dir, "bad"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessage("bad.yaml: unknown field 'sources[0].link' (known: title, url, figures, used_for)");
+    }
+
+    @Test
     void rejectsMissingInvocationOverhead() throws IOException {
         write("bad", VALID.replace("invocation_overhead_s: 0.00005\n", ""));
 

@@ -79,7 +79,14 @@ class PipelineEndToEndIT {
         assertThat(names).containsExactly("teacher", "student-baseline", "student-kd", "student-pruned", "student-int8");
         assertThat(report.path("profile_rows")).hasSize(5 * 2);
         assertThat(out.resolve("reports/report.md")).isNotEmptyFile();
-        assertThat(Files.readString(out.resolve("reports/report.html"))).contains("<svg").doesNotContain("http");
+        assertThat(Files.readString(out.resolve("reports/report.html"))).contains("id=\"report-data\"", "chart-size");
+        // Every variant was timed on this machine and compared with the host profile's estimate.
+        assertThat(report.path("cost_model_check").path("rows")).hasSizeGreaterThanOrEqualTo(5);
+        assertThat(report.path("variants").get(1).path("metrics").path("teacher_agreement").asDouble())
+                .isBetween(0.0, 1.0);
+        for (JsonNode card : report.path("model_cards")) {
+            assertThat(out.resolve("reports").resolve(card.path("file").asText())).isNotEmptyFile();
+        }
     }
 
     @Test
@@ -135,6 +142,7 @@ class PipelineEndToEndIT {
         assertThat(code).isEqualTo(4);
         JsonNode report = ManifestIO.json().readTree(out.resolve("reports/report.json").toFile());
         assertThat(report.path("variants")).hasSize(5);
+        assertThat(report.path("failed_required_profiles")).extracting(JsonNode::asText).containsExactly("cortex-m7");
         assertThat(ManifestIO.read(out.resolve("reports")).orElseThrow().metrics()).containsKey("failed_required_profiles");
     }
 

@@ -6,12 +6,25 @@ import dev.distillery.core.error.InvalidConfigException;
 import java.util.List;
 import java.util.Map;
 
-/** Which hardware profiles to judge against, their accuracy gates, and which profiles must have a passing variant. */
+/**
+ * Which hardware profiles to judge against, the per-profile gates (minimum accuracy, maximum latency, maximum
+ * accuracy drop against the teacher), which profiles must have a passing variant, and how thoroughly to measure.
+ *
+ * @param hostProfile        the profile describing the machine evaluate runs on; measured latencies are compared
+ *                           with its estimates
+ * @param latencyRuns        timed batch-1 calls per variant and runtime (0 skips the measurement)
+ * @param bootstrapResamples resamples of the accuracy confidence interval
+ */
 public record EvaluationConfig(
         @JsonProperty("profiles_dir") String profilesDir,
         List<String> profiles,
         @JsonProperty("min_accuracy") Map<String, Double> minAccuracy,
-        @JsonProperty("required_profiles") List<String> requiredProfiles) {
+        @JsonProperty("max_latency_ms") Map<String, Double> maxLatencyMs,
+        @JsonProperty("max_accuracy_drop") Map<String, Double> maxAccuracyDrop,
+        @JsonProperty("required_profiles") List<String> requiredProfiles,
+        @JsonProperty("host_profile") String hostProfile,
+        @JsonProperty("latency_runs") Integer latencyRuns,
+        @JsonProperty("bootstrap_resamples") Integer bootstrapResamples) {
 
     public EvaluationConfig {
         Check.required("evaluation.profiles_dir", profilesDir);
@@ -20,14 +33,18 @@ public record EvaluationConfig(
             throw new InvalidConfigException("evaluation.profiles must name at least one hardware profile");
         }
         profiles = List.copyOf(profiles);
-        minAccuracy = minAccuracy == null ? Map.of() : Map.copyOf(minAccuracy);
+        minAccuracy = perProfile("min_accuracy", minAccuracy, profiles);
+        maxLatencyMs = perProfile("max_latency_ms", maxLatencyMs, profiles);
+        maxAccuracyDrop = perProfile("max_accuracy_drop", maxAccuracyDrop, profiles);
         requiredProfiles = requiredProfiles == null ? List.of() : List.copyOf(requiredProfiles);
         for (var e : minAccuracy.entrySet()) {
-            if (!profiles.contains(e.getKey())) {
-                throw new InvalidConfigException("evaluation.min_accuracy names profile " + e.getKey()
-                        + " which is not in evaluation.profiles " + profiles);
-            }
             Check.range("evaluation.min_accuracy." + e.getKey(), e.getValue(), 0.0, 1.0, true);
+        }
+        for (var e : maxLatencyMs.entrySet()) {
+            Check.positive("evaluation.max_latency_ms." + e.getKey(), e.getValue());
+        }
+        for (var e : maxAccuracyDrop.entrySet()) {
+            Check.range("evaluation.max_accuracy_drop." + e.getKey(), e.getValue(), 0.0, 1.0, true);
         }
         for (String p : requiredProfiles) {
             if (!profiles.contains(p)) {
@@ -35,5 +52,28 @@ public record EvaluationConfig(
                         + " which is not in evaluation.profiles " + profiles);
             }
         }
+        Check.required("evaluation.host_profile", hostProfile);
+        latencyRuns = Check.nonNegative("evaluation.latency_runs", Check.required("evaluation.latency_runs",
+                latencyRuns));
+        bootstrapResamples = Check.required("evaluation.bootstrap_resamples", bootstrapResamples);
+        if (bootstrapResamples < 10) {
+            throw new InvalidConfigException("evaluation.bootstrap_resamples must be >= 10, was " + bootstrapResamples);
+        }
+    }
+
+    private static Map<String, Double> perProfile(String key, Map<String, Double> values, List<String> profiles) {
+        if (values == null) {
+            return Map.of();
+        }
+        for (var e : values.entrySet()) {
+            if (!profiles.contains(e.getKey())) {
+                throw new InvalidConfigException("evaluation." + key + " names profile " + e.getKey()
+                        + " which is not in evaluation.profiles " + profiles);
+            }
+            if (e.getValue() == null) {
+                throw new InvalidConfigException("evaluation." + key + "." + e.getKey() + " has no value");
+            }
+        }
+        return Map.copyOf(values);
     }
 }

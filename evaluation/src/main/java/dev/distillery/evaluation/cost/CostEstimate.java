@@ -8,12 +8,17 @@ import java.util.OptionalDouble;
 /**
  * What running one architecture at one precision on one hardware profile costs, and whether it fits and runs there.
  *
- * @param weightBytes          weights, biases and quantization scales at this precision
+ * @param weightBytes          weights, biases and quantization scales at this precision, stored dense
+ * @param sparseWeightBytes    the same with each layer's weights in the smaller of dense and bitmap encoding
+ *                             (one bit per weight plus the non-zero codes); equals {@code weightBytes} when the
+ *                             variant has no zero weights or its zeros are unknown
  * @param flashBytes           storage the model needs: the real file size when known, else {@code weightBytes}
  * @param peakActivationBytes  largest sum of live activation tensors over the execution order
+ * @param peakLayer            index of the layer during which that peak occurs
  * @param ramBytes             RAM one inference needs: peak activations, plus weights on profiles that load them
  * @param layers               per-layer roofline costs; empty when the profile does not support the precision
- * @param latencySeconds       sum of per-layer roofline times; empty when the precision is unsupported
+ * @param latencySeconds       the profile's per-call overhead plus the sum of per-layer roofline times; empty
+ *                             when the precision is unsupported
  * @param energyMicrojoules    MAC energy plus memory-traffic energy per inference; empty when unsupported
  * @param supported            the profile runs this precision and every operator of the architecture
  * @param reasons              one sentence per reason the variant does not run or fit; empty when it does
@@ -25,8 +30,10 @@ public record CostEstimate(
         long params,
         long macs,
         long weightBytes,
+        long sparseWeightBytes,
         long flashBytes,
         long peakActivationBytes,
+        int peakLayer,
         long ramBytes,
         List<LayerCost> layers,
         OptionalDouble latencySeconds,

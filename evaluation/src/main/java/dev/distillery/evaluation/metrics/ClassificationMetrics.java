@@ -10,10 +10,15 @@ import java.util.List;
  * Immutable classification results. Precision of a class nobody predicted, and recall of a class absent from the
  * labels, are 0/0; they are reported as 0.0 (scikit-learn's default) so that JSON never carries NaN.
  *
- * @param confusion row = true class, column = predicted class
+ * @param confusion         row = true class, column = predicted class
+ * @param accuracyInterval  bootstrap confidence interval of the accuracy; null when not computed
+ * @param calibrationError  expected calibration error of the softmax confidences; null when no logits were seen
+ * @param teacherAgreement  fraction of examples where the prediction equals the teacher's; null when not compared
  */
 public record ClassificationMetrics(int numClasses, int examples, double accuracy, List<Double> precision,
-                                    List<Double> recall, List<List<Integer>> confusion) {
+                                    List<Double> recall, List<List<Integer>> confusion,
+                                    ConfidenceInterval accuracyInterval, Double calibrationError,
+                                    Double teacherAgreement) {
 
     public ClassificationMetrics {
         precision = List.copyOf(precision);
@@ -61,7 +66,22 @@ public record ClassificationMetrics(int numClasses, int examples, double accurac
             confusion.add(row);
         }
         return new ClassificationMetrics(numClasses, labels.length, (double) correct / labels.length,
-                precision, recall, confusion);
+                precision, recall, confusion, null, null, null);
+    }
+
+    public ClassificationMetrics withAccuracyInterval(ConfidenceInterval interval) {
+        return new ClassificationMetrics(numClasses, examples, accuracy, precision, recall, confusion, interval,
+                calibrationError, teacherAgreement);
+    }
+
+    public ClassificationMetrics withCalibrationError(double ece) {
+        return new ClassificationMetrics(numClasses, examples, accuracy, precision, recall, confusion,
+                accuracyInterval, ece, teacherAgreement);
+    }
+
+    public ClassificationMetrics withTeacherAgreement(double agreement) {
+        return new ClassificationMetrics(numClasses, examples, accuracy, precision, recall, confusion,
+                accuracyInterval, calibrationError, agreement);
     }
 
     /** Fraction of positions where two prediction arrays agree, e.g. student against teacher. */

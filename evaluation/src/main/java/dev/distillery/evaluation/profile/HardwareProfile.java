@@ -19,6 +19,8 @@ import java.util.Set;
  * @param flashBytes       storage for the model file
  * @param weightsInRam     whether weights must be copied into RAM (true on application processors; false on MCUs,
  *                         which execute in place from flash)
+ * @param invocationOverheadSeconds fixed cost of one inference call beyond its layers (runtime dispatch, driver
+ *                         or accelerator hand-off), added once to the summed roofline
  */
 public record HardwareProfile(
         String id,
@@ -33,6 +35,7 @@ public record HardwareProfile(
         double energyPjPerByte,
         Set<Operator> supportedOps,
         boolean weightsInRam,
+        double invocationOverheadSeconds,
         List<Citation> sources) {
 
     public HardwareProfile {
@@ -55,6 +58,10 @@ public record HardwareProfile(
             throw new InvalidConfigException("supported_ops must list at least one operator");
         }
         supportedOps = Collections.unmodifiableSet(EnumSet.copyOf(supportedOps));
+        if (!(invocationOverheadSeconds >= 0) || Double.isInfinite(invocationOverheadSeconds)) {
+            throw new InvalidConfigException("invocation_overhead_s must be a finite number >= 0, was "
+                    + invocationOverheadSeconds);
+        }
         // A figure nobody can trace is worse than none: every profile must say where its numbers come from.
         if (sources == null || sources.isEmpty()) {
             throw new InvalidConfigException("sources must cite at least one document for the figures");

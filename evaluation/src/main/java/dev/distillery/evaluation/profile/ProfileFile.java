@@ -26,6 +26,7 @@ record ProfileFile(
         @JsonProperty("energy_pj_per_byte") Double energyPjPerByte,
         @JsonProperty("supported_ops") List<String> supportedOps,
         @JsonProperty("weights_in_ram") Boolean weightsInRam,
+        @JsonProperty("invocation_overhead_s") Double invocationOverheadS,
         List<Citation> sources) {
 
     HardwareProfile toProfile(String id) {
@@ -36,7 +37,25 @@ record ProfileFile(
                 required("memory_bandwidth_bytes_per_s", memoryBandwidthBytesPerS),
                 byPrecision("energy_pj_per_mac", energyPjPerMac),
                 required("energy_pj_per_byte", energyPjPerByte),
-                parseOps(), weightsInRam != null && weightsInRam, required("sources", sources));
+                parseOps(), required("weights_in_ram", weightsInRam),
+                required("invocation_overhead_s", invocationOverheadS), citedSources());
+    }
+
+    /** Every figure must be named by some source: a number nobody can trace is worse than none. */
+    private List<Citation> citedSources() {
+        List<Citation> cited = required("sources", sources);
+        Set<String> uncovered = new java.util.TreeSet<>(Citation.FIGURES);
+        for (Citation c : cited) {
+            if (c == null) {
+                throw new InvalidConfigException("sources has an empty entry");
+            }
+            c.figures().forEach(uncovered::remove);
+        }
+        if (!uncovered.isEmpty()) {
+            throw new InvalidConfigException("sources cite no document for " + String.join(", ", uncovered)
+                    + "; add it to the figures list of the source it comes from");
+        }
+        return cited;
     }
 
     private Set<Precision> parsePrecisions() {
@@ -88,6 +107,6 @@ record ProfileFile(
     static List<String> fieldNames() {
         return List.of("name", "description", "precisions", "ram_bytes", "flash_bytes",
                 "throughput_macs_per_s", "memory_bandwidth_bytes_per_s", "energy_pj_per_mac", "energy_pj_per_byte",
-                "supported_ops", "weights_in_ram", "sources");
+                "supported_ops", "weights_in_ram", "invocation_overhead_s", "sources");
     }
 }

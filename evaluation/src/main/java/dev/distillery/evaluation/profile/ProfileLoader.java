@@ -82,8 +82,12 @@ public final class ProfileLoader {
         try {
             raw = YAML.readValue(file.toFile(), ProfileFile.class);
         } catch (UnrecognizedPropertyException e) {
-            throw new InvalidConfigException(where + ": unknown field '" + e.getPropertyName() + "' (known: "
-                    + String.join(", ", ProfileFile.fieldNames()) + ")", e);
+            // A misspelt key inside a source must list the source's fields, not the profile's.
+            boolean inSource = e.getPath().stream().anyMatch(ref -> "sources".equals(ref.getFieldName()));
+            String path = inSource ? describePath(e) + "." : "";
+            List<String> known = inSource ? List.of("title", "url", "figures", "used_for") : ProfileFile.fieldNames();
+            throw new InvalidConfigException(where + ": unknown field '" + path + e.getPropertyName() + "' (known: "
+                    + String.join(", ", known) + ")", e);
         } catch (JsonMappingException e) {
             throw new InvalidConfigException(where + ": " + describe(e), e);
         } catch (JsonProcessingException e) {
@@ -99,6 +103,14 @@ public final class ProfileLoader {
         } catch (InvalidConfigException | IllegalArgumentException e) {
             throw new InvalidConfigException(where + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The JSON path of the object holding the offending field, e.g. {@code sources[2]}. */
+    private static String describePath(JsonMappingException e) {
+        List<JsonMappingException.Reference> refs = e.getPath();
+        return refs.subList(0, Math.max(0, refs.size() - 1)).stream()
+                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
     }
 
     private static String describe(JsonMappingException e) {

@@ -43,6 +43,29 @@ final class Fmt {
         return value.isPresent() ? sig3(value.getAsDouble()) : "n/a";
     }
 
+    static String signedPercent(double fraction) {
+        return String.format(Locale.ROOT, "%+.0f %%", fraction * 100);
+    }
+
+    static String accuracyWithInterval(Variant v) {
+        var m = v.metrics();
+        if (m == null || m.accuracyInterval() == null) {
+            return percent(v.accuracy());
+        }
+        return percent(v.accuracy()) + String.format(Locale.ROOT, " (%.2f-%.2f)",
+                m.accuracyInterval().lower() * 100, m.accuracyInterval().upper() * 100);
+    }
+
+    static String ece(Variant v) {
+        return v.metrics() == null || v.metrics().calibrationError() == null ? "n/a"
+                : String.format(Locale.ROOT, "%.4f", v.metrics().calibrationError());
+    }
+
+    static String agreement(Variant v) {
+        return v.metrics() == null || v.metrics().teacherAgreement() == null ? "n/a"
+                : percent(v.metrics().teacherAgreement());
+    }
+
     static String yesNo(boolean b) {
         return b ? "yes" : "no";
     }

@@ -11,8 +11,9 @@ import java.util.stream.Collectors;
 import static dev.distillery.evaluation.report.Html.escape;
 
 /**
- * Renders report.html as one self-contained page: inline CSS, inline SVG charts, no scripts and no external
- * references, so it can be mailed, archived or opened offline and always looks the same.
+ * Renders report.html as one self-contained page: inline CSS, the Apache ECharts library and the report's chart
+ * data inlined as scripts, and no external references, so it can be mailed, archived or opened offline. The tables
+ * carry every figure, so the page still reads without JavaScript.
  */
 final class HtmlReport {
     private static final String CSS = String.join("\n",
@@ -26,7 +27,8 @@ final class HtmlReport {
             ".pass{color:#116329;font-weight:600}.fail{color:#b42318;font-weight:600}",
             ".reasons{color:#57606a;font-size:.85rem}",
             ".charts{display:flex;flex-wrap:wrap;gap:1.5rem}",
-            ".chart .bar{fill:#4f7cac}.chart text{font-size:12px;fill:#1d2329}.chart .chart-title{font-weight:600}",
+            ".chart{width:560px;height:300px}.chart.wide{width:760px;height:380px}.chart.square{width:380px;"
+                    + "height:400px}",
             "footer{margin-top:2rem;color:#57606a;font-size:.85rem}");
 
     private HtmlReport() {
@@ -45,8 +47,8 @@ final class HtmlReport {
 
         variants(h, report);
         recommendations(h, report);
-        for (HardwareProfile p : report.profiles()) {
-            profile(h, report, p);
+        for (int i = 0; i < report.profiles().size(); i++) {
+            profile(h, report, report.profiles().get(i), i);
         }
         if (!report.notes().isEmpty()) {
             h.append("<h2>Notes</h2>\n<dl>\n");
@@ -56,45 +58,109 @@ final class HtmlReport {
             }
             h.append("</dl>\n");
         }
-        h.append("<footer>").append(escape(MarkdownReport.ESTIMATE_NOTE)).append("</footer>\n");
+        h.append("<footer>").append(escape(MarkdownReport.ESTIMATE_NOTE)).append(" Charts drawn with Apache ECharts ")
+                .append(EChartsScript.VERSION).append(" (Apache License 2.0), inlined.</footer>\n");
+        h.append("<script type=\"application/json\" id=\"report-data\">").append(ChartData.json(report))
+                .append("</script>\n");
+        h.append("<script>\n").append(EChartsScript.get()).append("\n</script>\n");
+        h.append("<script>\n").append(chartsScript()).append("\n</script>\n");
         return h.append("</body>\n</html>\n").toString();
+    }
+
+    private static String chartsScript() {
+        try (var in = HtmlReport.class.getResourceAsStream("charts.js")) {
+            if (in == null) {
+                throw new IllegalStateException("charts.js is missing from the class path");
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("could not read charts.js", e);
+        }
     }
 
     private static void variants(StringBuilder h, Report report) {
         List<Variant> vs = report.variants();
         h.append("<h2>Variants</h2>\n<table>\n");
-        header(h, "Variant", "Kind", "Precision", "Accuracy", "Params", "Size", "MACs", "Sparsity", "Source");
+        header(h, "Variant", "Kind", "Precision", "Accuracy (95% CI)", "ECE", "Teacher agreement", "Params", "Size",
+                "MACs", "Sparsity", "Source");
         for (Variant v : vs) {
-            h.append("<tr>").append(td(v.name())).append(td(v.kind())).append(td(v.precision().id()))
-                    .append(num(Fmt.percent(v.accuracy()))).append(num(Fmt.count(v.params())))
+            h.append("<tr>").append(td(v.name() + (v.candidate() ? "" : " (reference)"))).append(td(v.kind()))
+                    .append(td(v.precision().id())).append(num(Fmt.accuracyWithInterval(v))).append(num(Fmt.ece(v)))
+                    .append(num(Fmt.agreement(v))).append(num(Fmt.count(v.params())))
                     .append(num(Fmt.bytes(v.sizeBytes()))).append(num(Fmt.count(v.macs())))
                     .append(num(Fmt.percent(v.sparsity())))
                     .append(td(v.source() == null ? "" : v.source().toString())).append("</tr>\n");
         }
         h.append("</table>\n<div class=\"charts\">\n");
-        List<String> names = vs.stream().map(Variant::name).collect(Collectors.toList());
-        h.append(SvgBarChart.horizontal("Accuracy", names,
-                vs.stream().map(Variant::accuracy).collect(Collectors.toList()), 1.0, Fmt::percent)).append('\n');
-        double maxSize = vs.stream().mapToLong(Variant::sizeBytes).max().orElse(1);
-        h.append(SvgBarChart.horizontal("Model size", names,
-                vs.stream().map(v -> (double) v.sizeBytes()).collect(Collectors.toList()), maxSize,
-                b -> Fmt.bytes((long) b))).append('\n');
+        h.append("<div class=\"chart\" id=\"chart-size\"></div>\n<div class=\"chart\" id=\"chart-macs\"></div>\n");
         h.append("</div>\n");
+        h.append("<h2>Per-class results and confusion matrices</h2>\n");
+        h.append("<p class=\"meta\">Rows are true classes, columns predicted classes.</p>\n<div class=\"charts\">\n");
+        for (int i = 0; i < vs.size(); i++) {
+            if (vs.get(i).metrics() != null) {
+                h.append("<div class=\"chart square\" id=\"chart-confusion-").append(i).append("\"></div>\n");
+            }
+        }
+        h.append("</div>\n<table>\n");
+        List<String> cols = new java.util.ArrayList<>(List.of("Variant"));
+        int classes = vs.stream().filter(v -> v.metrics() != null).mapToInt(v -> v.metrics().numClasses()).max()
+                .orElse(0);
+        for (int c = 0; c < classes; c++) {
+            cols.add(report.className(c) + " P / R");
+        }
+        header(h, cols.toArray(new String[0]));
+        for (Variant v : vs) {
+            if (v.metrics() == null) {
+                continue;
+            }
+            h.append("<tr>").append(td(v.name()));
+            for (int c = 0; c < v.metrics().numClasses(); c++) {
+                h.append(num(String.format(java.util.Locale.ROOT, "%.2f / %.2f", v.metrics().precision().get(c),
+                        v.metrics().recall().get(c))));
+            }
+            h.append("</tr>\n");
+        }
+        h.append("</table>\n");
+        costChecks(h, report);
     }
 
-    private static void recommendations(StringBuilder h, Report report) {
-        h.append("<h2>Recommended variant per profile</h2>\n<table>\n");
-        header(h, "Profile", "Variant", "Passes gate");
-        for (HardwareProfile p : report.profiles()) {
-            String chosen = report.recommended().get(p.id());
-            boolean passes = chosen != null && report.row(chosen, p.id()).map(ProfileRow::passed).orElse(false);
-            h.append("<tr>").append(td(p.name())).append(td(chosen == null ? "none fits" : chosen))
-                    .append(chosen == null ? td("") : gate(passes, passes ? "yes" : "no")).append("</tr>\n");
+    private static void costChecks(StringBuilder h, Report report) {
+        if (report.costChecks().isEmpty()) {
+            return;
+        }
+        h.append("<h2>Cost model against measured latency on this machine <code>").append(escape(report.hostProfile()))
+                .append("</code></h2>\n<p class=\"meta\">Batch-1 wall-clock time per call, measured here, next to the "
+                        + "host profile's roofline estimate; the error is (estimate - measured) / measured.</p>\n"
+                        + "<table>\n");
+        header(h, "Variant", "Runtime", "Measured median (ms)", "Measured p90 (ms)", "Estimated (ms)", "Error");
+        for (CostCheck c : report.costChecks()) {
+            h.append("<tr>").append(td(c.variant())).append(td(c.runtime())).append(num(Fmt.sig3(c.measuredMedianMs())))
+                    .append(num(Fmt.sig3(c.measuredP90Ms()))).append(num(Fmt.sig3(c.estimatedMs())))
+                    .append(num(Fmt.signedPercent(c.relativeError()))).append("</tr>\n");
         }
         h.append("</table>\n");
     }
 
-    private static void profile(StringBuilder h, Report report, HardwareProfile p) {
+    private static void recommendations(StringBuilder h, Report report) {
+        h.append("<h2>Recommended variant per profile</h2>\n<p class=\"meta\">The most accurate student that passes "
+                + "every gate; the teacher is the reference, not a candidate.</p>\n<table>\n");
+        header(h, "Profile", "Required", "Recommended", "Pareto front (accuracy vs latency)");
+        for (HardwareProfile p : report.profiles()) {
+            String chosen = report.recommended().get(p.id());
+            boolean required = report.requiredProfiles().contains(p.id());
+            h.append("<tr>").append(td(p.name())).append(td(Fmt.yesNo(required)))
+                    .append(gate(chosen != null, chosen == null ? "none passes" : chosen))
+                    .append(td(String.join(", ", report.pareto().getOrDefault(p.id(), List.of())))).append("</tr>\n");
+        }
+        h.append("</table>\n");
+        if (!report.failedRequiredProfiles().isEmpty()) {
+            h.append("<p class=\"fail\">Gate failed: required profile(s) ")
+                    .append(escape(String.join(", ", report.failedRequiredProfiles())))
+                    .append(" have no passing student variant.</p>\n");
+        }
+    }
+
+    private static void profile(StringBuilder h, Report report, HardwareProfile p, int index) {
         h.append("<h2>").append(escape(p.name())).append(" <code>").append(escape(p.id())).append("</code></h2>\n");
         if (!p.description().isBlank()) {
             h.append("<p>").append(escape(p.description().strip())).append("</p>\n");
@@ -102,14 +168,16 @@ final class HtmlReport {
         h.append("<p class=\"meta\">RAM ").append(escape(Fmt.bytes(p.ramBytes()))).append(" · flash ")
                 .append(escape(Fmt.bytes(p.flashBytes()))).append(" · precisions ")
                 .append(escape(p.precisions().toString())).append("</p>\n<table>\n");
-        header(h, "Variant", "Precision", "RAM needed", "Fits RAM", "Flash needed", "Fits flash", "Latency (ms)",
-                "Energy (µJ)", "Gate");
+        header(h, "Variant", "Precision", "RAM needed", "Fits RAM", "Flash needed", "Fits flash",
+                "Weights dense / sparse", "Latency (ms)", "Energy (µJ)", "Gate");
         List<ProfileRow> rows = report.rowsFor(p.id());
         for (ProfileRow r : rows) {
             CostEstimate c = r.cost();
-            h.append("<tr>").append(td(r.variant())).append(td(c.precision().id()))
+            h.append("<tr>").append(td(r.variant() + (r.candidate() ? "" : " (reference)")))
+                    .append(td(c.precision().id()))
                     .append(num(Fmt.bytes(c.ramBytes()))).append(gate(c.fitsRam(), Fmt.yesNo(c.fitsRam())))
                     .append(num(Fmt.bytes(c.flashBytes()))).append(gate(c.fitsFlash(), Fmt.yesNo(c.fitsFlash())))
+                    .append(num(Fmt.bytes(c.weightBytes()) + " / " + Fmt.bytes(c.sparseWeightBytes())))
                     .append(num(Fmt.sig3(c.latencyMillis()))).append(num(Fmt.sig3(c.energyMicrojoules())))
                     .append("<td><span class=\"").append(r.passed() ? "pass\">pass" : "fail\">fail").append("</span>");
             if (!r.reasons().isEmpty()) {
@@ -118,19 +186,16 @@ final class HtmlReport {
             h.append("</td></tr>\n");
         }
         h.append("</table>\n");
-        List<ProfileRow> timed = rows.stream().filter(r -> r.cost().latencyMillis().isPresent())
-                .collect(Collectors.toList());
-        if (!timed.isEmpty()) {
-            double max = timed.stream().mapToDouble(r -> r.cost().latencyMillis().getAsDouble()).max().orElse(1);
-            h.append(SvgBarChart.horizontal("Estimated latency on " + p.id(),
-                    timed.stream().map(ProfileRow::variant).collect(Collectors.toList()),
-                    timed.stream().map(r -> r.cost().latencyMillis().getAsDouble()).collect(Collectors.toList()),
-                    max, ms -> Fmt.sig3(ms) + " ms")).append('\n');
+        if (rows.stream().anyMatch(r -> r.cost().latencyMillis().isPresent())) {
+            h.append("<div class=\"chart wide\" id=\"chart-profile-").append(index).append("\"></div>\n");
         }
         h.append("<details><summary>Sources of these figures</summary>\n<ul>\n");
         for (Citation c : p.sources()) {
-            h.append("<li><strong>").append(escape(c.title())).append("</strong>: ").append(escape(c.usedFor()))
-                    .append("</li>\n");
+            // Addresses are shown as text, not links: the page makes no requests and has no external references.
+            h.append("<li><strong>").append(escape(c.title())).append("</strong>")
+                    .append(c.url() == null ? "" : " (<code>" + escape(c.url()) + "</code>)")
+                    .append(" [").append(escape(String.join(", ", c.figures()))).append("]: ")
+                    .append(escape(c.usedFor())).append("</li>\n");
         }
         h.append("</ul>\n</details>\n");
     }

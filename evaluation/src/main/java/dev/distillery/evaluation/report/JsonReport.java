@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distillery.evaluation.cost.CostEstimate;
 import dev.distillery.evaluation.cost.LayerCost;
+import dev.distillery.evaluation.measure.LatencyMeasurement;
+import dev.distillery.evaluation.metrics.ConfidenceInterval;
 import dev.distillery.evaluation.metrics.ClassificationMetrics;
 import dev.distillery.evaluation.profile.Citation;
 import dev.distillery.evaluation.profile.HardwareProfile;
@@ -22,7 +24,7 @@ import java.util.OptionalDouble;
  */
 final class JsonReport {
     /** Bumped whenever a field is renamed or removed; adding fields keeps the version. */
-    static final int SCHEMA_VERSION = 1;
+    static final int SCHEMA_VERSION = 2;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private JsonReport() {
@@ -35,6 +37,8 @@ final class JsonReport {
         root.put("created", report.created().toString());
         root.put("config_hash", report.configHash());
         root.put("dataset", report.dataset());
+        ArrayNode classNames = root.putArray("class_names");
+        report.classNames().forEach(classNames::add);
         ObjectNode notes = root.putObject("notes");
         report.notes().forEach(notes::put);
         ArrayNode profiles = root.putArray("profiles");
@@ -47,9 +51,34 @@ final class JsonReport {
         for (HardwareProfile p : report.profiles()) {
             ObjectNode rec = recommendations.addObject();
             rec.put("profile", p.id());
-            String chosen = report.recommended().get(p.id());
-            rec.put("variant", chosen);
-            rec.put("passes_gate", chosen != null && report.row(chosen, p.id()).map(ProfileRow::passed).orElse(false));
+            rec.put("variant", report.recommended().get(p.id()));
+            rec.put("required", report.requiredProfiles().contains(p.id()));
+            ArrayNode front = rec.putArray("pareto_front");
+            report.pareto().getOrDefault(p.id(), List.of()).forEach(front::add);
+        }
+        ArrayNode required = root.putArray("required_profiles");
+        report.requiredProfiles().forEach(required::add);
+        ArrayNode failed = root.putArray("failed_required_profiles");
+        report.failedRequiredProfiles().forEach(failed::add);
+        ObjectNode check = root.putObject("cost_model_check");
+        check.put("host_profile", report.hostProfile());
+        ArrayNode checks = check.putArray("rows");
+        for (CostCheck c : report.costChecks()) {
+            ObjectNode n = checks.addObject();
+            n.put("variant", c.variant());
+            n.put("runtime", c.runtime());
+            n.put("measured_median_ms", c.measuredMedianMs());
+            n.put("measured_p90_ms", c.measuredP90Ms());
+            n.put("estimated_ms", c.estimatedMs());
+            n.put("relative_error", c.relativeError());
+        }
+        ArrayNode cards = root.putArray("model_cards");
+        for (Map.Entry<String, List<String>> card : ModelCard.cards(report).entrySet()) {
+            ObjectNode n = cards.addObject();
+            n.put("variant", card.getKey());
+            n.put("file", ModelCard.fileName(card.getKey()));
+            ArrayNode ps = n.putArray("profiles");
+            card.getValue().forEach(ps::add);
         }
         try {
             return JSON.writeValueAsString(root) + "\n";
@@ -73,10 +102,14 @@ final class JsonReport {
         ArrayNode ops = node.putArray("supported_ops");
         p.supportedOps().forEach(op -> ops.add(op.id()));
         node.put("weights_in_ram", p.weightsInRam());
+        node.put("invocation_overhead_s", p.invocationOverheadSeconds());
         ArrayNode sources = node.putArray("sources");
         for (Citation c : p.sources()) {
             ObjectNode s = sources.addObject();
             s.put("title", c.title());
+            s.put("url", c.url());
+            ArrayNode figures = s.putArray("figures");
+            c.figures().forEach(figures::add);
             s.put("used_for", c.usedFor());
         }
     }
@@ -96,6 +129,16 @@ final class JsonReport {
         node.put("sparsity", v.sparsity());
         node.put("source", v.source() == null ? null : v.source().toString());
         node.put("architecture", v.architecture().name());
+        node.put("candidate", v.candidate());
+        ArrayNode measured = node.putArray("measured_latency");
+        for (LatencyMeasurement m : v.measurements()) {
+            ObjectNode n = measured.addObject();
+            n.put("runtime", m.runtime());
+            n.put("median_ms", m.medianMs());
+            n.put("p90_ms", m.p90Ms());
+            n.put("runs", m.runs());
+            n.put("warmup", m.warmup());
+        }
         if (v.metrics() == null) {
             node.putNull("metrics");
         } else {
@@ -117,23 +160,42 @@ final class JsonReport {
             ArrayNode r = confusion.addArray();
             row.forEach(r::add);
         }
+        ConfidenceInterval ci = m.accuracyInterval();
+        if (ci == null) {
+            node.putNull("accuracy_ci");
+        } else {
+            ObjectNode n = node.putObject("accuracy_ci");
+            n.put("lower", ci.lower());
+            n.put("upper", ci.upper());
+            n.put("level", ci.level());
+            n.put("resamples", ci.resamples());
+            n.put("seed", ci.seed());
+        }
+        node.put("expected_calibration_error", m.calibrationError());
+        node.put("teacher_agreement", m.teacherAgreement());
     }
 
     private static void row(ObjectNode node, ProfileRow row) {
         CostEstimate c = row.cost();
         node.put("variant", row.variant());
         node.put("profile", row.profileId());
+        node.put("candidate", row.candidate());
         node.put("precision", c.precision().id());
         node.put("supported", c.supported());
         node.put("fits_ram", c.fitsRam());
         node.put("fits_flash", c.fitsFlash());
         node.put("ram_bytes_needed", c.ramBytes());
         node.put("peak_activation_bytes", c.peakActivationBytes());
+        node.put("peak_activation_layer", c.peakLayer());
         node.put("weight_bytes", c.weightBytes());
+        node.put("weight_bytes_sparse", c.sparseWeightBytes());
         node.put("flash_bytes_needed", c.flashBytes());
         optional(node, "latency_ms", c.latencyMillis());
         optional(node, "energy_uj", c.energyMicrojoules());
-        optional(node, "min_accuracy", row.minAccuracy());
+        optional(node, "accuracy_drop", row.accuracyDrop());
+        optional(node, "min_accuracy", row.gate().minAccuracy());
+        optional(node, "max_latency_ms", row.gate().maxLatencyMs());
+        optional(node, "max_accuracy_drop", row.gate().maxAccuracyDrop());
         node.put("gate", row.passed() ? "pass" : "fail");
         ArrayNode reasons = node.putArray("reasons");
         row.reasons().forEach(reasons::add);
@@ -143,8 +205,12 @@ final class JsonReport {
             layer.put("index", l.index());
             layer.put("op", l.op().id());
             layer.put("macs", l.macs());
+            layer.put("weight_bytes", l.weightBytes());
             layer.put("bytes_moved", l.bytesMoved());
+            layer.put("compute_ms", l.computeSeconds() * 1e3);
+            layer.put("memory_ms", l.memorySeconds() * 1e3);
             layer.put("latency_ms", l.latencySeconds() * 1e3);
+            layer.put("energy_uj", l.energyPicojoules() * 1e-6);
             layer.put("bound", l.memoryBound() ? "memory" : "compute");
         }
     }

@@ -22,19 +22,61 @@ final class MarkdownReport {
         md.append("- Dataset: ").append(text(report.dataset())).append("\n\n");
 
         md.append("## Variants\n\n");
-        table(md, List.of("Variant", "Kind", "Precision", "Accuracy", "Params", "Size", "MACs", "Sparsity", "Source"));
+        table(md, List.of("Variant", "Kind", "Precision", "Accuracy (95% CI)", "ECE", "Teacher agreement", "Params",
+                "Size", "MACs", "Sparsity", "Source"));
         for (Variant v : report.variants()) {
-            row(md, List.of(v.name(), v.kind(), v.precision().id(), Fmt.percent(v.accuracy()), Fmt.count(v.params()),
+            row(md, List.of(v.name() + (v.candidate() ? "" : " (reference)"), v.kind(), v.precision().id(),
+                    Fmt.accuracyWithInterval(v), Fmt.ece(v), Fmt.agreement(v), Fmt.count(v.params()),
                     Fmt.bytes(v.sizeBytes()), Fmt.count(v.macs()), Fmt.percent(v.sparsity()),
                     v.source() == null ? "" : v.source().toString()));
         }
 
         md.append("\n## Recommended variant per profile\n\n");
-        table(md, List.of("Profile", "Variant", "Passes gate"));
+        md.append("The most accurate student that passes every gate; the teacher is the reference, not a candidate."
+                + " The Pareto front lists the students no other student beats on both accuracy and estimated"
+                + " latency, fastest first.\n\n");
+        table(md, List.of("Profile", "Required", "Recommended", "Pareto front (accuracy vs latency)"));
         for (HardwareProfile p : report.profiles()) {
             String chosen = report.recommended().get(p.id());
-            boolean passes = chosen != null && report.row(chosen, p.id()).map(ProfileRow::passed).orElse(false);
-            row(md, List.of(p.id(), chosen == null ? "none fits" : chosen, chosen == null ? "" : Fmt.yesNo(passes)));
+            row(md, List.of(p.id(), Fmt.yesNo(report.requiredProfiles().contains(p.id())),
+                    chosen == null ? "**none passes**" : chosen,
+                    String.join(", ", report.pareto().getOrDefault(p.id(), List.of()))));
+        }
+        if (!report.failedRequiredProfiles().isEmpty()) {
+            md.append("\n**Gate failed**: required profile(s) ").append(String.join(", ",
+                    report.failedRequiredProfiles())).append(" have no passing student variant.\n");
+        }
+
+        md.append("\n## Per-class precision / recall\n\n");
+        int classes = report.variants().stream().filter(v -> v.metrics() != null)
+                .mapToInt(v -> v.metrics().numClasses()).max().orElse(0);
+        List<String> head = new java.util.ArrayList<>(List.of("Variant"));
+        for (int c = 0; c < classes; c++) {
+            head.add(report.className(c));
+        }
+        table(md, head);
+        for (Variant v : report.variants()) {
+            if (v.metrics() == null) {
+                continue;
+            }
+            List<String> cells = new java.util.ArrayList<>(List.of(v.name()));
+            for (int c = 0; c < v.metrics().numClasses(); c++) {
+                cells.add(String.format(java.util.Locale.ROOT, "%.2f / %.2f", v.metrics().precision().get(c),
+                        v.metrics().recall().get(c)));
+            }
+            row(md, cells);
+        }
+        md.append("\nConfusion matrices are in report.json (`confusion`) and drawn in report.html.\n");
+
+        if (!report.costChecks().isEmpty()) {
+            md.append("\n## Cost model against measured latency on this machine (`").append(report.hostProfile())
+                    .append("`)\n\n");
+            table(md, List.of("Variant", "Runtime", "Measured median (ms)", "Measured p90 (ms)", "Estimated (ms)",
+                    "Error of estimate"));
+            for (CostCheck c : report.costChecks()) {
+                row(md, List.of(c.variant(), c.runtime(), Fmt.sig3(c.measuredMedianMs()), Fmt.sig3(c.measuredP90Ms()),
+                        Fmt.sig3(c.estimatedMs()), Fmt.signedPercent(c.relativeError())));
+            }
         }
 
         for (HardwareProfile p : report.profiles()) {
@@ -45,13 +87,14 @@ final class MarkdownReport {
             md.append("RAM ").append(Fmt.bytes(p.ramBytes())).append(", flash ").append(Fmt.bytes(p.flashBytes()))
                     .append(", precisions ").append(p.precisions()).append(".\n\n");
             table(md, List.of("Variant", "Precision", "RAM needed", "Fits RAM", "Flash needed", "Fits flash",
-                    "Latency (ms)", "Energy (µJ)", "Gate", "Reasons"));
+                    "Weights (dense / sparse)", "Latency (ms)", "Energy (µJ)", "Gate", "Reasons"));
             for (ProfileRow r : report.rowsFor(p.id())) {
                 CostEstimate c = r.cost();
-                row(md, List.of(r.variant(), c.precision().id(), Fmt.bytes(c.ramBytes()), Fmt.yesNo(c.fitsRam()),
-                        Fmt.bytes(c.flashBytes()), Fmt.yesNo(c.fitsFlash()), Fmt.sig3(c.latencyMillis()),
-                        Fmt.sig3(c.energyMicrojoules()), r.passed() ? "pass" : "**fail**",
-                        String.join("; ", r.reasons())));
+                row(md, List.of(r.variant() + (r.candidate() ? "" : " (reference)"), c.precision().id(),
+                        Fmt.bytes(c.ramBytes()), Fmt.yesNo(c.fitsRam()), Fmt.bytes(c.flashBytes()),
+                        Fmt.yesNo(c.fitsFlash()), Fmt.bytes(c.weightBytes()) + " / " + Fmt.bytes(c.sparseWeightBytes()),
+                        Fmt.sig3(c.latencyMillis()), Fmt.sig3(c.energyMicrojoules()),
+                        r.passed() ? "pass" : "**fail**", String.join("; ", r.reasons())));
             }
         }
 
@@ -85,7 +128,7 @@ final class MarkdownReport {
         return text(s).replace("|", "\\|");
     }
 
-    private static String text(String s) {
+    static String text(String s) {
         return s == null ? "" : s.replace("\r", " ").replace("\n", " ");
     }
 }

@@ -13,16 +13,23 @@ import java.util.stream.Collectors;
 
 /**
  * An evaluation's full result: which models were judged on which data against which profiles, every
- * variant-by-profile verdict, and the recommended variant per profile. Build one with {@link ReportBuilder}.
+ * variant-by-profile verdict, the recommended variant and the accuracy-latency Pareto front per profile, and the
+ * cost model checked against latencies measured on this machine. Build one with {@link ReportBuilder}.
  *
  * @param configHash  hash of the pipeline config that produced the variants, for provenance
  * @param dataset     what the accuracy was measured on, e.g. "Fashion-MNIST test split, 10,000 images"
  * @param rows        one row per variant and profile, grouped by profile in profile order
- * @param recommended profile id to recommended variant name; profiles where nothing fits are absent
+ * @param recommended profile id to the most accurate passing candidate; profiles where none passes are absent
+ * @param pareto      profile id to the accuracy-latency Pareto front (variant names by increasing latency)
+ * @param hostProfile id of the profile describing this machine; null when latencies were not checked
+ * @param costChecks  measured against estimated latency, per variant and runtime
+ * @param classNames  names of the classes by index; empty when the data has none (then "class i" is shown)
  */
 public record Report(String title, Instant created, String configHash, String dataset,
                      List<HardwareProfile> profiles, List<Variant> variants, List<ProfileRow> rows,
-                     Map<String, String> notes, Map<String, String> recommended) {
+                     Map<String, String> notes, Map<String, String> recommended, Map<String, List<String>> pareto,
+                     String hostProfile, List<CostCheck> costChecks, List<String> requiredProfiles,
+                     List<String> classNames) {
 
     public Report {
         Objects.requireNonNull(title, "title");
@@ -35,6 +42,16 @@ public record Report(String title, Instant created, String configHash, String da
         // Insertion order is the order readers see, so keep it rather than Map.copyOf's arbitrary one.
         notes = Collections.unmodifiableMap(new LinkedHashMap<>(notes));
         recommended = Collections.unmodifiableMap(new LinkedHashMap<>(recommended));
+        pareto = Collections.unmodifiableMap(new LinkedHashMap<>(pareto));
+        costChecks = List.copyOf(costChecks);
+        requiredProfiles = List.copyOf(requiredProfiles);
+        classNames = List.copyOf(classNames);
+    }
+
+    /** The name of class {@code index}: its configured name, else "class i". */
+    public String className(int index) {
+        return index < classNames.size() && !classNames.get(index).isBlank() ? classNames.get(index)
+                : "class " + index;
     }
 
     public List<ProfileRow> rowsFor(String profileId) {
@@ -49,10 +66,22 @@ public record Report(String title, Instant created, String configHash, String da
         return Optional.ofNullable(recommended.get(profileId));
     }
 
-    /** Profiles (among those given) where no variant passes the gate; a non-empty answer means exit code 4. */
+    public Optional<Variant> variant(String name) {
+        return variants.stream().filter(v -> v.name().equals(name)).findFirst();
+    }
+
+    /**
+     * Profiles (among those given) where no candidate passes the gate; a non-empty answer means exit code 4. The
+     * teacher passing does not count: it is the reference, not something a model owner would ship.
+     */
     public List<String> profilesWithoutPassingVariant(List<String> profileIds) {
         return profileIds.stream()
-                .filter(id -> rowsFor(id).stream().noneMatch(ProfileRow::passed))
+                .filter(id -> rowsFor(id).stream().noneMatch(r -> r.candidate() && r.passed()))
                 .collect(Collectors.toList());
+    }
+
+    /** The required profiles of this report without a passing candidate. */
+    public List<String> failedRequiredProfiles() {
+        return profilesWithoutPassingVariant(requiredProfiles);
     }
 }

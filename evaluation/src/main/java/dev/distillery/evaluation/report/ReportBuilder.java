@@ -3,6 +3,7 @@ package dev.distillery.evaluation.report;
 import dev.distillery.core.error.InvalidConfigException;
 import dev.distillery.evaluation.cost.CostEstimate;
 import dev.distillery.evaluation.cost.CostModel;
+import dev.distillery.evaluation.measure.LatencyMeasurement;
 import dev.distillery.evaluation.profile.HardwareProfile;
 
 import java.time.Instant;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -25,6 +27,11 @@ public final class ReportBuilder {
     private final List<Variant> variants = new ArrayList<>();
     private final List<HardwareProfile> profiles = new ArrayList<>();
     private final Map<String, Double> minAccuracy = new LinkedHashMap<>();
+    private final Map<String, Double> maxLatencyMs = new LinkedHashMap<>();
+    private final Map<String, Double> maxAccuracyDrop = new LinkedHashMap<>();
+    private final List<String> required = new ArrayList<>();
+    private HardwareProfile host;
+    private final List<String> classNames = new ArrayList<>();
     private final Map<String, String> notes = new LinkedHashMap<>();
 
     public ReportBuilder(String title) {
@@ -67,6 +74,37 @@ public final class ReportBuilder {
         return this;
     }
 
+    /** Latency thresholds in milliseconds by profile id, as in {@code evaluation.max_latency_ms}. */
+    public ReportBuilder maxLatencyMs(Map<String, Double> thresholds) {
+        maxLatencyMs.putAll(thresholds);
+        return this;
+    }
+
+    /** Largest accuracy drop against the teacher by profile id, as in {@code evaluation.max_accuracy_drop}. */
+    public ReportBuilder maxAccuracyDrop(Map<String, Double> thresholds) {
+        maxAccuracyDrop.putAll(thresholds);
+        return this;
+    }
+
+    /** Profiles that must have a passing candidate, as in {@code evaluation.required_profiles}. */
+    public ReportBuilder requiredProfiles(List<String> ids) {
+        required.addAll(ids);
+        return this;
+    }
+
+    /** The profile of the machine the variants were timed on; its estimates are checked against the measurements. */
+    public ReportBuilder hostProfile(HardwareProfile profile) {
+        this.host = profile;
+        return this;
+    }
+
+    /** Class names by index, shown in per-class tables, confusion matrices and model cards. */
+    public ReportBuilder classNames(List<String> names) {
+        classNames.clear();
+        classNames.addAll(names);
+        return this;
+    }
+
     public ReportBuilder note(String key, String value) {
         notes.put(key, value);
         return this;
@@ -76,16 +114,42 @@ public final class ReportBuilder {
         validate();
         List<ProfileRow> rows = new ArrayList<>();
         Map<String, String> recommended = new LinkedHashMap<>();
+        Map<String, List<String>> pareto = new LinkedHashMap<>();
+        OptionalDouble teacher = variants.stream().filter(v -> !v.candidate()).mapToDouble(Variant::accuracy)
+                .findFirst();
         for (HardwareProfile profile : profiles) {
+            GateThresholds gate = new GateThresholds(opt(minAccuracy, profile.id()), opt(maxLatencyMs, profile.id()),
+                    opt(maxAccuracyDrop, profile.id()));
             List<ProfileRow> profileRows = new ArrayList<>();
             for (Variant v : variants) {
-                CostEstimate cost = CostModel.estimate(v.architecture(), v.precision(), profile, v.sizeBytes());
-                profileRows.add(Gates.judge(v, cost, minAccuracy));
+                CostEstimate cost = CostModel.estimate(v.architecture(), v.precision(), profile, v.sizeBytes(),
+                        v.nonzeroWeights());
+                profileRows.add(Gates.judge(v, cost, gate, teacher));
             }
             Gates.recommend(variants, profileRows, profile.id()).ifPresent(v -> recommended.put(profile.id(), v.name()));
+            pareto.put(profile.id(), Gates.paretoFront(variants, profileRows, profile.id()));
             rows.addAll(profileRows);
         }
-        return new Report(title, created, configHash, dataset, profiles, variants, rows, notes, recommended);
+        List<CostCheck> checks = new ArrayList<>();
+        if (host != null) {
+            for (Variant v : variants) {
+                if (v.measurements().isEmpty() || !host.supports(v.precision())) {
+                    continue;
+                }
+                double estimate = CostModel.estimate(v.architecture(), v.precision(), host, v.sizeBytes(),
+                        v.nonzeroWeights()).latencyMillis().orElseThrow();
+                for (LatencyMeasurement m : v.measurements()) {
+                    checks.add(CostCheck.of(v.name(), m.runtime(), m.medianMs(), m.p90Ms(), estimate));
+                }
+            }
+        }
+        return new Report(title, created, configHash, dataset, profiles, variants, rows, notes, recommended, pareto,
+                host == null ? null : host.id(), checks, required, classNames);
+    }
+
+    private static OptionalDouble opt(Map<String, Double> values, String id) {
+        Double v = values.get(id);
+        return v == null ? OptionalDouble.empty() : OptionalDouble.of(v);
     }
 
     private void validate() {
@@ -105,14 +169,29 @@ public final class ReportBuilder {
         if (ids.size() != profiles.size()) {
             throw new InvalidConfigException("report '" + title + "' lists a hardware profile twice");
         }
-        for (Map.Entry<String, Double> e : minAccuracy.entrySet()) {
+        checkThresholds("min_accuracy", minAccuracy, ids, 1);
+        checkThresholds("max_accuracy_drop", maxAccuracyDrop, ids, 1);
+        checkThresholds("max_latency_ms", maxLatencyMs, ids, Double.MAX_VALUE);
+        for (String id : required) {
+            if (!ids.contains(id)) {
+                throw new InvalidConfigException("required_profiles names profile " + id
+                        + " which is not among the report's profiles " + ids);
+            }
+        }
+        if (variants.stream().filter(v -> !v.candidate()).count() > 1) {
+            throw new InvalidConfigException("report '" + title + "' has more than one teacher variant");
+        }
+    }
+
+    private static void checkThresholds(String key, Map<String, Double> values, Set<String> ids, double max) {
+        for (Map.Entry<String, Double> e : values.entrySet()) {
             if (!ids.contains(e.getKey())) {
-                throw new InvalidConfigException("min_accuracy names profile " + e.getKey()
+                throw new InvalidConfigException(key + " names profile " + e.getKey()
                         + " which is not among the report's profiles " + ids);
             }
             Double t = e.getValue();
-            if (t == null || !(t >= 0 && t <= 1)) {
-                throw new InvalidConfigException("min_accuracy." + e.getKey() + " must be in [0, 1], was " + t);
+            if (t == null || !(t >= 0 && t <= max)) {
+                throw new InvalidConfigException(key + "." + e.getKey() + " must be in [0, " + max + "], was " + t);
             }
         }
     }

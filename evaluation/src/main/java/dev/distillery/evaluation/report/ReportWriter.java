@@ -16,7 +16,8 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
- * Writes report.json, report.md and report.html into a folder, all or nothing: the files go to a hidden sibling
+ * Writes report.json, report.md, report.html and one model card per recommended variant into a folder, all or
+ * nothing: the files go to a hidden sibling
  * folder first and only a complete set is renamed into place, so a crash leaves either the previous report or
  * the new one, never a mix or a half-written file. The target folder belongs to the report and is replaced whole.
  */
@@ -34,6 +35,9 @@ public final class ReportWriter {
         String json = JsonReport.render(report);
         String markdown = MarkdownReport.render(report);
         String html = HtmlReport.render(report);
+        java.util.Map<String, String> cards = new java.util.LinkedHashMap<>();
+        ModelCard.cards(report).forEach((variant, profiles) ->
+                cards.put(ModelCard.fileName(variant), ModelCard.render(report, variant, profiles)));
         Path target = dir.toAbsolutePath().normalize();
         Path work = sibling(target, "tmp");
         try {
@@ -42,12 +46,20 @@ public final class ReportWriter {
             writeSynced(work.resolve(JSON_FILE), json);
             writeSynced(work.resolve(MARKDOWN_FILE), markdown);
             writeSynced(work.resolve(HTML_FILE), html);
+            for (java.util.Map.Entry<String, String> card : cards.entrySet()) {
+                writeSynced(work.resolve(card.getKey()), card.getValue());
+            }
             swapIn(work, target);
             return target;
         } catch (IOException e) {
             deleteQuietly(work);
             throw new TransientFailureException("could not write the report to " + target + ": " + e, e);
         }
+    }
+
+    /** Names of the model-card files {@link #write} puts next to the report, one per recommended variant. */
+    public static java.util.List<String> modelCardFiles(Report report) {
+        return ModelCard.cards(report).keySet().stream().map(ModelCard::fileName).toList();
     }
 
     private static void swapIn(Path work, Path target) throws IOException {

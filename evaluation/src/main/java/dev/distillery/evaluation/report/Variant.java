@@ -4,7 +4,10 @@ import dev.distillery.core.model.Architecture;
 import dev.distillery.evaluation.metrics.ClassificationMetrics;
 import dev.distillery.evaluation.profile.Precision;
 
+import dev.distillery.evaluation.measure.LatencyMeasurement;
+
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -16,10 +19,13 @@ import java.util.regex.Pattern;
  * @param sparsity   fraction of weights that are exactly zero, in [0, 1]
  * @param source     file the variant was loaded from; null for a model that only exists in memory
  * @param metrics    full classification results; null when only the accuracy is known
+ * @param nonzeroWeights non-zero weights per layer (indexed like the layers, 0 for layers without weights); empty
+ *                   when unknown, which the cost model treats as fully dense
+ * @param measurements batch-1 latency measured on this machine, one per runtime; empty when not measured
  */
 public record Variant(String name, String kind, Precision precision, double accuracy, long params, long sizeBytes,
                       long macs, double sparsity, Path source, ClassificationMetrics metrics,
-                      Architecture architecture) {
+                      Architecture architecture, List<Long> nonzeroWeights, List<LatencyMeasurement> measurements) {
     public static final String TEACHER = "teacher";
     public static final String STUDENT_BASELINE = "student-baseline";
     public static final String STUDENT_KD = "student-kd";
@@ -55,6 +61,27 @@ public record Variant(String name, String kind, Precision precision, double accu
         if (!(sparsity >= 0 && sparsity <= 1)) {
             throw new IllegalArgumentException("variant " + name + ": sparsity must be in [0, 1], was " + sparsity);
         }
+        nonzeroWeights = nonzeroWeights == null ? List.of() : List.copyOf(nonzeroWeights);
+        if (!nonzeroWeights.isEmpty() && nonzeroWeights.size() != architecture.layers().size()) {
+            throw new IllegalArgumentException("variant " + name + ": nonzero weight counts cover "
+                    + nonzeroWeights.size() + " layers, the architecture has " + architecture.layers().size());
+        }
+        measurements = measurements == null ? List.of() : List.copyOf(measurements);
+    }
+
+    /** The teacher is the reference the students are judged against, never a candidate to ship. */
+    public boolean candidate() {
+        return !TEACHER.equals(kind);
+    }
+
+    public Variant withNonzeroWeights(List<Long> counts) {
+        return new Variant(name, kind, precision, accuracy, params, sizeBytes, macs, sparsity, source, metrics,
+                architecture, counts, measurements);
+    }
+
+    public Variant withMeasurements(List<LatencyMeasurement> measured) {
+        return new Variant(name, kind, precision, accuracy, params, sizeBytes, macs, sparsity, source, metrics,
+                architecture, nonzeroWeights, measured);
     }
 
     /** A variant whose accuracy comes from its metrics and whose params and MACs come from its architecture. */
@@ -62,6 +89,6 @@ public record Variant(String name, String kind, Precision precision, double accu
                              ClassificationMetrics metrics, long sizeBytes, double sparsity, Path source) {
         Objects.requireNonNull(metrics, "metrics");
         return new Variant(name, kind, precision, metrics.accuracy(), architecture.parameterCount(), sizeBytes,
-                architecture.macs(), sparsity, source, metrics, architecture);
+                architecture.macs(), sparsity, source, metrics, architecture, List.of(), List.of());
     }
 }

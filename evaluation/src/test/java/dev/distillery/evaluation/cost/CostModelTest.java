@@ -154,4 +154,67 @@ class CostModelTest {
                 "no-pool has no depthwise_conv2d operator (layer 2)",
                 "no-pool has no max_pool operator (layers 1, 3)");
     }
+
+    @Test
+    void sparseEncodingCountsTheBitmapAndOnlyPaysOffAboveOneZeroInBits() {
+        // Dense layer: 2,560 weights. Half zero at int8: bitmap 320 B + 1,280 codes = 1,600 B < 2,560 B dense.
+        // Conv layer: 36 weights, 10% zero (32 kept): bitmap 5 B + 32 B = 37 B > 36 B dense, so it stays dense.
+        List<Long> nnz = List.of(32L, 0L, 0L, 1280L);
+        long dense = CostModel.weightBytes(TINY, Precision.INT8);
+
+        long sparse = CostModel.sparseWeightBytes(TINY, Precision.INT8, nnz);
+
+        assertThat(dense - sparse).isEqualTo(2560 - 1600);
+        assertThat(CostModel.sparseWeightBytes(TINY, Precision.INT8, List.of())).isEqualTo(dense);
+        CostEstimate c = CostModel.estimate(TINY, Precision.INT8, TestProfiles.roomy(), 4096, nnz);
+        assertThat(c.sparseWeightBytes()).isEqualTo(sparse);
+        assertThat(c.weightBytes()).isEqualTo(dense);
+    }
+
+    @Test
+    void rejectsNonzeroCountsThatDoNotMatchTheLayers() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+                        CostModel.sparseWeightBytes(TINY, Precision.INT8, List.of(37L, 0L, 0L, 10L)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("layer 0 has 36 weights");
+    }
+
+    @Test
+    void peakActivationFollowsBufferLifetimesNotTheLargestLayer() {
+        // conv 1->8 on 1x8x8 (in 64, out 512), relu in place, maxpool (512 -> 128), conv 8->8 1x1 (128 -> 128).
+        Architecture arch = new Architecture("life", 1, 8, 8, 10, List.of(new LayerSpec.Conv2d(8, 3, 1),
+                new LayerSpec.Relu(), new LayerSpec.MaxPool(2), new LayerSpec.Conv2d(8, 1, 1), new LayerSpec.Flatten(),
+                new LayerSpec.Dense(10)));
+
+        TensorLifetimes plan = TensorLifetimes.of(arch.layerInfos());
+
+        // Input is freed after layer 0; the conv output lives through the relu until the pool has read it.
+        assertThat(plan.liveAt(0)).isEqualTo(64 + 512);
+        assertThat(plan.liveAt(1)).isEqualTo(512);
+        assertThat(plan.liveAt(2)).isEqualTo(512 + 128);
+        assertThat(plan.liveAt(3)).isEqualTo(128 + 128);
+        assertThat(plan.peak()).isEqualTo(new TensorLifetimes.Peak(640, 2));
+        assertThat(CostModel.estimate(arch, Precision.INT8, TestProfiles.roomy()).peakLayer()).isEqualTo(2);
+    }
+
+    @Test
+    void latencyAddsTheProfilesPerCallOverheadOnce() {
+        HardwareProfile base = TestProfiles.roomy();
+        HardwareProfile slowCall = new HardwareProfile("slow-call", base.name(), "", base.precisions(),
+                base.ramBytes(), base.flashBytes(), base.throughputMacsPerS(), base.memoryBandwidthBytesPerS(),
+                base.energyPjPerMac(), base.energyPjPerByte(), base.supportedOps(), false, 0.002, base.sources());
+
+        double without = CostModel.estimate(TINY, Precision.FP32, base).latencySeconds().getAsDouble();
+        double with = CostModel.estimate(TINY, Precision.FP32, slowCall).latencySeconds().getAsDouble();
+
+        assertThat(with - without).isCloseTo(0.002, within(1e-12));
+    }
+
+    @Test
+    void perLayerEnergySumsToTheTotal() {
+        CostEstimate c = CostModel.estimate(TINY, Precision.INT8, TestProfiles.roomy());
+
+        double sum = c.layers().stream().mapToDouble(LayerCost::energyPicojoules).sum() * 1e-6;
+        assertThat(c.energyMicrojoules().getAsDouble()).isCloseTo(sum, within(1e-12));
+    }
 }

@@ -20,7 +20,7 @@ public final class TestProfiles {
                                        Set<Operator> ops) {
         return new HardwareProfile(id, "Slow test device", "round numbers", EnumSet.of(Precision.FP32, Precision.INT8),
                 ramBytes, flashBytes, Map.of(Precision.FP32, 1e6, Precision.INT8, 4e6), 1e6,
-                Map.of(Precision.FP32, 100.0, Precision.INT8, 25.0), 10.0, ops, weightsInRam,
+                Map.of(Precision.FP32, 100.0, Precision.INT8, 25.0), 10.0, ops, weightsInRam, 0.0,
                 List.of(new Citation("none", "test figures")));
     }
 
@@ -31,6 +31,6 @@ public final class TestProfiles {
     public static HardwareProfile fp32Only() {
         return new HardwareProfile("fp32-only", "Float device", "", EnumSet.of(Precision.FP32), 1L << 30, 1L << 30,
                 Map.of(Precision.FP32, 1e6), 1e6, Map.of(Precision.FP32, 100.0), 10.0,
-                EnumSet.allOf(Operator.class), false, List.of(new Citation("none", "test figures")));
+                EnumSet.allOf(Operator.class), false, 0.0, List.of(new Citation("none", "test figures")));
     }
 }

@@ -14,7 +14,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ProfileLoaderTest {
     static final Path SHIPPED = Path.of("..", "conf", "profiles");
-    static final List<String> SHIPPED_IDS = List.of("cortex-m7", "cortex-m4f", "raspberry-pi-4", "x86-avx2-host");
+    static final List<String> SHIPPED_IDS = List.of("cortex-m4f", "cortex-m7", "cortex-m55-ethos-u55",
+            "raspberry-pi-4", "phone-cortex-a76", "phone-npu-int8", "jetson-orin-nano", "coral-edge-tpu",
+            "x86-avx2-host");
 
     private static final String VALID = String.join("\n",
             "name: Test MCU",
@@ -27,10 +29,17 @@ class ProfileLoaderTest {
             "memory_bandwidth_bytes_per_s: 100000000",
             "energy_pj_per_mac: {fp32: 500, int8: 250}",
             "energy_pj_per_byte: 5",
+            "invocation_overhead_s: 0.00005",
             "supported_ops: [conv2d, dense, relu, flatten]",
             "sources:",
             "  - title: test datasheet",
-            "    used_for: everything",
+            "    url: https://example.org/datasheet.pdf",
+            "    figures: [precisions, ram_bytes, flash_bytes, weights_in_ram, throughput_macs_per_s]",
+            "    used_for: quoted from the datasheet",
+            "  - title: test assumption",
+            "    figures: [memory_bandwidth_bytes_per_s, energy_pj_per_mac, energy_pj_per_byte, supported_ops,"
+                    + " invocation_overhead_s]",
+            "    used_for: assumed for the test",
             "");
 
     @TempDir
@@ -44,11 +53,66 @@ class ProfileLoaderTest {
         assertThat(profiles).extracting(HardwareProfile::id).containsExactlyElementsOf(SHIPPED_IDS);
         for (HardwareProfile p : profiles) {
             assertThat(p.sources()).as(p.id() + " cites its figures").isNotEmpty();
+            assertThat(p.sources().stream().filter(c -> c.url() != null)).as(p.id() + " links public documents")
+                    .isNotEmpty();
             assertThat(p.supportedOps()).as(p.id()).containsExactlyInAnyOrder(Operator.values());
-            // Integer kernels do at least as many MACs per cycle as float ones on every one of these cores.
-            assertThat(p.throughput(Precision.INT8)).as(p.id()).isGreaterThanOrEqualTo(p.throughput(Precision.FP32));
-            assertThat(p.energyPerMac(Precision.INT8)).as(p.id()).isLessThanOrEqualTo(p.energyPerMac(Precision.FP32));
+            assertThat(p.supports(Precision.INT8)).as(p.id() + " runs int8").isTrue();
+            if (p.supports(Precision.FP32)) {
+                // Integer kernels do at least as many MACs per cycle as float ones on every one of these cores.
+                assertThat(p.throughput(Precision.INT8)).as(p.id())
+                        .isGreaterThanOrEqualTo(p.throughput(Precision.FP32));
+                assertThat(p.energyPerMac(Precision.INT8)).as(p.id())
+                        .isLessThanOrEqualTo(p.energyPerMac(Precision.FP32));
+            }
         }
+    }
+
+    @Test
+    void acceleratorsThatOnlyRunIntegerModelsSaySo() {
+        for (String id : List.of("cortex-m55-ethos-u55", "phone-npu-int8", "coral-edge-tpu")) {
+            assertThat(ProfileLoader.load(SHIPPED, id).precisions()).as(id).containsExactly(Precision.INT8);
+        }
+        HardwareProfile jetson = ProfileLoader.load(SHIPPED, "jetson-orin-nano");
+        assertThat(jetson.precisions()).contains(Precision.FP16, Precision.INT8);
+        // Tensor Cores: fp16 and int8 well above the CUDA-core fp32 rate.
+        assertThat(jetson.throughput(Precision.FP16)).isGreaterThan(jetson.throughput(Precision.FP32));
+    }
+
+    @Test
+    void rejectsAFigureNoSourceCites() throws IOException {
+        write("bad", VALID.replace(" supported_ops,", ""));
+
+        assertThatThrownBy(() -> ProfileLoader.load(dir, "bad"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessage("bad.yaml: sources cite no document for supported_ops; add it to the figures list of"
+                        + " the source it comes from");
+    }
+
+    @Test
+    void rejectsASourceCitingAnUnknownFigure() throws IOException {
+        write("bad", VALID.replace("[precisions, ram_bytes,", "[precisions, ram,"));
+
+        assertThatThrownBy(() -> ProfileLoader.load(dir, "bad"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageStartingWith("bad.yaml: sources[0]: figures of 'test datasheet' names 'ram'");
+    }
+
+    @Test
+    void rejectsAMisspeltSourceFieldListingTheSourceFields() throws IOException {
+        write("bad", VALID.replace("    url: https://example.org/datasheet.pdf", "    link: https://example.org/d.pdf"));
+
+        assertThatThrownBy(() -> ProfileLoader.load(dir, "bad"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessage("bad.yaml: unknown field 'sources[0].link' (known: title, url, figures, used_for)");
+    }
+
+    @Test
+    void rejectsMissingInvocationOverhead() throws IOException {
+        write("bad", VALID.replace("invocation_overhead_s: 0.00005\n", ""));
+
+        assertThatThrownBy(() -> ProfileLoader.load(dir, "bad"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessage("bad.yaml: invocation_overhead_s is missing");
     }
 
     @Test
@@ -191,7 +255,7 @@ class ProfileLoaderTest {
         assertThatThrownBy(() -> ProfileLoader.load(SHIPPED, "cortex-m9"))
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("unknown hardware profile 'cortex-m9'")
-                .hasMessageContaining("cortex-m4f, cortex-m7, raspberry-pi-4, x86-avx2-host");
+                .hasMessageContaining("coral-edge-tpu, cortex-m4f, cortex-m55-ethos-u55, cortex-m7");
     }
 
     @Test

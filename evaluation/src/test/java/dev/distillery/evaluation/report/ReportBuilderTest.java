@@ -40,25 +40,81 @@ class ReportBuilderTest {
     }
 
     @Test
-    void recommendsTheMostAccurateVariantThatFits() {
+    void recommendsTheMostAccuratePassingStudentNeverTheTeacher() {
         Report report = ReportFixtures.report(Map.of());
 
-        assertThat(report.recommendation("x86-avx2-host")).contains("teacher");
-        assertThat(report.recommendation("cortex-m7")).contains("teacher");
+        // The teacher fits the host and passes its gate there, but it is the reference, not a candidate.
+        assertThat(report.row("teacher", "x86-avx2-host").orElseThrow().passed()).isTrue();
+        assertThat(report.row("teacher", "x86-avx2-host").orElseThrow().candidate()).isFalse();
+        assertThat(report.recommendation("x86-avx2-host")).contains("student-kd");
+        assertThat(report.recommendation("cortex-m7")).contains("student-kd");
         assertThat(report.recommendation("cortex-m4f")).contains("student-kd");
     }
 
     @Test
-    void failsTheGateBelowTheProfilesMinimumAccuracyButStillNamesTheBestCandidate() {
+    void aRequiredProfileWhereOnlyTheTeacherPassesFailsTheGate() {
+        Report report = ReportFixtures.builder(Map.of("x86-avx2-host", 0.93)).build();
+
+        assertThat(report.row("teacher", "x86-avx2-host").orElseThrow().passed()).isTrue();
+        assertThat(report.recommendation("x86-avx2-host")).isEmpty();
+        assertThat(report.failedRequiredProfiles()).containsExactly("x86-avx2-host");
+    }
+
+    @Test
+    void failsTheGateBelowTheProfilesMinimumAccuracyAndRecommendsNothingThere() {
         Report report = ReportFixtures.report(Map.of("cortex-m4f", 0.95));
 
         ProfileRow kd = report.row("student-kd", "cortex-m4f").orElseThrow();
         assertThat(kd.passed()).isFalse();
         assertThat(kd.reasons()).containsExactly("accuracy 0.9000 is below min_accuracy 0.9500 for cortex-m4f");
-        assertThat(report.recommendation("cortex-m4f")).contains("student-kd");
+        assertThat(report.recommendation("cortex-m4f")).isEmpty();
         assertThat(report.profilesWithoutPassingVariant(ReportFixtures.PROFILE_IDS)).containsExactly("cortex-m4f");
         // A threshold on one profile does not touch the others.
         assertThat(report.row("student-kd", "cortex-m7").orElseThrow().passed()).isTrue();
+    }
+
+    @Test
+    void failsOnLatencyAndOnAccuracyDropAgainstTheTeacher() {
+        Report report = ReportFixtures.builder(Map.of())
+                .maxLatencyMs(Map.of("cortex-m4f", 1.0))
+                .maxAccuracyDrop(Map.of("cortex-m7", 0.06))
+                .build();
+
+        ProfileRow slow = report.row("student-kd", "cortex-m4f").orElseThrow();
+        assertThat(slow.passed()).isFalse();
+        assertThat(slow.reasons()).singleElement().asString()
+                .startsWith("estimated latency ").endsWith("ms is above max_latency_ms 1.000 for cortex-m4f");
+        // Teacher 95%, kd 90% (drop 0.05 passes), int8 85% (drop 0.10 fails).
+        assertThat(report.row("student-kd", "cortex-m7").orElseThrow().passed()).isTrue();
+        ProfileRow int8 = report.row("student-int8", "cortex-m7").orElseThrow();
+        assertThat(int8.accuracyDrop().getAsDouble()).isCloseTo(0.10, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(int8.reasons()).containsExactly(
+                "accuracy drop 0.1000 against the teacher is above max_accuracy_drop 0.0600 for cortex-m7");
+    }
+
+    @Test
+    void paretoFrontKeepsOnlyStudentsNoOtherBeatsOnAccuracyAndLatency() {
+        Report report = ReportFixtures.report(Map.of());
+
+        // On the host, int8 is faster but less accurate than kd: both are on the front, fastest first.
+        double kd = report.row("student-kd", "x86-avx2-host").orElseThrow().cost().latencySeconds().getAsDouble();
+        double int8 = report.row("student-int8", "x86-avx2-host").orElseThrow().cost().latencySeconds()
+                .getAsDouble();
+        assertThat(int8).isLessThan(kd);
+        assertThat(report.pareto().get("x86-avx2-host")).containsExactly("student-int8", "student-kd");
+        assertThat(report.pareto().values()).allSatisfy(front -> assertThat(front).doesNotContain("teacher"));
+    }
+
+    @Test
+    void checksTheHostEstimateAgainstEveryMeasuredRuntime() {
+        Report report = ReportFixtures.report(Map.of());
+
+        assertThat(report.hostProfile()).isEqualTo("x86-avx2-host");
+        assertThat(report.costChecks()).hasSize(3 * 2);
+        CostCheck c = report.costChecks().get(0);
+        assertThat(c.relativeError()).isEqualTo((c.estimatedMs() - c.measuredMedianMs()) / c.measuredMedianMs());
+        assertThat(c.estimatedMs()).isEqualTo(report.row(c.variant(), "x86-avx2-host").orElseThrow().cost()
+                .latencyMillis().getAsDouble());
     }
 
     @Test
@@ -76,5 +132,23 @@ class ReportBuilderTest {
         assertThatThrownBy(builder::build)
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("two variants named teacher");
+    }
+
+    @Test
+    void floatVariantsDoNotRunOnIntegerOnlyAcceleratorsAndTheReportSaysWhy() {
+        List<String> all = dev.distillery.evaluation.profile.ProfileLoader.availableIds(ReportFixtures.SHIPPED);
+        Report report = new ReportBuilder("all devices").profiles(
+                        dev.distillery.evaluation.profile.ProfileLoader.loadAll(ReportFixtures.SHIPPED, all))
+                .variants(List.of(ReportFixtures.studentKd(), ReportFixtures.studentInt8())).build();
+
+        for (String id : List.of("coral-edge-tpu", "phone-npu-int8", "cortex-m55-ethos-u55")) {
+            ProfileRow fp32 = report.row("student-kd", id).orElseThrow();
+            assertThat(fp32.passed()).as(id).isFalse();
+            assertThat(fp32.cost().latencyMillis()).as(id).isEmpty();
+            assertThat(fp32.reasons()).as(id).containsExactly(id + " does not run fp32 (runs int8)");
+            assertThat(report.row("student-int8", id).orElseThrow().passed()).as(id).isTrue();
+            assertThat(report.recommendation(id)).contains("student-int8");
+        }
+        assertThat(report.profiles()).hasSizeGreaterThanOrEqualTo(8);
     }
 }

@@ -3,6 +3,8 @@ package dev.distillery.evaluation.report;
 import dev.distillery.core.model.Architecture;
 import dev.distillery.core.model.LayerSpec;
 import dev.distillery.evaluation.cost.CostModel;
+import dev.distillery.evaluation.measure.LatencyMeasurement;
+import dev.distillery.evaluation.metrics.Bootstrap;
 import dev.distillery.evaluation.metrics.ClassificationMetrics;
 import dev.distillery.evaluation.profile.HardwareProfile;
 import dev.distillery.evaluation.profile.Precision;
@@ -65,14 +67,45 @@ final class ReportFixtures {
     }
 
     static Report report(Map<String, Double> minAccuracy) {
+        return builder(minAccuracy).build();
+    }
+
+    /**
+     * The full shape of a pipeline report: bootstrap intervals, calibration and teacher agreement on every
+     * variant, latencies measured in two runtimes, zeros in the int8 student, a required profile.
+     */
+    static ReportBuilder builder(Map<String, Double> minAccuracy) {
         return new ReportBuilder("Fashion-MNIST distillation")
                 .created(Instant.parse("2026-11-27T19:00:00Z"))
                 .configHash("sha256:0123abcd")
                 .dataset("Fashion-MNIST test split, 20 rows (fixture)")
                 .profiles(profiles())
+                .hostProfile(profiles().get(3))
                 .minAccuracy(minAccuracy)
-                .variants(List.of(teacher(), studentKd(), studentInt8()))
-                .note("seed", "42")
-                .build();
+                .requiredProfiles(List.of("x86-avx2-host"))
+                .classNames(List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
+                        "Sneaker", "Bag", "Ankle boot"))
+                .variants(List.of(full(teacher(), 19), full(studentKd(), 18), full(studentInt8(), 17)
+                        .withNonzeroWeights(halfZero(STUDENT))))
+                .note("seed", "42");
+    }
+
+    private static Variant full(Variant v, int correct) {
+        int[] labels = new int[20];
+        int[] predictions = new int[20];
+        for (int i = 0; i < 20; i++) {
+            labels[i] = i % 10;
+            predictions[i] = i < correct ? labels[i] : (labels[i] + 1) % 10;
+        }
+        var m = v.metrics().withAccuracyInterval(Bootstrap.accuracy(Bootstrap.correct(labels, predictions), 0.95,
+                200, 42)).withCalibrationError(0.05).withTeacherAgreement(correct / 19.0 > 1 ? 1 : correct / 19.0);
+        return Variant.of(v.name(), v.kind(), v.precision(), v.architecture(), m, v.sizeBytes(), v.sparsity(),
+                v.source()).withMeasurements(List.of(new LatencyMeasurement("samediff", 0.4, 0.6, 50, 5),
+                new LatencyMeasurement("onnxruntime", 0.05, 0.07, 50, 5)));
+    }
+
+    /** Half of every weighted layer's weights zero, as 50% magnitude pruning leaves them. */
+    static List<Long> halfZero(Architecture arch) {
+        return arch.layerInfos().stream().map(l -> l.weightCount() / 2).toList();
     }
 }

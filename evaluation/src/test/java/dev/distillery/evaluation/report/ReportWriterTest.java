@@ -45,7 +45,7 @@ class ReportWriterTest {
 
         JsonNode root = new ObjectMapper().readTree(dir.resolve(ReportWriter.JSON_FILE).toFile());
 
-        assertThat(root.path("schema_version").asInt()).isEqualTo(1);
+        assertThat(root.path("schema_version").asInt()).isEqualTo(2);
         assertThat(root.path("created").asText()).isEqualTo("2026-11-27T19:00:00Z");
         assertThat(root.path("config_hash").asText()).isEqualTo("sha256:0123abcd");
         JsonNode teacher = root.path("variants").get(0);
@@ -62,8 +62,10 @@ class ReportWriterTest {
         assertThat(m4Teacher.path("latency_ms").asDouble()).isPositive();
         JsonNode m4Recommendation = root.path("recommendations").get(1);
         assertThat(m4Recommendation.path("profile").asText()).isEqualTo("cortex-m4f");
-        assertThat(m4Recommendation.path("variant").asText()).isEqualTo("student-kd");
-        assertThat(m4Recommendation.path("passes_gate").asBoolean()).isFalse();
+        assertThat(m4Recommendation.path("variant").isNull()).isTrue();
+        assertThat(m4Recommendation.path("pareto_front")).isNotEmpty();
+        assertThat(teacher.path("metrics").path("accuracy_ci").path("lower").asDouble()).isLessThanOrEqualTo(0.95);
+        assertThat(root.path("cost_model_check").path("rows")).hasSize(6);
     }
 
     @Test
@@ -86,8 +88,24 @@ class ReportWriterTest {
 
         String html = Files.readString(dir.resolve(ReportWriter.HTML_FILE));
 
-        assertThat(html).startsWith("<!DOCTYPE html>").contains("<style>", "<svg", "<table>", "student-int8");
-        assertThat(html.toLowerCase()).doesNotContain("http", "<script", " src=", "href=", "url(", "@import");
+        assertThat(html).startsWith("<!DOCTYPE html>").contains("<style>", "<table>", "student-int8",
+                "id=\"report-data\"", "echarts", "chart-confusion-0", "chart-profile-0", "chart-size", "chart-macs");
+        // Everything inline: no element loads anything, so the page works offline.
+        String markup = html.replaceAll("(?s)<script[^>]*>.*?</script>", "<script></script>");
+        // Source addresses appear as text (in <code>), never as something the browser would fetch.
+        assertThat(markup.toLowerCase()).doesNotContain(" src=", "href=", "url(", "@import", "<link", "<iframe");
+        assertThat(html).containsPattern("(?s)<script>.*echarts.*</script>");
+    }
+
+    @Test
+    void writesAModelCardPerRecommendedVariant() throws IOException {
+        Path dir = ReportWriter.write(ReportFixtures.report(Map.of()), tmp.resolve("reports"));
+
+        Path card = dir.resolve("model-card-student-kd.md");
+        assertThat(card).isNotEmptyFile();
+        assertThat(Files.readString(card)).contains("## Intended use", "## Data", "## Metrics", "## Limits",
+                "## Provenance", "95% bootstrap CI", "cortex-m4f", "sha256:0123abcd", "Weakest class: Bag");
+        assertThat(dir.resolve("model-card-teacher.md")).doesNotExist();
     }
 
     @Test
@@ -158,7 +176,7 @@ class ReportWriterTest {
     /** Every lower-case `code` span on the page: field names appear as such in its tables. */
     private static Set<String> documentedNames(String markdown) {
         Set<String> names = new TreeSet<>();
-        Matcher m = Pattern.compile("`([a-z_]+)`").matcher(markdown);
+        Matcher m = Pattern.compile("`([a-z0-9_]+)`").matcher(markdown);
         while (m.find()) {
             names.add(m.group(1));
         }

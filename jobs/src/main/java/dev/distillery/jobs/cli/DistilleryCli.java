@@ -11,13 +11,16 @@ import picocli.CommandLine.Command;
 @Command(name = "distillery", mixinStandardHelpOptions = true, version = "distillery 0.1.0",
         description = "Train a teacher on Spark, distill, prune and quantize a student, export and evaluate it "
                 + "against hardware profiles.",
-        subcommands = {DemoCommand.class, RunCommand.class, AirflowCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DemoCommand.class, RunCommand.class, CompareCommand.class, AirflowCommand.class,
+                CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 internal error, 2 bad input or config (do not retry), "
                 + "3 transient failure (safe to retry), 4 a quality gate failed.",
                 "", "Examples:",
                 "  distillery demo",
                 "  distillery run --config conf/fashion-mnist.yaml --out runs/fm",
                 "  distillery train-teacher --config conf/fashion-mnist.yaml --out runs/fm --set teacher.epochs=3",
+                "  distillery evaluate --config conf/fashion-mnist.yaml --out runs/fm --force",
+                "  distillery compare runs/fm runs/fm-t8 --out runs/fm-vs-t8",
                 "  spark-submit --class dev.distillery.jobs.cli.DistilleryCli distillery-app.jar label "
                         + "--config fm.yaml --out /shared/runs/fm"})
 public final class DistilleryCli {

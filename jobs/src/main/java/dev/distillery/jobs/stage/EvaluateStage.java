@@ -5,9 +5,11 @@ import dev.distillery.core.data.Examples;
 import dev.distillery.core.error.DistilleryException;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.ModelIO;
-import dev.distillery.core.nn.GraphHooks;
 import dev.distillery.core.nn.SameDiffNet;
 import dev.distillery.core.train.SparkTrainer;
+import dev.distillery.evaluation.measure.InferenceRunner;
+import dev.distillery.evaluation.measure.Runners;
+import dev.distillery.evaluation.measure.VariantRun;
 import dev.distillery.evaluation.metrics.ClassificationMetrics;
 import dev.distillery.evaluation.profile.HardwareProfile;
 import dev.distillery.evaluation.profile.Precision;
@@ -17,8 +19,8 @@ import dev.distillery.evaluation.report.ReportBuilder;
 import dev.distillery.evaluation.report.ReportWriter;
 import dev.distillery.evaluation.report.Variant;
 import dev.distillery.student.nn.FakeQuantHooks;
+import dev.distillery.student.quant.IntegerModel;
 import dev.distillery.student.quant.IntegerModelIO;
-import dev.distillery.student.runtime.IntegerRuntime;
 import dev.distillery.teacher.train.TeacherTraining;
 
 import java.nio.file.Files;
@@ -60,6 +62,9 @@ public final class EvaluateStage implements Stage {
         for (String id : ctx.config().evaluation().profiles()) {
             in.add(profiles.resolve(id + ".yaml"));
         }
+        if (!ctx.config().evaluation().profiles().contains(ctx.config().evaluation().hostProfile())) {
+            in.add(profiles.resolve(ctx.config().evaluation().hostProfile() + ".yaml"));
+        }
         return in;
     }
 
@@ -71,82 +76,108 @@ public final class EvaluateStage implements Stage {
 
     private List<HardwareProfile> profiles(StageContext ctx) {
         var ev = ctx.config().evaluation();
+        ProfileLoader.load(ctx.resolve(ev.profilesDir()), ev.hostProfile());
         return ProfileLoader.loadAll(ctx.resolve(ev.profilesDir()), ev.profiles());
     }
 
     @Override
     public StageResult run(StageContext ctx, Path workDir) {
         var cfg = ctx.config();
+        var ev = cfg.evaluation();
         Path prepared = ctx.stageDir("prepared");
         DatasetInfo info = Examples.info(prepared);
         Examples.LocalExamples test = Examples.collect(Examples.load(ctx.spark(), prepared, Examples.TEST));
-        List<Variant> variants = new ArrayList<>();
         StageResult result = new StageResult().rows("test_rows", test.size());
+        VariantRun.Settings settings = new VariantRun.Settings(ev.bootstrapResamples(), cfg.seed(), 20,
+                ev.latencyRuns(), 1000);
+        List<Variant> variants = new ArrayList<>();
 
         Path teacherFile = ctx.stageDir("teacher").resolve(TrainTeacherStage.MODEL);
-        variants.add(floatVariant("teacher", Variant.TEACHER, ModelIO.read(teacherFile, TeacherTraining.KIND),
-                teacherFile, test, info));
+        ModelArtifact teacherModel = ModelIO.read(teacherFile, TeacherTraining.KIND);
+        VariantRun teacherRun = floatRun(teacherModel, test, info, null, settings);
+        variants.add(floatVariant("teacher", Variant.TEACHER, teacherModel, teacherFile, teacherRun));
+        int[] teacher = teacherRun.predictions();
         Path baselineFile = ctx.stageDir("student").resolve(DistillStage.BASELINE_MODEL);
-        variants.add(floatVariant("student-baseline", Variant.STUDENT_BASELINE,
-                ModelIO.read(baselineFile, DistillStage.KIND), baselineFile, test, info));
+        ModelArtifact baseline = ModelIO.read(baselineFile, DistillStage.KIND);
+        variants.add(floatVariant("student-baseline", Variant.STUDENT_BASELINE, baseline, baselineFile,
+                floatRun(baseline, test, info, teacher, settings)));
         Path kdFile = ctx.stageDir("student").resolve(DistillStage.KD_MODEL);
-        variants.add(floatVariant("student-kd", Variant.STUDENT_KD, ModelIO.read(kdFile, DistillStage.KIND), kdFile,
-                test, info));
+        ModelArtifact kd = ModelIO.read(kdFile, DistillStage.KIND);
+        variants.add(floatVariant("student-kd", Variant.STUDENT_KD, kd, kdFile,
+                floatRun(kd, test, info, teacher, settings)));
         if (cfg.prune().enabled()) {
             Path prunedFile = ctx.stageDir("student-pruned").resolve(PruneStage.MODEL);
-            variants.add(floatVariant("student-pruned", Variant.STUDENT_PRUNED,
-                    ModelIO.read(prunedFile, DistillStage.KIND), prunedFile, test, info));
+            ModelArtifact pruned = ModelIO.read(prunedFile, DistillStage.KIND);
+            variants.add(floatVariant("student-pruned", Variant.STUDENT_PRUNED, pruned, prunedFile,
+                    floatRun(pruned, test, info, teacher, settings)));
         }
         ModelArtifact qat = ModelIO.read(ctx.stageDir("student-qat").resolve(QatStage.MODEL), DistillStage.KIND);
         int[] fakeQuant = SparkTrainer.predict(SameDiffNet.forInference(qat.architecture(), qat.params(),
                 new FakeQuantHooks(qat.quant())), test.features(), 1000);
         Path intFile = ctx.stageDir("export").resolve(ExportStage.INT8_MODEL);
-        IntegerRuntime runtime = new IntegerRuntime(IntegerModelIO.read(intFile));
-        int[] integer = new int[test.size()];
-        float[][] logits = runtime.logits(test.features());
-        for (int i = 0; i < integer.length; i++) {
-            integer[i] = SparkTrainer.argmax(logits[i]);
+        IntegerModel intModel = IntegerModelIO.read(intFile);
+        VariantRun intRun;
+        try (InferenceRunner integerRunner = Runners.integer(intModel)) {
+            intRun = VariantRun.of(integerRunner, List.of(integerRunner), test.features(), test.labels(),
+                    info.numClasses(), teacher, settings);
         }
-        ClassificationMetrics intMetrics = ClassificationMetrics.of(test.labels(), integer, info.numClasses());
         Precision intPrecision = qat.quant().weightBits() == 4 ? Precision.INT4 : Precision.INT8;
-        variants.add(Variant.of("student-int8", Variant.STUDENT_INT8, intPrecision, qat.architecture(), intMetrics,
-                Files.exists(intFile) ? intFile.toFile().length() : 1, qat.weightSparsity(), intFile));
+        variants.add(Variant.of("student-int8", Variant.STUDENT_INT8, intPrecision, qat.architecture(),
+                        intRun.metrics(), Files.exists(intFile) ? intFile.toFile().length() : 1, qat.weightSparsity(),
+                        intFile)
+                .withNonzeroWeights(VariantRun.nonzeroWeights(intModel)).withMeasurements(intRun.measurements()));
         double fakeQuantAccuracy = ClassificationMetrics.of(test.labels(), fakeQuant, info.numClasses()).accuracy();
-        double agreement = ClassificationMetrics.agreement(fakeQuant, integer);
+        double agreement = ClassificationMetrics.agreement(fakeQuant, intRun.predictions());
 
         List<HardwareProfile> profiles = profiles(ctx);
+        HardwareProfile host = ProfileLoader.load(ctx.resolve(ev.profilesDir()), ev.hostProfile());
         Report report = new ReportBuilder("Distillery report: " + cfg.name())
                 .created(Instant.now())
                 .configHash(cfg.hashOf("seed", "data", "teacher", "student", "distill", "prune", "qat", "evaluation"))
                 .dataset(info.source() + " (" + info.numClasses() + " classes, " + info.channels() + "x" + info.height()
                         + "x" + info.width() + ", test rows " + test.size() + ")")
+                .classNames(info.classNames())
                 .variants(variants)
                 .profiles(profiles)
-                .minAccuracy(cfg.evaluation().minAccuracy())
+                .hostProfile(host)
+                .minAccuracy(ev.minAccuracy())
+                .maxLatencyMs(ev.maxLatencyMs())
+                .maxAccuracyDrop(ev.maxAccuracyDrop())
+                .requiredProfiles(ev.requiredProfiles())
                 .note("qat_fake_quant_accuracy", String.format("%.4f", fakeQuantAccuracy))
                 .note("int8_vs_fake_quant_agreement", String.format("%.4f", agreement))
                 .note("distillation", "T=" + cfg.distill().temperature() + ", alpha=" + cfg.distill().alpha())
+                .note("seed", String.valueOf(cfg.seed()))
                 .build();
         ReportWriter.write(report, workDir);
         for (Variant v : variants) {
             result.metric("accuracy_" + v.name(), v.accuracy());
         }
         result.metric("qat_fake_quant_accuracy", fakeQuantAccuracy).metric("int8_vs_fake_quant_agreement", agreement);
-        List<String> failing = report.profilesWithoutPassingVariant(cfg.evaluation().requiredProfiles());
+        List<String> failing = report.failedRequiredProfiles();
         if (!failing.isEmpty()) {
-            ctx.console().printf("  GATE FAILED: required profile(s) %s have no passing variant%n", failing);
+            ctx.console().printf("  GATE FAILED: required profile(s) %s have no passing student variant%n", failing);
             result.metric("failed_required_profiles", failing).exitCode(DistilleryException.EXIT_GATE_FAILED);
         }
-        return result.output("report_json", "report.json").output("report_md", "report.md")
+        result.output("report_json", "report.json").output("report_md", "report.md")
                 .output("report_html", "report.html");
+        for (String card : ReportWriter.modelCardFiles(report)) {
+            result.output(card.replace('-', '_').replace(".md", ""), card);
+        }
+        return result;
     }
 
-    private static Variant floatVariant(String name, String kind, ModelArtifact model, Path file,
-                                        Examples.LocalExamples test, DatasetInfo info) {
-        int[] pred = SparkTrainer.predict(SameDiffNet.forInference(model.architecture(), model.params(),
-                GraphHooks.NONE), test.features(), 1000);
-        ClassificationMetrics m = ClassificationMetrics.of(test.labels(), pred, info.numClasses());
-        return Variant.of(name, kind, Precision.FP32, model.architecture(), m, file.toFile().length(),
-                model.weightSparsity(), file);
+    private static VariantRun floatRun(ModelArtifact model, Examples.LocalExamples test, DatasetInfo info,
+                                       int[] teacher, VariantRun.Settings settings) {
+        try (InferenceRunner sameDiff = Runners.sameDiff(model); InferenceRunner onnx = Runners.onnx(model)) {
+            return VariantRun.of(sameDiff, List.of(sameDiff, onnx), test.features(), test.labels(),
+                    info.numClasses(), teacher, settings);
+        }
+    }
+
+    private static Variant floatVariant(String name, String kind, ModelArtifact model, Path file, VariantRun run) {
+        return Variant.of(name, kind, Precision.FP32, model.architecture(), run.metrics(), file.toFile().length(),
+                model.weightSparsity(), file)
+                .withNonzeroWeights(VariantRun.nonzeroWeights(model)).withMeasurements(run.measurements());
     }
 }

@@ -1,0 +1,44 @@
+package dev.distillery.evaluation.measure;
+
+import java.util.Arrays;
+
+/**
+ * Times single-input inference: a few untimed calls let JIT, caches and native allocators settle, then each timed
+ * call is measured on its own so the median and the 90th percentile can be reported (means hide GC pauses).
+ */
+public final class LatencyProbe {
+    private LatencyProbe() {
+    }
+
+    public static LatencyMeasurement measure(InferenceRunner runner, float[][] samples, int warmup, int runs) {
+        if (samples.length == 0) {
+            throw new IllegalArgumentException("latency needs at least one sample input");
+        }
+        if (runs < 1 || warmup < 0) {
+            throw new IllegalArgumentException("runs must be >= 1 and warmup >= 0, were " + runs + " and " + warmup);
+        }
+        float[][] one = new float[1][];
+        double checksum = 0;
+        for (int i = 0; i < warmup; i++) {
+            one[0] = samples[i % samples.length];
+            checksum += runner.logits(one)[0][0];
+        }
+        double[] ms = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            one[0] = samples[i % samples.length];
+            long start = System.nanoTime();
+            float[][] out = runner.logits(one);
+            ms[i] = (System.nanoTime() - start) / 1e6;
+            checksum += out[0][0];
+        }
+        if (Double.isNaN(checksum)) {
+            // Reading the outputs keeps the JIT from discarding the calls; NaN logits would also be a real fault.
+            throw new IllegalStateException(runner.runtime() + " produced NaN logits while being timed");
+        }
+        Arrays.sort(ms);
+        double median = ms[(runs - 1) / 2];
+        double p90 = ms[Math.min(runs - 1, (int) Math.ceil(0.9 * runs) - 1)];
+        return new LatencyMeasurement(runner.runtime(), Math.max(median, 1e-6), Math.max(p90, Math.max(median, 1e-6)),
+                runs, warmup);
+    }
+}

@@ -64,7 +64,9 @@ _OPENS = " ".join("--add-opens=java.base/%s=ALL-UNNAMED" % p for p in (
     "java.util.concurrent", "java.util.concurrent.atomic", "jdk.internal.ref", "sun.nio.ch", "sun.nio.cs",
     "sun.security.action", "sun.util.calendar"))
 _NATIVE = "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0 -Dorg.bytedeco.javacpp.maxBytes=0"
-# Measured: one OpenMP thread per Spark task and no JavaCPP memory polling, ~10x on small networks.
+# Measured: one OpenMP thread per Spark task and no JavaCPP memory polling, ~10x on small networks. Executors get
+# OMP_NUM_THREADS through Spark conf; the driver limits its own native threads, so the operator sets no env_vars:
+# SparkSubmitHook refuses env_vars in standalone cluster deploy mode, which would fail every try of every task.
 SPARK_CONF = {
     "spark.executorEnv.OMP_NUM_THREADS": "1",
     "spark.driver.extraJavaOptions": _NATIVE + " " + _OPENS,
@@ -73,15 +75,20 @@ SPARK_CONF = {
 
 _PROFILE = r"^[a-z0-9][a-z0-9._-]*$"
 _OVERRIDE = r"^[a-z_]+(\.[a-z_]+)+=.+$"
+# The CLI's --out is a file-system path; a URI scheme (s3a://, hdfs://, file://) is refused here rather than by the
+# first stage, as a folder named "s3a:" in the driver's working directory.
+_LOCAL_PATH = r"^(?![A-Za-z][A-Za-z0-9+.-]*:)"
 
 
 def run_params(*, teacher: bool) -> dict:
     """The DAG's Params, each typed with JSON schema; null means "as the config file says"."""
     params = {
-        "config": Param(f"{HOME}/conf/fashion-mnist.yaml", type="string", minLength=1,
-                        description="Pipeline config (YAML), at a path the Spark driver can read."),
-        "out": Param("/data/distillery/runs/fashion-mnist", type="string", minLength=1,
-                     description="Output folder or URI; every stage writes its own sub-folder there."),
+        "config": Param(f"{HOME}/conf/fashion-mnist.yaml", type="string", minLength=1, pattern=_LOCAL_PATH,
+                        description="Pipeline config (YAML): a file-system path the Spark driver can read, not a "
+                                    "URI."),
+        "out": Param("/data/distillery/runs/fashion-mnist", type="string", minLength=1, pattern=_LOCAL_PATH,
+                     description="Output folder: a path on a file system every Spark node sees (shared or "
+                                 "network-mounted), not a URI; every stage writes its own sub-folder there."),
         "application_jar": Param(f"{HOME}/jobs/target/distillery-app.jar", type="string", pattern=r"\.jar$",
                                  description="The spark-submit application jar (mvn -DskipTests package)."),
         "student_epochs": Param(None, type=["null", "integer"], minimum=1,
@@ -190,7 +197,6 @@ class DistillerySparkSubmitOperator(SparkSubmitOperator):
         kwargs.setdefault("execution_timeout", STAGES[stage][1])
         kwargs.setdefault("java_class", MAIN_CLASS)
         kwargs.setdefault("name", "distillery-" + stage)
-        kwargs.setdefault("env_vars", {"OMP_NUM_THREADS": "1"})
         kwargs.setdefault("conn_id", SPARK_CONN_ID)
         super().__init__(**kwargs)
         self.stage = stage

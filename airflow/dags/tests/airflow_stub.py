@@ -227,6 +227,33 @@ class FakeHook:
         self._submit_sp = types.SimpleNamespace(returncode=returncode)
 
 
+# Spark connections by id: the master URL (the connection's host, with its scheme) and the deploy-mode extra.
+# Without a connection SparkSubmitHook falls back to master "yarn" and no deploy mode.
+CONNECTIONS = {}
+
+
+def spark_connection(master, deploy_mode=None):
+    return {"master": master, "deploy_mode": deploy_mode}
+
+
+def check_env_vars(env_vars, master, deploy_mode):
+    """SparkSubmitHook's rule for env_vars when it builds the spark-submit command (_build_spark_common_args).
+
+    On YARN they become spark.yarn.appMasterEnv.* and on Kubernetes spark.kubernetes.driverEnv.* settings; elsewhere
+    they go into spark-submit's own environment, which in cluster deploy mode never reaches the driver, so the hook
+    raises. Returns the --conf settings they become.
+    """
+    if not env_vars:
+        return {}
+    if "yarn" in master:
+        return {"spark.yarn.appMasterEnv." + k: str(v) for k, v in env_vars.items()}
+    if "k8s" in master:
+        return {"spark.kubernetes.driverEnv." + k: str(v) for k, v in env_vars.items()}
+    if deploy_mode == "cluster":
+        raise AirflowException("SparkSubmitHook env_vars is not supported in standalone-cluster mode.")
+    return {}
+
+
 class SparkSubmitOperator(BaseOperator):
     """airflow.providers.apache.spark.operators.spark_submit.SparkSubmitOperator."""
 
@@ -255,10 +282,16 @@ class SparkSubmitOperator(BaseOperator):
         return getattr(self, ("_" + key) if self.legacy_fields else key)
 
     def execute(self, context):
+        connection = CONNECTIONS.get(self._conn_id, spark_connection("yarn"))
+        deploy_mode = self._deploy_mode or connection["deploy_mode"]
+        env_vars = self._field("env_vars")
+        # As SparkSubmitHook.submit: the command is built (and env_vars checked) before spark-submit starts.
+        env_conf = check_env_vars(env_vars, connection["master"], deploy_mode)
         submission = {"task_id": self.task_id, "java_class": self._java_class,
                       "application": self._field("application"),
                       "application_args": list(self._field("application_args") or []),
-                      "conf": dict(self._field("conf") or {}), "env_vars": self._field("env_vars")}
+                      "conf": dict(self._field("conf") or {}, **env_conf), "env_vars": env_vars,
+                      "master": connection["master"], "deploy_mode": deploy_mode}
         SparkSubmitOperator.SUBMITTED.append(submission)
         if SparkSubmitOperator.fail_with is not None:
             code, message = SparkSubmitOperator.fail_with
@@ -284,6 +317,8 @@ def install(flavour):
         if name == "airflow" or name.startswith("airflow.") or name.startswith("distillery_"):
             del sys.modules[name]
     DAGS.clear()
+    CONNECTIONS.clear()
+    CONNECTIONS["spark_default"] = spark_connection("spark://spark-master:7077", "client")
     SparkSubmitOperator.SUBMITTED.clear()
     SparkSubmitOperator.fail_with = None
     SparkSubmitOperator.legacy_fields = flavour == "airflow2"

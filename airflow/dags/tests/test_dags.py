@@ -171,6 +171,35 @@ class RetryPolicyTest(unittest.TestCase):
                 self.assertEqual(second["application_args"][-1], "--resume")
 
 
+class SparkConnectionTest(unittest.TestCase):
+    """Every task submits on each kind of Spark connection, as SparkSubmitHook would build the command."""
+
+    MASTERS = [("spark://spark-master:7077", "client"), ("spark://spark-master:7077", "cluster"),
+               ("yarn", "client"), ("yarn", "cluster"), ("k8s://https://api:6443", "cluster"), ("local[2]", None)]
+
+    def test_every_task_submits_in_every_deploy_mode(self):
+        for flavour in FLAVOURS:
+            for master, mode in self.MASTERS:
+                for dag in load(flavour)[0].values():
+                    stub.CONNECTIONS["spark_default"] = stub.spark_connection(master, mode)
+                    for task in dag.tasks.values():
+                        with self.subTest(flavour=flavour, master=master, mode=mode, task=task.task_id):
+                            s = submit(task, context(flavour, dag))
+                            self.assertEqual((s["master"], s["deploy_mode"]), (master, mode))
+                            self.assertEqual(s["conf"]["spark.executorEnv.OMP_NUM_THREADS"], "1")
+
+    def test_the_stand_in_refuses_env_vars_in_standalone_cluster_mode_as_the_hook_does(self):
+        stub.install("airflow3")
+        stub.CONNECTIONS["spark_default"] = stub.spark_connection("spark://spark-master:7077", "cluster")
+        task = stub.SparkSubmitOperator(task_id="t", env_vars={"OMP_NUM_THREADS": "1"})
+        with self.assertRaisesRegex(stub.AirflowException, "env_vars is not supported in standalone-cluster"):
+            task.execute({})
+        stub.CONNECTIONS["spark_default"] = stub.spark_connection("yarn", "cluster")
+        task.execute({})
+        self.assertEqual(stub.SparkSubmitOperator.SUBMITTED[-1]["conf"],
+                         {"spark.yarn.appMasterEnv.OMP_NUM_THREADS": "1"})
+
+
 class ParamsTest(unittest.TestCase):
     def test_defaults_satisfy_their_schemas(self):
         for flavour in FLAVOURS:
@@ -190,6 +219,19 @@ class ParamsTest(unittest.TestCase):
             with self.subTest(name):
                 with self.assertRaises(stub.ParamValidationError):
                     dag.params[name].resolve(value)
+
+    def test_out_and_config_are_file_system_paths_not_uris(self):
+        for flavour in FLAVOURS:
+            for dag in load(flavour)[0].values():
+                for name in ("out", "config"):
+                    for uri in ("s3a://bucket/runs/fm", "hdfs://nn:8020/runs/fm", "file:///shared/runs/fm",
+                                "gs://b/fm.yaml"):
+                        with self.subTest(flavour=flavour, dag=dag.dag_id, param=name, value=uri):
+                            with self.assertRaises(stub.ParamValidationError):
+                                dag.params[name].resolve(uri)
+                    for path in ("/shared/runs/fm", "runs/fm", "/data/a:b/fm"):
+                        with self.subTest(flavour=flavour, dag=dag.dag_id, param=name, value=path):
+                            self.assertEqual(dag.params[name].resolve(path), path)
 
     def test_typed_params_become_config_overrides_and_spark_conf(self):
         dag = load("airflow3")[0]["distillery_pipeline"]

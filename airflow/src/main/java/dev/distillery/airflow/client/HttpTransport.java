@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.distillery.airflow.error.AirflowApiException;
+import dev.distillery.airflow.error.AirflowNotJsonException;
 import dev.distillery.airflow.error.AirflowServerException;
 import dev.distillery.airflow.error.AirflowUnavailableException;
 
@@ -19,9 +20,13 @@ import java.util.random.RandomGenerator;
 /**
  * Sends requests to Airflow: JSON in and out, a timeout per request, retries with jittered exponential backoff on
  * 5xx answers and on connection errors (refused, dropped, timed out), never on 4xx. A 401 on an authenticated
- * request renews a JWT once and repeats the request. Nothing here logs a header or a request body.
+ * request renews a JWT once and repeats the request. A successful answer that is not JSON (a proxy's login page)
+ * is a configuration error, never retried. Nothing here logs a header or a request body.
  */
 final class HttpTransport {
+    /** How much of an unexpected answer an error message quotes. */
+    static final int FIRST_CHARS = 120;
+
     private final HttpClient http;
     private final URI base;
     private final Duration requestTimeout;
@@ -89,7 +94,7 @@ final class HttpTransport {
                 continue;
             }
             if (status >= 200 && status < 300) {
-                return parse(response.body(), request);
+                return parse(response, request);
             }
             AirflowApiException error = ErrorBodies.toException(json, request, status, response.body(), attempt);
             if (!(error instanceof AirflowServerException)) {
@@ -120,15 +125,21 @@ final class HttpTransport {
         return b.build();
     }
 
-    private JsonNode parse(String body, ApiRequest request) {
+    private JsonNode parse(HttpResponse<String> response, ApiRequest request) {
+        String body = response.body();
         if (body == null || body.isBlank()) {
             return NullNode.getInstance();
         }
         try {
             return json.readTree(body);
         } catch (IOException e) {
-            throw new AirflowServerException("Airflow's answer to " + request.describe() + " is not JSON: "
-                    + body.substring(0, Math.min(200, body.length())), 200, "", 1);
+            String type = response.headers().firstValue("Content-Type").orElse("no Content-Type");
+            String start = body.strip();
+            start = start.substring(0, Math.min(FIRST_CHARS, start.length())).replaceAll("\\s+", " ");
+            throw new AirflowNotJsonException("the answer to " + request.describe() + " is not Airflow's JSON: "
+                    + "expected application/json, got " + response.statusCode() + " " + type + " starting \""
+                    + start + "\"; is " + base + " the Airflow web server's root, and not a login page in front of "
+                    + "it?", response.statusCode(), start);
         }
     }
 

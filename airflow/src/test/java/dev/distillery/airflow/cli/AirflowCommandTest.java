@@ -169,6 +169,17 @@ class AirflowCommandTest {
     }
 
     @Test
+    void aLoginPageInFrontOfAirflowExitsTwoNamingWhatArrived() throws Exception {
+        try (FakeAirflowServer server = server(ApiVersion.V2)) {
+            server.fault("GET", "/version", dev.distillery.airflow.fake.Fault.LOGIN_PAGE);
+            Result r = run(server, "status", "--run-id", "x");
+            assertThat(r.code()).isEqualTo(AirflowExitCodes.CLIENT_ERROR);
+            assertThat(r.err()).contains("expected application/json, got 200 text/html", "<!DOCTYPE html>")
+                    .doesNotContain("transient");
+        }
+    }
+
+    @Test
     void anUnreachableAirflowExitsThree() throws Exception {
         int port;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {

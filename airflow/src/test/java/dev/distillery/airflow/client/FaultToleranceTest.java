@@ -2,6 +2,7 @@ package dev.distillery.airflow.client;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.distillery.airflow.error.AirflowNotJsonException;
 import dev.distillery.airflow.error.AirflowServerException;
 import dev.distillery.airflow.error.AirflowUnavailableException;
 import dev.distillery.airflow.fake.Fault;
@@ -111,6 +112,37 @@ class FaultToleranceTest {
             assertThat(server.tokensIssued()).isEqualTo(2);
             assertThat(client.tokensIssued()).isEqualTo(2);
             assertThat(server.count("GET", "/dags")).as("first call, rejected call, repeated call").isEqualTo(3);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ApiVersion.class)
+    void aLoginPageInsteadOfJsonIsAConfigurationErrorNotRetried(ApiVersion v) throws Exception {
+        try (FakeAirflowServer server = Fixtures.server(v)) {
+            server.fault("GET", "/dags", Fault.LOGIN_PAGE);
+            AirflowClient client = Fixtures.client(server, v, new Fixtures.RecordingSleeper());
+            assertThatThrownBy(client::listDags).isInstanceOfSatisfying(AirflowNotJsonException.class, e -> {
+                assertThat(e.exitCode()).isEqualTo(2);
+                assertThat(e.status()).isEqualTo(200);
+                assertThat(e.getMessage()).contains("GET " + v.prefix() + "/dags", "expected application/json",
+                        "got 200 text/html; charset=utf-8", "starting \"<!DOCTYPE html> <html><head><title>Sign in",
+                        server.url().toString());
+            });
+            assertThat(server.count("GET", "/dags")).isEqualTo(1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ApiVersion.class)
+    void aLoginPageWhileDetectingTheVersionIsAConfigurationError(ApiVersion v) throws Exception {
+        try (FakeAirflowServer server = Fixtures.server(v)) {
+            server.fault("GET", "/version", Fault.LOGIN_PAGE);
+            assertThatThrownBy(() -> ApiVersionProbe.detect(Fixtures.settings(server, null),
+                    new Fixtures.RecordingSleeper()))
+                    .isInstanceOfSatisfying(AirflowNotJsonException.class, e -> {
+                        assertThat(e.exitCode()).isEqualTo(2);
+                        assertThat(e.getMessage()).contains("GET /api/v2/version", "text/html");
+                    });
         }
     }
 

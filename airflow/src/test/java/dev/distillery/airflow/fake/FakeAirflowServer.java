@@ -142,6 +142,11 @@ public final class FakeAirflowServer implements AutoCloseable {
             drop(ex);
             return;
         }
+        if (fault == Fault.LOGIN_PAGE) {
+            sendText(ex, 200, "text/html; charset=utf-8", "<!DOCTYPE html>\n<html><head><title>Sign in</title></head>"
+                    + "<body><form method=\"post\" action=\"/oauth2/start\">...</form></body></html>\n");
+            return;
+        }
         if (fault == Fault.ERROR_500) {
             send(ex, 500, error(500, "Internal Server Error", "injected failure", null));
             return;
@@ -324,6 +329,15 @@ public final class FakeAirflowServer implements AutoCloseable {
         byte[] bytes = json.writeValueAsBytes(body);
         boolean problem = version == ApiVersion.V1 && status >= 400;
         ex.getResponseHeaders().set("Content-Type", problem ? "application/problem+json" : "application/json");
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static void sendText(HttpExchange ex, int status, String contentType, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", contentType);
         ex.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(bytes);

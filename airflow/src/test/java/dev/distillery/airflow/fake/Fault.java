@@ -11,5 +11,7 @@ public enum Fault {
     /** Do the work (a trigger creates its run), then answer 500. */
     COMMIT_THEN_500,
     /** Do the work, then close the connection without an answer. */
-    COMMIT_THEN_DROP
+    COMMIT_THEN_DROP,
+    /** Answer 200 with an HTML login page, as a single-sign-on proxy in front of Airflow does, without the work. */
+    LOGIN_PAGE
 }

@@ -100,11 +100,14 @@ public final class AirflowClient {
                 TaskInstance::fromJson);
     }
 
-    /** The whole log of one try of a task, following continuation tokens until a page comes back empty. */
+    /**
+     * The whole log of one try of a task, following continuation tokens until a page comes back empty or Airflow
+     * sends no further token; lines are decoded from either API version's format ({@link LogContent}).
+     */
     public TaskLog taskLog(String dagId, String runId, String taskId, int tryNumber) {
         String path = runsPath(dagId) + "/" + ApiRequest.encode(runId) + "/taskInstances/"
                 + ApiRequest.encode(taskId) + "/logs/" + tryNumber;
-        List<String> lines = new ArrayList<>();
+        LogContent log = new LogContent();
         String token = null;
         for (int page = 0; page < MAX_LOG_PAGES; page++) {
             Map<String, String> query = new LinkedHashMap<>();
@@ -113,15 +116,15 @@ public final class AirflowClient {
                 query.put("token", token);
             }
             JsonNode answer = transport.send(ApiRequest.get(path, query));
-            int before = lines.size();
-            LogContent.appendLines(answer.get("content"), lines);
+            boolean more = log.addPage(answer.get("content"));
+            // Airflow 3 sends no token once the log is complete; Airflow 2 always sends one, and an empty page ends it.
             String next = answer.hasNonNull("continuation_token") ? answer.get("continuation_token").asText() : null;
-            if (lines.size() == before || next == null || next.equals(token)) {
+            if (!more || next == null || next.equals(token)) {
                 break;
             }
             token = next;
         }
-        return new TaskLog(taskId, tryNumber, lines);
+        return new TaskLog(taskId, tryNumber, log.lines());
     }
 
     /** Clears the failed tasks of a run (and sets the run back to queued) so Airflow runs them again. */

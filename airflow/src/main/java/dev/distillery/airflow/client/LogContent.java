@@ -2,56 +2,109 @@ package dev.distillery.airflow.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
- * A page of task log: a string on Airflow 2; on Airflow 3 a list of structured messages
- * ({@code {"timestamp", "level", "event"}}) or plain strings.
+ * The pages of one task log, turned into lines as they arrive.
+ *
+ * <p>Airflow 2 ({@code /api/v1}) sends {@code content} as the Python repr of a list of {@code (host, log)} tuples
+ * ({@link PythonReprLog}); each page continues the text of the previous one, so a line may be split between pages.
+ * Airflow 3 ({@code /api/v2}) sends a list of structured messages ({@code event}, optional {@code timestamp} and
+ * {@code level}, {@code sources} on the source-details group, {@code error_detail} on an exception, other fields
+ * ignored), or a list of plain strings when Airflow could not parse its log file.
  */
 final class LogContent {
-    private LogContent() {
-    }
+    private static final String GROUP = "::group::";
+    private static final String END_GROUP = "::endgroup::";
 
-    static void appendLines(JsonNode content, List<String> lines) {
-        if (content == null || content.isNull()) {
-            return;
+    private final List<String> lines = new ArrayList<>();
+    private final StringBuilder partial = new StringBuilder();
+
+    /** Adds one page's {@code content}; returns whether the page held any log at all. */
+    boolean addPage(JsonNode content) {
+        if (content == null || content.isNull() || content.isMissingNode()) {
+            return false;
         }
+        int before = lines.size() + partial.length();
         if (content.isArray()) {
             for (JsonNode entry : content) {
                 if (entry.isObject()) {
-                    lines.add(structured(entry));
-                } else {
-                    addText(entry.asText(), lines);
+                    structured(entry);
+                } else if (!entry.isNull()) {
+                    text(entry.asText());
+                    endLine();
                 }
             }
         } else {
-            addText(content.asText(), lines);
+            String text = content.asText();
+            var chunks = PythonReprLog.decode(text);
+            if (chunks.isPresent()) {
+                for (PythonReprLog.Chunk chunk : chunks.get()) {
+                    text(chunk.text());
+                }
+            } else {
+                text(text);
+            }
         }
+        return lines.size() + partial.length() > before;
     }
 
-    private static String structured(JsonNode e) {
-        StringBuilder sb = new StringBuilder();
-        if (e.hasNonNull("timestamp")) {
-            sb.append('[').append(e.get("timestamp").asText()).append("] ");
+    /** Every line read so far, including an unfinished last one. */
+    List<String> lines() {
+        List<String> out = new ArrayList<>(lines);
+        if (!partial.isEmpty()) {
+            out.add(partial.toString());
         }
-        if (e.hasNonNull("level")) {
-            sb.append(e.get("level").asText().toUpperCase(java.util.Locale.ROOT)).append(" - ");
-        }
-        sb.append(e.path("event").asText(""));
-        return sb.toString();
+        return out;
     }
 
-    private static void addText(String text, List<String> lines) {
-        if (text.isEmpty()) {
+    private void structured(JsonNode e) {
+        String event = e.path("event").asText("");
+        if (event.equals(END_GROUP)) {
             return;
         }
-        String[] parts = text.split("\r?\n", -1);
-        int n = parts.length;
-        if (n > 0 && parts[n - 1].isEmpty()) {
-            n--;
+        StringBuilder prefix = new StringBuilder();
+        if (e.hasNonNull("timestamp")) {
+            prefix.append('[').append(e.get("timestamp").asText()).append("] ");
         }
-        for (int i = 0; i < n; i++) {
-            lines.add(parts[i]);
+        if (e.hasNonNull("level")) {
+            prefix.append(e.get("level").asText().toUpperCase(Locale.ROOT)).append(" - ");
+        }
+        text(prefix + (event.startsWith(GROUP) ? event.substring(GROUP.length()) : event));
+        endLine();
+        for (JsonNode source : e.path("sources")) {
+            text("  " + source.asText());
+            endLine();
+        }
+        for (JsonNode error : e.path("error_detail")) {
+            String type = error.path("exc_type").asText("");
+            String value = error.path("exc_value").asText("");
+            text(value.isEmpty() ? type : type + ": " + value);
+            endLine();
+        }
+    }
+
+    /** Appends text, ending a line at each line break; what follows the last break waits for more text. */
+    private void text(String text) {
+        int start = 0;
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) == '\n') {
+                int end = i > start && text.charAt(i - 1) == '\r' ? i - 1 : i;
+                partial.append(text, start, end);
+                lines.add(partial.toString());
+                partial.setLength(0);
+                start = i + 1;
+            }
+        }
+        partial.append(text, start, text.length());
+    }
+
+    private void endLine() {
+        if (!partial.isEmpty()) {
+            lines.add(partial.toString());
+            partial.setLength(0);
         }
     }
 }

@@ -32,6 +32,9 @@ final class FakeDags {
     final Map<String, List<String>> logs = new ConcurrentHashMap<>();
     volatile int maxPageLimit = 100;
 
+    /** The worker host Airflow 2 names in its log answers. */
+    static final String LOG_HOST = "worker-1";
+
     private final ApiVersion version;
     private final ObjectMapper json;
 
@@ -213,6 +216,12 @@ final class FakeDags {
         return n;
     }
 
+    /**
+     * One page of a try's log. Airflow 2: {@code content} is the Python repr of {@code [(host, log)]}, the first
+     * page starting with the "*** Found local files" header, and every answer carries a token (past the end, the
+     * page is empty). Airflow 3: {@code content} is a list of structured messages, the first page opening with the
+     * source-details group, and the token is null on the page that reaches the end.
+     */
     JsonNode logPage(FakeRun run, String taskId, int tryNumber, String token) {
         List<String> pages = logs.get(logKey(run.dagId, run.runId, taskId, tryNumber));
         if (pages == null) {
@@ -228,20 +237,32 @@ final class FakeDags {
                         + "API.", null);
             }
         }
+        String file = "/opt/airflow/logs/dag_id=" + run.dagId + "/run_id=" + run.runId + "/task_id=" + taskId
+                + "/attempt=" + tryNumber + ".log";
         ObjectNode n = json.createObjectNode();
         String text = index < pages.size() ? pages.get(index) : "";
+        int next = Math.min(index + 1, pages.size());
         if (version == ApiVersion.V1) {
-            n.put("content", text);
+            String header = index == 0 ? "*** Found local files:\n***   * " + file + "\n" : "";
+            n.put("content", PythonRepr.hostLogs(LOG_HOST, header + text));
         } else {
             ArrayNode content = n.putArray("content");
+            if (index == 0) {
+                content.addObject().put("event", "::group::Log message source details").putArray("sources")
+                        .add(file);
+                content.addObject().put("event", "::endgroup::");
+            }
             if (!text.isEmpty()) {
                 for (String line : text.split("\n")) {
                     content.addObject().put("timestamp", "2026-01-01T00:00:00Z").put("level", "info")
-                            .put("event", line);
+                            .put("event", line).put("logger", "task");
                 }
             }
+            if (next >= pages.size()) {
+                n.putNull("continuation_token");
+                return n;
+            }
         }
-        int next = Math.min(index + 1, pages.size());
         n.put("continuation_token", Base64.getUrlEncoder().withoutPadding()
                 .encodeToString(("page:" + next).getBytes(StandardCharsets.UTF_8)));
         return n;

@@ -20,6 +20,10 @@ import java.util.List;
  */
 final class ErrorBodies {
     private static final int MAX_TEXT = 400;
+    /** Airflow 2's API checks only the web session unless basic auth is switched on, and then answers 401. */
+    static final String V1_BASIC_AUTH = "Airflow 2 takes a user name and password only when its [api] auth_backends "
+            + "setting includes airflow.api.auth.backend.basic_auth (the default is session only); check that and "
+            + "the credentials";
 
     private ErrorBodies() {
     }
@@ -31,6 +35,9 @@ final class ErrorBodies {
         String message = "Airflow answered " + status + " to " + request.describe()
                 + (server.isEmpty() ? "" : ": " + server)
                 + (attempts > 1 ? " (after " + attempts + " attempts)" : "");
+        if (status == 401 && request.path().startsWith(ApiVersion.V1.prefix() + "/")) {
+            message += ". " + V1_BASIC_AUTH;
+        }
         if (status >= 500) {
             return new AirflowServerException(message, status, server, attempts);
         }

@@ -182,6 +182,11 @@ class AirflowClientTest {
                     .isInstanceOfSatisfying(AirflowAuthException.class, e -> {
                         assertThat(e.status()).isEqualTo(401);
                         assertThat(e.getMessage()).doesNotContain("not-the-Pa55word").doesNotContain(Fixtures.PASSWORD);
+                        if (v == ApiVersion.V1) {
+                            assertThat(e.getMessage()).contains("auth_backends", "airflow.api.auth.backend.basic_auth");
+                        } else {
+                            assertThat(e.getMessage()).doesNotContain("auth_backends");
+                        }
                     });
             assertThat(server.requests()).hasSize(1);
         }

@@ -216,6 +216,12 @@ class DistillerySparkSubmitOperator(SparkSubmitOperator):
             extra = getattr(events[-1], "extra", None) or {}
             for key in ("config", "out"):
                 if extra.get(key):
+                    if not re.match(_LOCAL_PATH, str(extra[key])):
+                        # Params are checked by their schema; an event's extra is not, so the same rule applies here.
+                        raise AirflowFailException(
+                            "the triggering asset event from %s names %s=%s, a URI; Distillery's --%s is a path on a "
+                            "file system every Spark node sees" % (getattr(events[-1], "source_dag_id", "?"), key,
+                                                                   extra[key], key))
                     run[key] = extra[key]
         return run
 

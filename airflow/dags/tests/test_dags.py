@@ -270,6 +270,16 @@ class DataAwareTest(unittest.TestCase):
                 args = s["application_args"]
                 self.assertEqual(args[:5], ["distill", "--config", "/shared/b.yaml", "--out", "/shared/runs/b"])
 
+    def test_redistill_refuses_an_event_naming_a_uri(self):
+        for flavour in FLAVOURS:
+            with self.subTest(flavour):
+                dag = load(flavour)[0]["distillery_redistill"]
+                event = types.SimpleNamespace(source_dag_id="teacher_refresh", extra={"out": "s3a://bucket/runs/b"})
+                stub.SparkSubmitOperator.SUBMITTED.clear()
+                with self.assertRaisesRegex(stub.AirflowFailException, "out=s3a://bucket/runs/b, a URI"):
+                    dag.tasks["distill"].execute(context(flavour, dag, events={"u": [event]}))
+                self.assertEqual(stub.SparkSubmitOperator.SUBMITTED, [])
+
     def test_redistill_skips_soft_labels_the_pipeline_distills_itself(self):
         for flavour in FLAVOURS:
             with self.subTest(flavour):

@@ -24,6 +24,7 @@ public final class StageOutput implements AutoCloseable {
     private final Path target;
     private final Path work;
     private boolean committed;
+    private boolean keepCheckpoints;
 
     private StageOutput(Path target, Path work) {
         this.target = target;
@@ -68,6 +69,28 @@ public final class StageOutput implements AutoCloseable {
     /** Folder to write into until {@link #commit}. */
     public Path dir() {
         return work;
+    }
+
+    /**
+     * A training stage's failed or interrupted attempt keeps its work folder when it holds checkpoints (a
+     * SIGTERM, a lost cluster, an I/O error), so that {@code --resume} can continue from them; it stays hidden.
+     */
+    public StageOutput keepCheckpointsOnFailure() {
+        this.keepCheckpoints = true;
+        return this;
+    }
+
+    /** Whether closing now, uncommitted, would keep the work folder for a resume. */
+    public boolean keepsCheckpoints() {
+        if (!keepCheckpoints) {
+            return false;
+        }
+        Path checkpoints = work.resolve("checkpoints");
+        try (var files = Files.list(checkpoints)) {
+            return files.findAny().isPresent();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     public Path target() {
@@ -125,7 +148,7 @@ public final class StageOutput implements AutoCloseable {
 
     @Override
     public void close() {
-        if (!committed) {
+        if (!committed && !keepsCheckpoints()) {
             deleteTree(work);
         }
     }

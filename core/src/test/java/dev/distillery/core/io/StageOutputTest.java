@@ -34,6 +34,31 @@ class StageOutputTest {
     }
 
     @Test
+    void interruptedTrainingKeepsItsCheckpointsForResume() throws Exception {
+        Path target = root.resolve("teacher");
+        try (StageOutput out = StageOutput.begin(target).keepCheckpointsOnFailure()) {
+            Files.createDirectories(out.dir().resolve("checkpoints"));
+            Files.writeString(out.dir().resolve("checkpoints/teacher-epoch-001.dmodel"), "epoch 1");
+            // no commit: the JVM is going down (SIGTERM stops Spark, the training throws)
+        }
+        assertThat(target).doesNotExist();
+        try (StageOutput again = StageOutput.resume(target)) {
+            assertThat(again.dir().resolve("checkpoints/teacher-epoch-001.dmodel")).hasContent("epoch 1");
+        }
+    }
+
+    @Test
+    void failedTrainingWithoutCheckpointsLeavesNothing() throws Exception {
+        Path target = root.resolve("teacher");
+        try (StageOutput out = StageOutput.begin(target).keepCheckpointsOnFailure()) {
+            Files.createDirectories(out.dir().resolve("checkpoints"));
+        }
+        try (Stream<Path> s = Files.list(root)) {
+            assertThat(s.toList()).isEmpty();
+        }
+    }
+
+    @Test
     void commitMovesCompleteFolderIntoPlaceWithManifest() throws Exception {
         Path target = root.resolve("teacher");
         try (StageOutput out = StageOutput.begin(target)) {

@@ -108,6 +108,9 @@ public final class StageRunner {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         try (StageOutput out = ctx.resume() && stage.resumable() ? StageOutput.resume(target) : StageOutput.begin(target)) {
+            if (stage.resumable()) {
+                out.keepCheckpointsOnFailure();
+            }
             StageResult result;
             try {
                 result = stage.run(ctx, out.dir());
@@ -115,6 +118,12 @@ public final class StageRunner {
                 Path kept = out.keepFailed();
                 throw new dev.distillery.core.error.TrainingDivergedException(e.getMessage()
                         + " Checkpoints of the failed run are in " + kept);
+            } catch (RuntimeException | Error e) {
+                if (out.keepsCheckpoints()) {
+                    ctx.console().printf("[%s] interrupted; its checkpoints are kept in %s and --resume continues "
+                            + "from the newest%n", stage.name(), out.dir());
+                }
+                throw e;
             }
             double secs = (System.nanoTime() - t0) / 1e9;
             Map<String, Object> metrics = new LinkedHashMap<>(result.metrics());

@@ -7,7 +7,7 @@
 # Usage: bench/soft-labels.sh [work dir] [large views] [teacher rows]
 #   (defaults target/bench-soft-labels, 22 (~1.19M rows), 0 = train the teacher with the train-teacher stage for
 #   one epoch; N > 0 = a stand-in teacher trained for one epoch on the first N rows in a plain loop, much faster).
-#   STEPS="teacher modes fidelity plain memory" selects steps. Prints RESULT lines; every JVM gets -Xmx6g.
+#   STEPS="teacher modes fidelity plain memory" selects steps, MODES="dense-float32 top-k:3" the storage modes. Prints RESULT lines; every JVM gets -Xmx6g.
 set -euo pipefail
 HOME_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WORK="$(realpath -m "${1:-$HOME_DIR/target/bench-soft-labels}")"; LARGE="${2:-22}"; TEACHER_ROWS="${3:-0}"
@@ -27,7 +27,7 @@ NATIVE="-Dorg.bytedeco.javacpp.maxPhysicalBytes=0 -Dorg.bytedeco.javacpp.maxByte
 CONF="$HOME_DIR/conf/fashion-mnist.yaml"
 SETS=(--master "local[2]" --set "data.dir=$DATA" --set "teacher.epochs=1" --set "teacher.warmup_epochs=0")
 AUG=(--set label.augment.shift_pixels=2 --set label.augment.flip=true --set label.augment.noise_std=0.02)
-MODES=(dense-float32 dense-float16 top-k:1 top-k:3 top-k:5)
+read -ra MODES <<< "${MODES:-dense-float32 dense-float16 top-k:1 top-k:3 top-k:5}"
 jvm() { java -Xmx6g $OPENS $NATIVE -cp "$CP" "$@" 2>>"$WORK/bench.log"; }
 bench() { jvm dev.distillery.jobs.bench.SoftLabelBenchmark "$@"; }
 step() { [[ " $STEPS " == *" $1 "* ]]; }

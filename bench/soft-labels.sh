@@ -7,7 +7,8 @@
 # Usage: bench/soft-labels.sh [work dir] [large views] [teacher rows]
 #   (defaults target/bench-soft-labels, 22 (~1.19M rows), 0 = train the teacher with the train-teacher stage for
 #   one epoch; N > 0 = a stand-in teacher trained for one epoch on the first N rows in a plain loop, much faster).
-#   STEPS="teacher modes fidelity plain memory" selects steps, MODES="dense-float32 top-k:3" the storage modes. Prints RESULT lines; every JVM gets -Xmx6g.
+#   STEPS="teacher modes recode fidelity plain memory" selects steps (recode: top-k re-encoded from the dense
+#   float32 labels instead of labelled again; use with MODES="dense-float32 ..." in modes), MODES="dense-float32 top-k:3" the storage modes. Prints RESULT lines; every JVM gets -Xmx6g.
 set -euo pipefail
 HOME_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WORK="$(realpath -m "${1:-$HOME_DIR/target/bench-soft-labels}")"; LARGE="${2:-22}"; TEACHER_ROWS="${3:-0}"
@@ -49,6 +50,13 @@ if step modes; then
     bench label label --config "$CONF" --out "$BASE" "${SETS[@]}" --set "label.storage=$storage" --set "label.top_k=$k" \
       | sed "s/^RESULT label/RESULT label $mode/"
     rm -rf "$WORK/modes/$mode"; mv "$BASE/soft-labels/labels" "$WORK/modes/$mode"
+  done
+fi
+if step recode; then
+  # top-k from the dense float32 labels with the label stage's own writer, without running the teacher again
+  for mode in "${MODES[@]}"; do
+    [[ "$mode" == top-k:* ]] || continue
+    rm -rf "$WORK/modes/$mode"; bench recode "$WORK/modes/dense-float32" "$WORK/modes/$mode" top-k "${mode#*:}"
   done
 fi
 if step fidelity; then

@@ -34,6 +34,8 @@ import static org.apache.spark.sql.functions.col;
  *   <li>{@code teacher <out> <rows>}: a default-architecture teacher trained for one epoch on the first rows of
  *       the prepared training split in a plain loop, written to {@code <out>/teacher/teacher.dmodel} (a quick
  *       stand-in for train-teacher when only the labelling is measured);</li>
+ *   <li>{@code recode <dense dir> <out dir> <storage> <k>}: re-encodes dense float32 soft labels in another storage
+ *       mode with the label stage's own writer, without running the teacher again;</li>
  *   <li>{@code fidelity <dense dir> <other dir>}: bytes per row of the other folder and the mean KL divergence between
  *       the dense and the rebuilt teacher distributions at T=1 and T=4, {@code RESULT fidelity bytes_per_row kl1 kl4}.</li>
  * </ul>
@@ -48,6 +50,7 @@ public final class SoftLabelBenchmark {
             case "plain" -> plain(Path.of(args[1]), Integer.parseInt(args[2]));
             case "fidelity" -> fidelity(Path.of(args[1]), Path.of(args[2]));
             case "teacher" -> teacher(Path.of(args[1]), Integer.parseInt(args[2]));
+            case "recode" -> recode(Path.of(args[1]), Path.of(args[2]), args[3], Integer.parseInt(args[4]));
             default -> throw new IllegalArgumentException("unknown measurement " + args[0]);
         }
         System.exit(0);
@@ -149,6 +152,29 @@ public final class SoftLabelBenchmark {
         ModelIO.write(new ModelArtifact("teacher", arch, net.params(), java.util.Map.of("bench_rows",
                 String.valueOf(train.size())), null), out.resolve("teacher/teacher.dmodel"));
         System.out.printf("RESULT teacher %d %.4f%n", train.size(), (double) right / logits.length);
+    }
+
+    private static void recode(Path dense, Path out, String storage, int k) {
+        SparkSession spark = SparkSessions.getOrCreate("local[1]", "recode", 1);
+        SoftLabelMetadata m = SoftLabelFiles.read(dense);
+        dev.distillery.core.labels.StorageMode mode = dev.distillery.core.labels.StorageMode.of(storage);
+        SoftLabelMetadata meta = new SoftLabelMetadata(m.format(), storage,
+                mode == dev.distillery.core.labels.StorageMode.TOP_K ? k : m.numClasses(), mode.dtype(), m.numClasses(),
+                m.classNames(), m.temperatureHint(), m.configHash(), m.teachers(), m.ensemble(), m.views(), m.augment(),
+                m.seed(), m.shape());
+        long rows = 0;
+        try (var w = dev.distillery.core.labels.SoftLabelFileWriter.open(out.resolve("part-00000.parquet"), meta, "recode")) {
+            var it = spark.read().parquet(dense.toString()).select("id", "view", "label", "split", "logits")
+                    .toLocalIterator();
+            while (it.hasNext()) {
+                Row r = it.next();
+                w.write(new dev.distillery.core.labels.SoftLabelRecord(r.getLong(0), r.getInt(1), r.getInt(2),
+                        r.getString(3), Rows.floats(r, 4)));
+                rows++;
+            }
+        }
+        System.out.printf("RESULT recode %s %d %d%n", storage + (mode == dev.distillery.core.labels.StorageMode.TOP_K
+                ? "-" + k : ""), rows, 0);
     }
 
     /** KL(softmax(p/T) || softmax(q/T)) in nats. */

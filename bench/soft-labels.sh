@@ -8,7 +8,7 @@
 #   (defaults target/bench-soft-labels, 22 (~1.19M rows), 0 = train the teacher with the train-teacher stage for
 #   one epoch; N > 0 = a stand-in teacher trained for one epoch on the first N rows in a plain loop, much faster).
 #   STEPS="teacher modes recode fidelity plain memory" selects steps (recode: top-k re-encoded from the dense
-#   float32 labels instead of labelled again; use with MODES="dense-float32 ..." in modes), MODES="dense-float32 top-k:3" the storage modes. Prints RESULT lines; every JVM gets -Xmx6g.
+#   float32 labels instead of labelled again, and every mode's fidelity, in one JVM), MODES="dense-float32 top-k:3" the storage modes. Prints RESULT lines; every JVM gets -Xmx6g.
 set -euo pipefail
 HOME_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WORK="$(realpath -m "${1:-$HOME_DIR/target/bench-soft-labels}")"; LARGE="${2:-22}"; TEACHER_ROWS="${3:-0}"
@@ -53,11 +53,15 @@ if step modes; then
   done
 fi
 if step recode; then
-  # top-k from the dense float32 labels with the label stage's own writer, without running the teacher again
+  # top-k re-encoded from the dense float32 labels with the label stage's own writer (no second teacher pass),
+  # then the fidelity of every mode, all in one JVM
+  ks=(); others=()
   for mode in "${MODES[@]}"; do
-    [[ "$mode" == top-k:* ]] || continue
-    rm -rf "$WORK/modes/$mode"; bench recode "$WORK/modes/dense-float32" "$WORK/modes/$mode" top-k "${mode#*:}"
+    [[ "$mode" == top-k:* ]] && ks+=("${mode#*:}")
+    [[ "$mode" != dense-float32 ]] && others+=("$mode")
   done
+  rm -rf "$WORK"/modes/top-k:*
+  bench recode-all "$WORK/modes" "$(IFS=,; echo "${ks[*]}")" "$(IFS=,; echo "${others[*]}")"
 fi
 if step fidelity; then
   for mode in "${MODES[@]}"; do bench fidelity "$WORK/modes/dense-float32" "$WORK/modes/$mode"; done

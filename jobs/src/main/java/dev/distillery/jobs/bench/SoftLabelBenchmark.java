@@ -50,6 +50,16 @@ public final class SoftLabelBenchmark {
             case "plain" -> plain(Path.of(args[1]), Integer.parseInt(args[2]));
             case "fidelity" -> fidelity(Path.of(args[1]), Path.of(args[2]));
             case "teacher" -> teacher(Path.of(args[1]), Integer.parseInt(args[2]));
+            case "recode-all" -> {
+                // every top-k size and the fidelity of every mode in one JVM and one Spark session
+                Path modes = Path.of(args[1]);
+                for (String k : args[2].split(",")) {
+                    recode(modes.resolve("dense-float32"), modes.resolve("top-k:" + k), "top-k", Integer.parseInt(k));
+                }
+                for (String m : args[3].split(",")) {
+                    fidelity(modes.resolve("dense-float32"), modes.resolve(m));
+                }
+            }
             case "recode" -> recode(Path.of(args[1]), Path.of(args[2]), args[3], Integer.parseInt(args[4]));
             default -> throw new IllegalArgumentException("unknown measurement " + args[0]);
         }

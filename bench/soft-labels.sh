@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
-# Soft labels on Fashion-MNIST with the default teacher (conv32-conv64-dense128, trained for EPOCHS epochs):
-#  1. bytes per row and fidelity (mean KL between dense and rebuilt teacher distributions, T=1 and T=4) per mode;
-#  2. label rows/s against a plain single-JVM batched loop of the same teacher on the same rows;
-#  3. peak JVM heap and process RSS of the label stage at ~114k rows (2 views) and ~1.19M rows (22 views).
-# Usage: bench/soft-labels.sh [work dir] [teacher epochs] [large views]  (defaults target/bench-soft-labels, 2, 22).
-# Prints RESULT lines and a Markdown summary; every JVM gets -Xmx6g.
+# Soft labels on Fashion-MNIST with the default teacher architecture (conv32-conv64-dense128):
+#  modes:    label the 60,000 train and validation rows in each storage mode; bytes per row;
+#  fidelity: mean KL between the dense and the rebuilt teacher distributions at T=1 and T=4, per mode;
+#  plain:    the same teacher on the same rows in a plain single-JVM batched loop (OMP threads 1 and 2);
+#  memory:   peak JVM heap and process RSS of the label stage with 2 views (~114k rows) and LARGE views.
+# Usage: bench/soft-labels.sh [work dir] [large views] [teacher rows]
+#   (defaults target/bench-soft-labels, 22 (~1.19M rows), 0 = train the teacher with the train-teacher stage for
+#   one epoch; N > 0 = a stand-in teacher trained for one epoch on the first N rows in a plain loop, much faster).
+#   STEPS="teacher modes recode fidelity plain memory" selects steps (recode: top-k re-encoded from the dense
+#   float32 labels instead of labelled again, and every mode's fidelity, in one JVM), MODES="dense-float32 top-k:3" the storage modes. Prints RESULT lines; every JVM gets -Xmx6g.
 set -euo pipefail
 HOME_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-WORK="$(realpath -m "${1:-$HOME_DIR/target/bench-soft-labels}")"; EPOCHS="${2:-2}"; LARGE="${3:-22}"
+WORK="$(realpath -m "${1:-$HOME_DIR/target/bench-soft-labels}")"; LARGE="${2:-22}"; TEACHER_ROWS="${3:-0}"
+STEPS="${STEPS:-teacher modes fidelity plain memory}"
 DATA="${DISTILLERY_FASHION_MNIST:-/usr/share/datasets/fashion-mnist}"
 [[ -f "$HOME_DIR/jobs/target/distillery.jar" ]] || (cd "$HOME_DIR" && mvn -B -q -DskipTests package)
-CP="$HOME_DIR/jobs/target/distillery.jar:$HOME_DIR/jobs/target/lib/*"
+CP="$HOME_DIR/jobs/target/classes:$HOME_DIR/jobs/target/distillery.jar:$HOME_DIR/jobs/target/lib/*"
 OPENS="--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED \
 --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
 --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED \
@@ -21,35 +26,56 @@ export SPARK_LOCAL_IP=127.0.0.1
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 NATIVE="-Dorg.bytedeco.javacpp.maxPhysicalBytes=0 -Dorg.bytedeco.javacpp.maxBytes=0"
 CONF="$HOME_DIR/conf/fashion-mnist.yaml"
-SETS=(--master "local[2]" --set "data.dir=$DATA" --set "teacher.epochs=$EPOCHS")
+SETS=(--master "local[2]" --set "data.dir=$DATA" --set "teacher.epochs=1" --set "teacher.warmup_epochs=0")
 AUG=(--set label.augment.shift_pixels=2 --set label.augment.flip=true --set label.augment.noise_std=0.02)
-bench() { java -Xmx6g $OPENS $NATIVE -cp "$CP" dev.distillery.jobs.bench.SoftLabelBenchmark "$@" 2>>"$WORK/bench.log"; }
-mkdir -p "$WORK" "$WORK/modes"
+read -ra MODES <<< "${MODES:-dense-float32 dense-float16 top-k:1 top-k:3 top-k:5}"
+jvm() { java -Xmx6g $OPENS $NATIVE -cp "$CP" "$@" 2>>"$WORK/bench.log"; }
+bench() { jvm dev.distillery.jobs.bench.SoftLabelBenchmark "$@"; }
+step() { [[ " $STEPS " == *" $1 "* ]]; }
+mkdir -p "$WORK/modes"
 BASE="$WORK/base"
 
-# the shared prepared data and teacher
-java -Xmx6g $OPENS $NATIVE -cp "$CP" dev.distillery.jobs.cli.DistilleryCli prepare --config "$CONF" --out "$BASE" "${SETS[@]}" >>"$WORK/bench.log" 2>&1
-java -Xmx6g $OPENS $NATIVE -cp "$CP" dev.distillery.jobs.cli.DistilleryCli train-teacher --config "$CONF" --out "$BASE" "${SETS[@]}" >>"$WORK/bench.log" 2>&1
-
-# 1 + 2: every storage mode on the 60,000 train and validation rows, one view
-for mode in dense-float32 dense-float16 top-k:1 top-k:3 top-k:5; do
-  storage="${mode%%:*}"; k="${mode#*:}"; [[ "$k" == "$mode" ]] && k=3
-  rm -rf "$BASE/soft-labels"
-  bench label label --config "$CONF" --out "$BASE" "${SETS[@]}" --set "label.storage=$storage" --set "label.top_k=$k" \
-    | sed "s/^RESULT label/RESULT label $mode/"
-  rm -rf "$WORK/modes/$mode"; mv "$BASE/soft-labels/labels" "$WORK/modes/$mode"
-done
-for mode in dense-float32 dense-float16 top-k:1 top-k:3 top-k:5; do
-  bench fidelity "$WORK/modes/dense-float32" "$WORK/modes/$mode"
-done
-bench plain "$BASE" 500 | sed 's/^RESULT plain/RESULT plain omp1/'
-OMP_NUM_THREADS=2 bench plain "$BASE" 500 | sed 's/^RESULT plain/RESULT plain omp2/'
-
-# 3: memory at two sizes, each a fresh JVM under /usr/bin/time
-for views in 2 "$LARGE"; do
-  rm -rf "$BASE/soft-labels"
-  /usr/bin/time -v -o "$WORK/time-$views.txt" java -Xmx6g $OPENS $NATIVE -cp "$CP" \
-    dev.distillery.jobs.bench.SoftLabelBenchmark label label --config "$CONF" --out "$BASE" "${SETS[@]}" \
-    --set "label.views=$views" "${AUG[@]}" 2>>"$WORK/bench.log" | sed "s/^RESULT label/RESULT views $views/"
-  echo "RESULT rss $views $(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time-$views.txt")"
-done
+if step teacher; then
+  jvm dev.distillery.jobs.cli.DistilleryCli prepare --config "$CONF" --out "$BASE" "${SETS[@]}" >>"$WORK/bench.log"
+  if [[ "$TEACHER_ROWS" -gt 0 ]]; then
+    bench teacher "$BASE" "$TEACHER_ROWS"
+  else
+    jvm dev.distillery.jobs.cli.DistilleryCli train-teacher --config "$CONF" --out "$BASE" "${SETS[@]}" >>"$WORK/bench.log"
+  fi
+fi
+if step modes; then
+  for mode in "${MODES[@]}"; do
+    storage="${mode%%:*}"; k="${mode#*:}"; [[ "$k" == "$mode" ]] && k=3
+    rm -rf "$BASE/soft-labels"
+    bench label label --config "$CONF" --out "$BASE" "${SETS[@]}" --set "label.storage=$storage" --set "label.top_k=$k" \
+      | sed "s/^RESULT label/RESULT label $mode/"
+    rm -rf "$WORK/modes/$mode"; mv "$BASE/soft-labels/labels" "$WORK/modes/$mode"
+  done
+fi
+if step recode; then
+  # top-k re-encoded from the dense float32 labels with the label stage's own writer (no second teacher pass),
+  # then the fidelity of every mode, all in one JVM
+  ks=(); others=()
+  for mode in "${MODES[@]}"; do
+    [[ "$mode" == top-k:* ]] && ks+=("${mode#*:}")
+    [[ "$mode" != dense-float32 ]] && others+=("$mode")
+  done
+  rm -rf "$WORK"/modes/top-k:*
+  bench recode-all "$WORK/modes" "$(IFS=,; echo "${ks[*]}")" "$(IFS=,; echo "${others[*]}")"
+fi
+if step fidelity; then
+  for mode in "${MODES[@]}"; do bench fidelity "$WORK/modes/dense-float32" "$WORK/modes/$mode"; done
+fi
+if step plain; then
+  bench plain "$BASE" 500 | sed 's/^RESULT plain/RESULT plain omp1/'
+  OMP_NUM_THREADS=2 bench plain "$BASE" 500 | sed 's/^RESULT plain/RESULT plain omp2/'
+fi
+if step memory; then
+  for views in 2 "$LARGE"; do
+    rm -rf "$BASE/soft-labels"
+    /usr/bin/time -v -o "$WORK/time-$views.txt" java -Xmx6g $OPENS $NATIVE -cp "$CP" \
+      dev.distillery.jobs.bench.SoftLabelBenchmark label label --config "$CONF" --out "$BASE" "${SETS[@]}" \
+      --set "label.views=$views" "${AUG[@]}" 2>>"$WORK/bench.log" | sed "s/^RESULT label/RESULT views $views/"
+    echo "RESULT rss $views $(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time-$views.txt") kB"
+  done
+fi

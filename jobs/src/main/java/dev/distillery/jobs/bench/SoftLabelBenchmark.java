@@ -31,6 +31,11 @@ import static org.apache.spark.sql.functions.col;
  *   <li>{@code label <cli args...>}: runs the label stage and prints {@code RESULT label rows seconds peak_heap_bytes stage_seconds};</li>
  *   <li>{@code plain <out> <batch>}: the same teacher on the same train and validation rows in a plain batched loop
  *       (rows loaded first, inference timed), {@code RESULT plain rows seconds};</li>
+ *   <li>{@code teacher <out> <rows>}: a default-architecture teacher trained for one epoch on the first rows of
+ *       the prepared training split in a plain loop, written to {@code <out>/teacher/teacher.dmodel} (a quick
+ *       stand-in for train-teacher when only the labelling is measured);</li>
+ *   <li>{@code recode <dense dir> <out dir> <storage> <k>}: re-encodes dense float32 soft labels in another storage
+ *       mode with the label stage's own writer, without running the teacher again;</li>
  *   <li>{@code fidelity <dense dir> <other dir>}: bytes per row of the other folder and the mean KL divergence between
  *       the dense and the rebuilt teacher distributions at T=1 and T=4, {@code RESULT fidelity bytes_per_row kl1 kl4}.</li>
  * </ul>
@@ -44,6 +49,18 @@ public final class SoftLabelBenchmark {
             case "label" -> label(Arrays.copyOfRange(args, 1, args.length));
             case "plain" -> plain(Path.of(args[1]), Integer.parseInt(args[2]));
             case "fidelity" -> fidelity(Path.of(args[1]), Path.of(args[2]));
+            case "teacher" -> teacher(Path.of(args[1]), Integer.parseInt(args[2]));
+            case "recode-all" -> {
+                // every top-k size and the fidelity of every mode in one JVM and one Spark session
+                Path modes = Path.of(args[1]);
+                for (String k : args[2].split(",")) {
+                    recode(modes.resolve("dense-float32"), modes.resolve("top-k:" + k), "top-k", Integer.parseInt(k));
+                }
+                for (String m : args[3].split(",")) {
+                    fidelity(modes.resolve("dense-float32"), modes.resolve(m));
+                }
+            }
+            case "recode" -> recode(Path.of(args[1]), Path.of(args[2]), args[3], Integer.parseInt(args[4]));
             default -> throw new IllegalArgumentException("unknown measurement " + args[0]);
         }
         System.exit(0);
@@ -117,6 +134,57 @@ public final class SoftLabelBenchmark {
                 }).reduce((x, y) -> new double[]{x[0] + y[0], x[1] + y[1], x[2] + y[2]});
         System.out.printf("RESULT fidelity %s %.2f %.3e %.3e %d%n", meta.storage() + (meta.storage().equals("top-k")
                 ? "-" + meta.k() : ""), (double) bytes / rows, sums[0] / sums[2], sums[1] / sums[2], (long) sums[2]);
+    }
+
+    private static void teacher(Path out, int limit) {
+        SparkSession spark = SparkSessions.getOrCreate("local[1]", "bench-teacher", 1);
+        var info = Examples.info(out.resolve("prepared"));
+        Examples.LocalExamples train = Examples.collect(Examples.load(spark, out.resolve("prepared"), Examples.TRAIN)
+                .limit(limit));
+        Examples.LocalExamples val = Examples.collect(Examples.load(spark, out.resolve("prepared"), Examples.VALIDATION))
+                .head(2000);
+        var cfg = dev.distillery.core.config.ConfigLoader.fromTree(
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), List.of(), "defaults");
+        var arch = dev.distillery.teacher.arch.TeacherArchitecture.of(cfg.teacher(), info);
+        int batch = 64;
+        var net = dev.distillery.core.nn.SameDiffNet.forTraining(arch, dev.distillery.core.nn.ParamInit.he(arch, 42),
+                dev.distillery.core.nn.GraphHooks.NONE, new dev.distillery.core.nn.CrossEntropyObjective(),
+                new dev.distillery.core.nn.CosineSchedule(0.002, 0, train.size() / batch + 1, 0.0002), 0);
+        for (int i = 0, step = 0; i < train.size(); i += batch, step++) {
+            int end = Math.min(train.size(), i + batch);
+            net.fit(Arrays.copyOfRange(train.features(), i, end), Arrays.copyOfRange(train.labels(), i, end), null, step);
+        }
+        float[][] logits = net.logits(val.features());
+        int right = 0;
+        for (int i = 0; i < logits.length; i++) {
+            right += dev.distillery.core.train.SparkTrainer.argmax(logits[i]) == val.labels()[i] ? 1 : 0;
+        }
+        ModelIO.write(new ModelArtifact("teacher", arch, net.params(), java.util.Map.of("bench_rows",
+                String.valueOf(train.size())), null), out.resolve("teacher/teacher.dmodel"));
+        System.out.printf("RESULT teacher %d %.4f%n", train.size(), (double) right / logits.length);
+    }
+
+    private static void recode(Path dense, Path out, String storage, int k) {
+        SparkSession spark = SparkSessions.getOrCreate("local[1]", "recode", 1);
+        SoftLabelMetadata m = SoftLabelFiles.read(dense);
+        dev.distillery.core.labels.StorageMode mode = dev.distillery.core.labels.StorageMode.of(storage);
+        SoftLabelMetadata meta = new SoftLabelMetadata(m.format(), storage,
+                mode == dev.distillery.core.labels.StorageMode.TOP_K ? k : m.numClasses(), mode.dtype(), m.numClasses(),
+                m.classNames(), m.temperatureHint(), m.configHash(), m.teachers(), m.ensemble(), m.views(), m.augment(),
+                m.seed(), m.shape());
+        long rows = 0;
+        try (var w = dev.distillery.core.labels.SoftLabelFileWriter.open(out.resolve("part-00000.parquet"), meta, "recode")) {
+            var it = spark.read().parquet(dense.toString()).select("id", "view", "label", "split", "logits")
+                    .toLocalIterator();
+            while (it.hasNext()) {
+                Row r = it.next();
+                w.write(new dev.distillery.core.labels.SoftLabelRecord(r.getLong(0), r.getInt(1), r.getInt(2),
+                        r.getString(3), Rows.floats(r, 4)));
+                rows++;
+            }
+        }
+        System.out.printf("RESULT recode %s %d %d%n", storage + (mode == dev.distillery.core.labels.StorageMode.TOP_K
+                ? "-" + k : ""), rows, 0);
     }
 
     /** KL(softmax(p/T) || softmax(q/T)) in nats. */

@@ -14,17 +14,9 @@ HOME_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WORK="$(realpath -m "${1:-$HOME_DIR/target/bench-soft-labels}")"; LARGE="${2:-22}"; TEACHER_ROWS="${3:-0}"
 STEPS="${STEPS:-teacher modes fidelity plain memory}"
 DATA="${DISTILLERY_FASHION_MNIST:-/usr/share/datasets/fashion-mnist}"
-[[ -f "$HOME_DIR/jobs/target/distillery.jar" ]] || (cd "$HOME_DIR" && mvn -B -q -DskipTests package)
-CP="$HOME_DIR/jobs/target/classes:$HOME_DIR/jobs/target/distillery.jar:$HOME_DIR/jobs/target/lib/*"
-OPENS="--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED \
---add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
---add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED \
---add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED \
---add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED \
---add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED"
-export SPARK_LOCAL_IP=127.0.0.1
+source "$HOME_DIR/bench/common.sh"
+CP="$HOME_DIR/jobs/target/classes:$CP"
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
-NATIVE="-Dorg.bytedeco.javacpp.maxPhysicalBytes=0 -Dorg.bytedeco.javacpp.maxBytes=0"
 CONF="$HOME_DIR/conf/fashion-mnist.yaml"
 SETS=(--master "local[2]" --set "data.dir=$DATA" --set "teacher.epochs=1" --set "teacher.warmup_epochs=0")
 AUG=(--set label.augment.shift_pixels=2 --set label.augment.flip=true --set label.augment.noise_std=0.02)

@@ -1,6 +1,9 @@
 package dev.distillery.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.InputFormat;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
 import dev.distillery.core.data.Examples;
 import dev.distillery.core.manifest.ManifestIO;
 import dev.distillery.core.model.ModelArtifact;
@@ -65,7 +68,12 @@ class PipelineEndToEndIT {
 
     @Test
     void reportHasEveryVariantAboveChanceAndProfileRows() throws Exception {
-        JsonNode report = ManifestIO.json().readTree(out.resolve("reports/report.json").toFile());
+        String json = Files.readString(out.resolve("reports/report.json"));
+        // The real report, not a fixture, against the published schema (strict about unknown fields).
+        var schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+                .getSchema(Files.readString(Path.of("..", "docs", "report-schema.json")), InputFormat.JSON);
+        assertThat(schema.validate(json, InputFormat.JSON)).isEmpty();
+        JsonNode report = ManifestIO.json().readTree(json);
         List<String> names = new java.util.ArrayList<>();
         for (JsonNode v : report.path("variants")) {
             names.add(v.path("name").asText());
@@ -140,7 +148,12 @@ class PipelineEndToEndIT {
         int code = DistilleryCli.execute(args("evaluate", "--set", "evaluation.required_profiles=[cortex-m7]",
                 "--set", "evaluation.min_accuracy={cortex-m7: 0.999}"));
         assertThat(code).isEqualTo(4);
-        JsonNode report = ManifestIO.json().readTree(out.resolve("reports/report.json").toFile());
+        String json = Files.readString(out.resolve("reports/report.json"));
+        // The real report, not a fixture, against the published schema (strict about unknown fields).
+        var schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+                .getSchema(Files.readString(Path.of("..", "docs", "report-schema.json")), InputFormat.JSON);
+        assertThat(schema.validate(json, InputFormat.JSON)).isEmpty();
+        JsonNode report = ManifestIO.json().readTree(json);
         assertThat(report.path("variants")).hasSize(5);
         assertThat(report.path("failed_required_profiles")).extracting(JsonNode::asText).containsExactly("cortex-m7");
         assertThat(ManifestIO.read(out.resolve("reports")).orElseThrow().metrics()).containsKey("failed_required_profiles");

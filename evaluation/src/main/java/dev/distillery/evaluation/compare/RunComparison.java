@@ -248,7 +248,11 @@ public final class RunComparison {
         return null;
     }
 
-    private static Path reportFile(Path location) {
+    /**
+     * The report a location stands for: the file itself, its {@code reports/report.json}, or its
+     * {@code report.json}; throws {@link InvalidConfigException} (exit 2) naming the expected path when none exists.
+     */
+    public static Path reportFile(Path location) {
         if (Files.isRegularFile(location)) {
             return location;
         }

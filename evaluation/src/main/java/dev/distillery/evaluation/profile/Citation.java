@@ -15,8 +15,10 @@ import java.util.Set;
  * @param figures  the profile fields this source supports, e.g. {@code ram_bytes}; every figure of a profile file
  *                 must be named by at least one source
  * @param usedFor  how the figures were taken from the source: quoted, computed (with the arithmetic) or assumed
+ * @param assumed  true when the figures are Distillery's own assumptions (an engineering estimate no document
+ *                 states, or a document used only as a loose anchor); reports flag such figures as assumed
  */
-public record Citation(String title, String url, List<String> figures, String usedFor) {
+public record Citation(String title, String url, List<String> figures, String usedFor, boolean assumed) {
     /** The profile fields that carry a figure and so need a source. */
     public static final Set<String> FIGURES = Set.of("precisions", "ram_bytes", "flash_bytes", "weights_in_ram",
             "throughput_macs_per_s", "memory_bandwidth_bytes_per_s", "energy_pj_per_mac", "energy_pj_per_byte",
@@ -24,7 +26,8 @@ public record Citation(String title, String url, List<String> figures, String us
 
     @JsonCreator
     public Citation(@JsonProperty("title") String title, @JsonProperty("url") String url,
-                    @JsonProperty("figures") List<String> figures, @JsonProperty("used_for") String usedFor) {
+                    @JsonProperty("figures") List<String> figures, @JsonProperty("used_for") String usedFor,
+                    @JsonProperty("assumed") boolean assumed) {
         if (title == null || title.isBlank()) {
             throw new IllegalArgumentException("title is missing");
         }
@@ -49,10 +52,16 @@ public record Citation(String title, String url, List<String> figures, String us
         this.url = url;
         this.figures = List.copyOf(figures);
         this.usedFor = usedFor;
+        this.assumed = assumed;
+    }
+
+    /** A documented (not assumed) source. */
+    public Citation(String title, String url, List<String> figures, String usedFor) {
+        this(title, url, figures, usedFor, false);
     }
 
     /** A source for every figure, for profiles built in code (tests, what-if studies). */
     public Citation(String title, String usedFor) {
-        this(title, null, List.copyOf(FIGURES), usedFor);
+        this(title, null, List.copyOf(FIGURES), usedFor, false);
     }
 }

@@ -69,6 +69,16 @@ public record HardwareProfile(
         sources = List.copyOf(sources);
     }
 
+    /**
+     * The figures named by a source marked {@code assumed}: Distillery's own estimates rather than numbers a
+     * document states or that follow from one by stated arithmetic. Sorted, empty when every figure is sourced.
+     */
+    public java.util.SortedSet<String> assumedFigures() {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        sources.stream().filter(Citation::assumed).forEach(c -> out.addAll(c.figures()));
+        return java.util.Collections.unmodifiableSortedSet(out);
+    }
+
     public boolean supports(Precision precision) {
         return precisions.contains(precision);
     }

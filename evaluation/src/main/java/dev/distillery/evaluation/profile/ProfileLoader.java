@@ -85,7 +85,8 @@ public final class ProfileLoader {
             // A misspelt key inside a source must list the source's fields, not the profile's.
             boolean inSource = e.getPath().stream().anyMatch(ref -> "sources".equals(ref.getFieldName()));
             String path = inSource ? describePath(e) + "." : "";
-            List<String> known = inSource ? List.of("title", "url", "figures", "used_for") : ProfileFile.fieldNames();
+            List<String> known = inSource ? List.of("title", "url", "figures", "used_for", "assumed")
+                    : ProfileFile.fieldNames();
             throw new InvalidConfigException(where + ": unknown field '" + path + e.getPropertyName() + "' (known: "
                     + String.join(", ", known) + ")", e);
         } catch (JsonMappingException e) {

@@ -26,6 +26,7 @@ final class HtmlReport {
             "th{background:#f3f4f6}td.num{text-align:right;font-variant-numeric:tabular-nums}",
             ".pass{color:#116329;font-weight:600}.fail{color:#b42318;font-weight:600}",
             ".reasons{color:#57606a;font-size:.85rem}",
+            ".assumed{background:#fff8c5;color:#6f4e00;border-radius:3px;padding:0 .3rem;font-size:.85rem}",
             ".charts{display:flex;flex-wrap:wrap;gap:1.5rem}",
             ".chart{width:560px;height:300px}.chart.wide{width:760px;height:380px}.chart.square{width:380px;"
                     + "height:400px}",
@@ -167,7 +168,13 @@ final class HtmlReport {
         }
         h.append("<p class=\"meta\">RAM ").append(escape(Fmt.bytes(p.ramBytes()))).append(" · flash ")
                 .append(escape(Fmt.bytes(p.flashBytes()))).append(" · precisions ")
-                .append(escape(p.precisions().toString())).append("</p>\n<table>\n");
+                .append(escape(p.precisions().toString())).append("</p>\n");
+        if (!p.assumedFigures().isEmpty()) {
+            h.append("<p class=\"meta\"><span class=\"assumed\">assumed</span> figures (no document states them;"
+                    + " see the sources below): ").append(escape(String.join(", ", p.assumedFigures())))
+                    .append("</p>\n");
+        }
+        h.append("<table>\n");
         header(h, "Variant", "Precision", "RAM needed", "Fits RAM", "Flash needed", "Fits flash",
                 "Weights dense / sparse", "Latency (ms)", "Energy (µJ)", "Gate");
         List<ProfileRow> rows = report.rowsFor(p.id());
@@ -192,7 +199,8 @@ final class HtmlReport {
         h.append("<details><summary>Sources of these figures</summary>\n<ul>\n");
         for (Citation c : p.sources()) {
             // Addresses are shown as text, not links: the page makes no requests and has no external references.
-            h.append("<li><strong>").append(escape(c.title())).append("</strong>")
+            h.append("<li>").append(c.assumed() ? "<span class=\"assumed\">assumed</span> " : "")
+                    .append("<strong>").append(escape(c.title())).append("</strong>")
                     .append(c.url() == null ? "" : " (<code>" + escape(c.url()) + "</code>)")
                     .append(" [").append(escape(String.join(", ", c.figures()))).append("]: ")
                     .append(escape(c.usedFor())).append("</li>\n");

@@ -111,6 +111,7 @@ final class JsonReport {
             ArrayNode figures = s.putArray("figures");
             c.figures().forEach(figures::add);
             s.put("used_for", c.usedFor());
+            s.put("assumed", c.assumed());
         }
     }
 

@@ -86,6 +86,10 @@ final class MarkdownReport {
             }
             md.append("RAM ").append(Fmt.bytes(p.ramBytes())).append(", flash ").append(Fmt.bytes(p.flashBytes()))
                     .append(", precisions ").append(p.precisions()).append(".\n\n");
+            if (!p.assumedFigures().isEmpty()) {
+                md.append("Assumed figures (no document states them; see the profile's sources): ")
+                        .append(String.join(", ", p.assumedFigures())).append(".\n\n");
+            }
             table(md, List.of("Variant", "Precision", "RAM needed", "Fits RAM", "Flash needed", "Fits flash",
                     "Weights (dense / sparse)", "Latency (ms)", "Energy (µJ)", "Gate", "Reasons"));
             for (ProfileRow r : report.rowsFor(p.id())) {

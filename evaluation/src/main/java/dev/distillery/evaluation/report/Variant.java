@@ -31,6 +31,7 @@ public record Variant(String name, String kind, Precision precision, double accu
     public static final String STUDENT_KD = "student-kd";
     public static final String STUDENT_PRUNED = "student-pruned";
     public static final String STUDENT_INT8 = "student-int8";
+    public static final String STUDENT_INT4 = "student-int4";
 
     private static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9_-]*");
 

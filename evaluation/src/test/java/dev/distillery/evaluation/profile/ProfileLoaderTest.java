@@ -55,7 +55,10 @@ class ProfileLoaderTest {
             assertThat(p.sources()).as(p.id() + " cites its figures").isNotEmpty();
             assertThat(p.sources().stream().filter(c -> c.url() != null)).as(p.id() + " links public documents")
                     .isNotEmpty();
-            assertThat(p.supportedOps()).as(p.id()).containsExactlyInAnyOrder(Operator.values());
+            // Every figure that rests on Distillery's own estimate is flagged, never passed off as documented.
+            assertThat(p.sources()).as(p.id() + " marks its estimates").anyMatch(Citation::assumed);
+            assertThat(p.sources()).as(p.id() + " has documented sources").anyMatch(c -> !c.assumed());
+            assertThat(p.assumedFigures()).as(p.id()).contains("invocation_overhead_s");
             assertThat(p.supports(Precision.INT8)).as(p.id() + " runs int8").isTrue();
             if (p.supports(Precision.FP32)) {
                 // Integer kernels do at least as many MACs per cycle as float ones on every one of these cores.
@@ -65,6 +68,32 @@ class ProfileLoaderTest {
                         .isLessThanOrEqualTo(p.energyPerMac(Precision.FP32));
             }
         }
+    }
+
+    @Test
+    void npuProfilesLackDenseBecauseTheirCompilersKeepPerChannelDenseOnTheCpu() {
+        List<String> npus = List.of("cortex-m55-ethos-u55", "phone-npu-int8");
+        for (String id : npus) {
+            assertThat(ProfileLoader.load(SHIPPED, id).supportedOps()).as(id)
+                    .containsExactlyInAnyOrder(Operator.CONV2D, Operator.DEPTHWISE_CONV2D, Operator.MAX_POOL,
+                            Operator.RELU, Operator.FLATTEN);
+        }
+        for (String id : SHIPPED_IDS.stream().filter(id -> !npus.contains(id)).toList()) {
+            assertThat(ProfileLoader.load(SHIPPED, id).supportedOps()).as(id)
+                    .containsExactlyInAnyOrder(Operator.values());
+        }
+    }
+
+    @Test
+    void readsTheAssumedMarkerOfASourceAndListsTheFiguresItCovers() throws IOException {
+        write("est", VALID.replace("    used_for: assumed for the test", "    used_for: assumed for the test\n"
+                + "    assumed: true"));
+
+        HardwareProfile p = ProfileLoader.load(dir, "est");
+
+        assertThat(p.sources()).extracting(Citation::assumed).containsExactly(false, true);
+        assertThat(p.assumedFigures()).containsExactly("energy_pj_per_byte", "energy_pj_per_mac",
+                "invocation_overhead_s", "memory_bandwidth_bytes_per_s", "supported_ops");
     }
 
     @Test
@@ -103,7 +132,7 @@ class ProfileLoaderTest {
 
         assertThatThrownBy(() -> ProfileLoader.load(dir, "bad"))
                 .isInstanceOf(InvalidConfigException.class)
-                .hasMessage("bad.yaml: unknown field 'sources[0].link' (known: title, url, figures, used_for)");
+                .hasMessage("bad.yaml: unknown field 'sources[0].link' (known: title, url, figures, used_for, assumed)");
     }
 
     @Test

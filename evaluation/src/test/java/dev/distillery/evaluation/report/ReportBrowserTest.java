@@ -40,7 +40,15 @@ class ReportBrowserTest {
         Path dir = ReportWriter.write(ReportFixtures.report(Map.of("cortex-m4f", 0.95)),
                 TARGET.resolve("browser-report"));
         Path profile = Files.createTempDirectory("distillery-chromium-");
+        try {
+            render(dir, profile);
+        } finally {
+            deleteTree(profile);
+        }
+        assertThat(profile).as("Chromium's temporary profile folder is removed").doesNotExist();
+    }
 
+    private static void render(Path dir, Path profile) throws IOException {
         ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
                 .addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                         "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -76,6 +84,18 @@ class ReportBrowserTest {
             assertThat(png.length).isGreaterThan(10_000);
         } finally {
             driver.quit();
+        }
+    }
+
+    /** Removes Chromium's temporary profile folder, deepest entries first. */
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 }

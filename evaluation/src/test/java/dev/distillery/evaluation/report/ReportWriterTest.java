@@ -83,6 +83,29 @@ class ReportWriterTest {
     }
 
     @Test
+    void assumedFiguresAreFlaggedInEveryFormat() throws IOException {
+        // cortex-m4f's interpreter overhead and MAC rates are Distillery estimates, marked assumed in its file.
+        Path dir = ReportWriter.write(ReportFixtures.report(Map.of()), tmp.resolve("reports"));
+
+        String md = Files.readString(dir.resolve(ReportWriter.MARKDOWN_FILE));
+        String html = Files.readString(dir.resolve(ReportWriter.HTML_FILE));
+        JsonNode m4f = null;
+        for (JsonNode p : new ObjectMapper().readTree(dir.resolve(ReportWriter.JSON_FILE).toFile()).path("profiles")) {
+            if (p.path("id").asText().equals("cortex-m4f")) {
+                m4f = p;
+            }
+        }
+
+        assertThat(md).containsPattern("Assumed figures \\(no document states them; see the profile's sources\\): "
+                + "[a-z_, ]*invocation_overhead_s");
+        assertThat(html).contains("<span class=\"assumed\">assumed</span> figures", "<li><span class=\"assumed\">");
+        assertThat(m4f).isNotNull();
+        List<Boolean> flags = new java.util.ArrayList<>();
+        m4f.path("sources").forEach(s -> flags.add(s.path("assumed").asBoolean()));
+        assertThat(flags).contains(true, false);
+    }
+
+    @Test
     void htmlIsSelfContained() throws IOException {
         Path dir = ReportWriter.write(ReportFixtures.report(Map.of()), tmp.resolve("reports"));
 

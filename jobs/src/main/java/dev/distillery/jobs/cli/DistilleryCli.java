@@ -41,9 +41,11 @@ public final class DistilleryCli {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(DistilleryCli.class);
         for (String[] stage : STAGES) {
-            CommandLine sub = new CommandLine(new StageCommand());
+            boolean evaluate = stage[0].equals("evaluate");
+            CommandLine sub = new CommandLine(evaluate ? new EvaluateCommand() : new StageCommand());
             sub.getCommandSpec().usageMessage().description(stage[1])
-                    .footer("", "Example:", "  distillery " + stage[0] + " --config conf/fashion-mnist.yaml --out runs/fm");
+                    .footer("", "Example:", "  distillery " + stage[0] + " --config conf/fashion-mnist.yaml --out runs/fm"
+                            + (evaluate ? " --compare runs/fm-t8" : ""));
             cli.addSubcommand(stage[0], sub);
         }
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> Exits.of(ex, System.err));

@@ -2,7 +2,9 @@ package dev.distillery.jobs.stage;
 
 import dev.distillery.core.data.DatasetInfo;
 import dev.distillery.core.data.Examples;
+import dev.distillery.core.error.DataContractException;
 import dev.distillery.core.error.DistilleryException;
+import dev.distillery.core.error.TransientFailureException;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.ModelIO;
 import dev.distillery.core.nn.SameDiffNet;
@@ -121,10 +123,10 @@ public final class EvaluateStage implements Stage {
             intRun = VariantRun.of(integerRunner, List.of(integerRunner), test.features(), test.labels(),
                     info.numClasses(), teacher, settings);
         }
-        Precision intPrecision = qat.quant().weightBits() == 4 ? Precision.INT4 : Precision.INT8;
-        variants.add(Variant.of("student-int8", Variant.STUDENT_INT8, intPrecision, qat.architecture(),
-                        intRun.metrics(), Files.exists(intFile) ? intFile.toFile().length() : 1, qat.weightSparsity(),
-                        intFile)
+        Precision intPrecision = integerPrecision(intModel, intFile);
+        String intName = "student-" + intPrecision.id();
+        variants.add(Variant.of(intName, intName, intPrecision, qat.architecture(), intRun.metrics(),
+                        sizeOf(intFile), qat.weightSparsity(), intFile)
                 .withNonzeroWeights(VariantRun.nonzeroWeights(intModel)).withMeasurements(intRun.measurements()));
         double fakeQuantAccuracy = ClassificationMetrics.of(test.labels(), fakeQuant, info.numClasses()).accuracy();
         double agreement = ClassificationMetrics.agreement(fakeQuant, intRun.predictions());
@@ -176,8 +178,30 @@ public final class EvaluateStage implements Stage {
     }
 
     private static Variant floatVariant(String name, String kind, ModelArtifact model, Path file, VariantRun run) {
-        return Variant.of(name, kind, Precision.FP32, model.architecture(), run.metrics(), file.toFile().length(),
+        return Variant.of(name, kind, Precision.FP32, model.architecture(), run.metrics(), sizeOf(file),
                 model.weightSparsity(), file)
                 .withNonzeroWeights(VariantRun.nonzeroWeights(model)).withMeasurements(run.measurements());
+    }
+
+    /** The variant's precision from the integer model's own header (its weight width), not from the config. */
+    static Precision integerPrecision(IntegerModel model, Path file) {
+        return switch (model.weightBits()) {
+            case 8 -> Precision.INT8;
+            case 4 -> Precision.INT4;
+            default -> throw new DataContractException("integer model " + file + " has " + model.weightBits()
+                    + "-bit weights; evaluate reports int8 or int4 (8- or 4-bit weights)");
+        };
+    }
+
+    /** The size of a variant's file; a file that vanished after loading is a broken run folder, not size 1. */
+    static long sizeOf(Path file) {
+        try {
+            return Files.size(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new DataContractException("model file " + file + " is missing: evaluate reports the size of every"
+                    + " variant's file; re-run the stage that writes it", e);
+        } catch (java.io.IOException e) {
+            throw new TransientFailureException("could not read the size of " + file + ": " + e.getMessage(), e);
+        }
     }
 }

@@ -111,6 +111,9 @@ public final class EvaluateStage implements Stage {
         Precision intPrecision = qat.quant().weightBits() == 4 ? Precision.INT4 : Precision.INT8;
         variants.add(Variant.of("student-int8", Variant.STUDENT_INT8, intPrecision, qat.architecture(), intMetrics,
                 Files.exists(intFile) ? intFile.toFile().length() : 1, qat.weightSparsity(), intFile));
+        for (Path ptqFile : ExportStage.ptqFiles(ctx.stageDir("export"))) {
+            variants.add(integerVariant(ptqFile, ctx.stageDir("student-qat"), test, info));
+        }
         double fakeQuantAccuracy = ClassificationMetrics.of(test.labels(), fakeQuant, info.numClasses()).accuracy();
         double agreement = ClassificationMetrics.agreement(fakeQuant, integer);
 
@@ -139,6 +142,22 @@ public final class EvaluateStage implements Stage {
         }
         return result.output("report_json", "report.json").output("report_md", "report.md")
                 .output("report_html", "report.html");
+    }
+
+    /** A post-training-quantization variant, judged by the integer runtime on its exported file. */
+    private static Variant integerVariant(Path file, Path qatDir, Examples.LocalExamples test, DatasetInfo info) {
+        var model = IntegerModelIO.read(file);
+        float[][] logits = new IntegerRuntime(model).logits(test.features());
+        int[] pred = new int[logits.length];
+        for (int i = 0; i < pred.length; i++) {
+            pred[i] = SparkTrainer.argmax(logits[i]);
+        }
+        String base = file.getFileName().toString().replaceFirst("\\.dint$", "");
+        double sparsity = ModelIO.read(qatDir.resolve(QatStage.PTQ_DIR).resolve(base + ".dmodel"), DistillStage.KIND)
+                .weightSparsity();
+        return Variant.of("student-" + base, Variant.STUDENT_INT8, model.weightBits() <= 4 ? Precision.INT4 : Precision.INT8,
+                model.architecture(), ClassificationMetrics.of(test.labels(), pred, info.numClasses()),
+                file.toFile().length(), sparsity, file);
     }
 
     private static Variant floatVariant(String name, String kind, ModelArtifact model, Path file,

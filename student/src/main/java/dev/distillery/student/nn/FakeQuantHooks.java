@@ -47,6 +47,35 @@ public final class FakeQuantHooks implements GraphHooks {
 
     @Override
     public SDVariable weight(SameDiff sd, LayerInfo layer, SDVariable w) {
+        double qmax = WeightQuantizer.qmax(bits(layer));
+        SDVariable scale = scale(sd, layer, w, true);
+        SDVariable codes = sd.math().clipByValue(sd.math().round(w.div(scale)), -qmax, qmax);
+        return straightThrough(sd, layer.weightName() + "_fq", w, codes.mul(scale));
+    }
+
+    /**
+     * The bias as the integer model stores it: an int32 at scale {@code inputScale * weightScale[c]}, so that the
+     * graph adds the same rounded bias the integer runtime adds. Without this, the bias rounding of int4 layers
+     * (whose weight scales are large) shifts the requantized codes of a whole channel.
+     */
+    @Override
+    public SDVariable bias(SameDiff sd, LayerInfo layer, SDVariable b, SDVariable w) {
+        String point = inputPoint(layer.index());
+        if (point == null) {
+            return b;
+        }
+        // w arrives fake-quantized, so its largest magnitude per channel is exactly qmax codes.
+        SDVariable accScale = scale(sd, layer, w, false).mul(spec().activationScale(point));
+        SDVariable fq = sd.math().round(b.div(accScale)).mul(accScale);
+        return straightThrough(sd, layer.biasName() + "_fq", b, fq);
+    }
+
+    private int bits(LayerInfo layer) {
+        return layer.spec() instanceof LayerSpec.DepthwiseConv2d ? depthwiseWeightBits : weightBits;
+    }
+
+    /** Per-output-channel (or per-tensor) weight scale, max(max|w|, 1e-8) / qmax, as {@link WeightQuantizer}. */
+    private SDVariable scale(SameDiff sd, LayerInfo layer, SDVariable w, boolean keepDims) {
         int rank = layer.weightShape().length;
         int axis = layer.spec() instanceof LayerSpec.DepthwiseConv2d ? 2 : rank - 1;
         SDVariable maxAbs;
@@ -59,13 +88,26 @@ public final class FakeQuantHooks implements GraphHooks {
                     reduce[k++] = d;
                 }
             }
-            maxAbs = sd.math().abs(w).max(true, reduce);
+            maxAbs = sd.math().abs(w).max(keepDims, reduce);
         }
-        int bits = layer.spec() instanceof LayerSpec.DepthwiseConv2d ? depthwiseWeightBits : weightBits;
-        double qmax = WeightQuantizer.qmax(bits);
-        SDVariable scale = sd.math().clipByValue(maxAbs, WeightQuantizer.MIN_RANGE, Float.MAX_VALUE).div(qmax);
-        SDVariable codes = sd.math().clipByValue(sd.math().round(w.div(scale)), -qmax, qmax);
-        return straightThrough(sd, layer.weightName() + "_fq", w, codes.mul(scale));
+        return sd.math().clipByValue(maxAbs, WeightQuantizer.MIN_RANGE, Float.MAX_VALUE).div(WeightQuantizer.qmax(bits(layer)));
+    }
+
+    /** The quantized activation a weighted layer reads: the last quantized ReLU before it, else the input. */
+    private String inputPoint(int layerIndex) {
+        int best = -1;
+        for (String point : activationMax.keySet()) {
+            if (point.startsWith("L")) {
+                int j = Integer.parseInt(point.substring(1));
+                if (j < layerIndex && j > best) {
+                    best = j;
+                }
+            }
+        }
+        if (best >= 0) {
+            return "L" + best;
+        }
+        return activationMax.containsKey("input") ? "input" : null;
     }
 
     @Override

@@ -76,8 +76,13 @@ class PipelineEndToEndIT {
             assertThat(v.path("params").asLong()).isPositive();
             assertThat(v.path("macs").asLong()).isPositive();
         }
-        assertThat(names).containsExactly("teacher", "student-baseline", "student-kd", "student-pruned", "student-int8");
-        assertThat(report.path("profile_rows")).hasSize(5 * 2);
+        // the six post-training-quantization variants: three calibration methods x two weight granularities
+        assertThat(names).containsExactly("teacher", "student-baseline", "student-kd", "student-pruned", "student-int8",
+                "student-ptq-entropy-per_channel", "student-ptq-entropy-per_tensor", "student-ptq-minmax-per_channel",
+                "student-ptq-minmax-per_tensor", "student-ptq-percentile-per_channel",
+                "student-ptq-percentile-per_tensor");
+        assertThat(report.path("profile_rows")).hasSize(11 * 2);
+        assertThat(out.resolve("export/student-int8-qdq.onnx")).isNotEmptyFile();
         assertThat(out.resolve("reports/report.md")).isNotEmptyFile();
         assertThat(Files.readString(out.resolve("reports/report.html"))).contains("<svg").doesNotContain("http");
     }
@@ -134,7 +139,7 @@ class PipelineEndToEndIT {
                 "--set", "evaluation.min_accuracy={cortex-m7: 0.999}"));
         assertThat(code).isEqualTo(4);
         JsonNode report = ManifestIO.json().readTree(out.resolve("reports/report.json").toFile());
-        assertThat(report.path("variants")).hasSize(5);
+        assertThat(report.path("variants")).hasSize(11);
         assertThat(ManifestIO.read(out.resolve("reports")).orElseThrow().metrics()).containsKey("failed_required_profiles");
     }
 

@@ -53,6 +53,27 @@ class BadInputTest {
     }
 
     @Test
+    void int4DepthwiseWeightsAreRejectedBeforeTrainingNamingTheLayers() throws Exception {
+        Path out = tmp.resolve("out");
+        Result r = run("run", "--config", REPO.resolve("conf/smoke.yaml").toString(), "--out", out.toString(),
+                "--set", "qat.weight_bits=4", "--set", "qat.depthwise_weight_bits=4");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("qat.depthwise_weight_bits 4").contains("depthwise_conv2d layers")
+                .contains("8-bit weights only");
+        assertNothingWritten(out);
+    }
+
+    @Test
+    void unknownCalibrationMethodExitsTwoNamingTheField() throws Exception {
+        Path out = tmp.resolve("out");
+        Result r = run("qat", "--config", REPO.resolve("conf/smoke.yaml").toString(), "--out", out.toString(),
+                "--set", "ptq.methods=[minmax, kl]");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("ptq.methods[1] given unknown calibration method \"kl\"");
+        assertNothingWritten(out);
+    }
+
+    @Test
     void missingDataFileExitsTwoAndLeavesNoOutput() throws Exception {
         Path out = tmp.resolve("out");
         Result r = run("prepare", "--config", REPO.resolve("conf/smoke.yaml").toString(), "--out", out.toString(),

@@ -84,8 +84,13 @@ class PipelineEndToEndIT {
             assertThat(v.path("params").asLong()).isPositive();
             assertThat(v.path("macs").asLong()).isPositive();
         }
-        assertThat(names).containsExactly("teacher", "student-baseline", "student-kd", "student-pruned", "student-int8");
-        assertThat(report.path("profile_rows")).hasSize(5 * 2);
+        // the six post-training-quantization variants: three calibration methods x two weight granularities
+        assertThat(names).containsExactly("teacher", "student-baseline", "student-kd", "student-pruned", "student-int8",
+                "student-ptq-entropy-per_channel", "student-ptq-entropy-per_tensor", "student-ptq-minmax-per_channel",
+                "student-ptq-minmax-per_tensor", "student-ptq-percentile-per_channel",
+                "student-ptq-percentile-per_tensor");
+        assertThat(report.path("profile_rows")).hasSize(11 * 2);
+        assertThat(out.resolve("export/student-int8-qdq.onnx")).isNotEmptyFile();
         assertThat(out.resolve("reports/report.md")).isNotEmptyFile();
         assertThat(Files.readString(out.resolve("reports/report.html"))).contains("id=\"report-data\"", "chart-size");
         // Every variant was timed on this machine and compared with the host profile's estimate.
@@ -154,7 +159,7 @@ class PipelineEndToEndIT {
                 .getSchema(Files.readString(Path.of("..", "docs", "report-schema.json")), InputFormat.JSON);
         assertThat(schema.validate(json, InputFormat.JSON)).isEmpty();
         JsonNode report = ManifestIO.json().readTree(json);
-        assertThat(report.path("variants")).hasSize(5);
+        assertThat(report.path("variants")).hasSize(11);
         assertThat(report.path("failed_required_profiles")).extracting(JsonNode::asText).containsExactly("cortex-m7");
         assertThat(ManifestIO.read(out.resolve("reports")).orElseThrow().metrics()).containsKey("failed_required_profiles");
     }

@@ -86,7 +86,8 @@ public final class ConfigLoader {
             throw new InvalidConfigException(source + ": " + (cause != null ? cause.getMessage() : e.getMessage()), e);
         }
         return new PipelineConfig(bound.name(), bound.seed(), bound.data(), bound.spark(), bound.teacher(),
-                bound.label(), bound.student(), bound.distill(), bound.prune(), bound.qat(), bound.evaluation(), merged);
+                bound.label(), bound.student(), bound.distill(), bound.prune(), bound.qat(), bound.ptq(),
+                bound.evaluation(), merged);
     }
 
     static ObjectNode defaults() {

@@ -14,6 +14,7 @@ public record PipelineConfig(
         DistillConfig distill,
         PruneConfig prune,
         QuantConfig qat,
+        PtqConfig ptq,
         EvaluationConfig evaluation,
         @JsonIgnore com.fasterxml.jackson.databind.JsonNode tree) {
 
@@ -27,6 +28,7 @@ public record PipelineConfig(
         Check.required("distill", distill);
         Check.required("prune", prune);
         Check.required("qat", qat);
+        Check.required("ptq", ptq);
         Check.required("evaluation", evaluation);
     }
 

@@ -39,6 +39,7 @@ public final class GraphBuilder {
                 w = sd.var(info.weightName(), Nd4j.create(params.get(info.weightName()), shape, 'c'));
                 b = sd.var(info.biasName(), Nd4j.create(params.get(info.biasName()), new long[]{info.biasCount()}, 'c'));
                 w = hooks.weight(sd, info, w);
+                b = hooks.bias(sd, info, b, w);
             }
             String name = last ? LOGITS : "act" + i;
             LayerSpec spec = info.spec();

@@ -19,6 +19,14 @@ public interface GraphHooks extends Serializable {
         return w;
     }
 
+    /**
+     * The tensor the layer adds in place of its stored bias {@code b}; {@code w} is the layer's weight as
+     * {@link #weight} returned it.
+     */
+    default SDVariable bias(SameDiff sd, LayerInfo layer, SDVariable b, SDVariable w) {
+        return b;
+    }
+
     /** The tensor that flows on in place of activation {@code a}; {@code point} is "input" or "L{i}" (ReLU outputs). */
     default SDVariable activation(SameDiff sd, String point, SDVariable a) {
         return a;
@@ -30,6 +38,11 @@ public interface GraphHooks extends Serializable {
             @Override
             public SDVariable weight(SameDiff sd, LayerInfo layer, SDVariable w) {
                 return second.weight(sd, layer, first.weight(sd, layer, w));
+            }
+
+            @Override
+            public SDVariable bias(SameDiff sd, LayerInfo layer, SDVariable b, SDVariable w) {
+                return second.bias(sd, layer, first.bias(sd, layer, b, w), w);
             }
 
             @Override

@@ -92,6 +92,19 @@ public final class SameDiffNet {
         return max;
     }
 
+    /** Every value of each named activation for a batch, flattened (calibration histograms read these). */
+    public Map<String, float[]> activationValues(float[][] features, List<String> variables) {
+        NativeSettings.limitThreads();
+        Map<String, INDArray> out = sd.output(Map.of(GraphBuilder.INPUT, Nd4j.create(features)),
+                variables.toArray(new String[0]));
+        Map<String, float[]> values = new LinkedHashMap<>();
+        for (String v : variables) {
+            values.put(v, out.get(v).dup('c').data().asFloat());
+        }
+        NativeMemory.step();
+        return values;
+    }
+
     /** Trains on one minibatch at global step {@code iteration}. */
     public void fit(float[][] features, int[] labels, float[][] teacherLogits, int iteration) {
         NativeSettings.limitThreads();

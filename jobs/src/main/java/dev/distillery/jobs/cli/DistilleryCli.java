@@ -30,7 +30,7 @@ public final class DistilleryCli {
             {"label", "Write the teacher's raw logits for every training row as Parquet (soft labels)."},
             {"distill", "Train the student with the distillation loss, and the hard-label baseline student."},
             {"prune", "Magnitude-prune the distilled student and fine-tune it under the distillation loss."},
-            {"qat", "Quantization-aware fine-tuning (per-channel int8 weights, int8 activations)."},
+            {"qat", "Post-training quantization variants, then quantization-aware fine-tuning (int8 or int4 weights, int8 activations)."},
             {"export", "Convert the QAT model to an integer model and the float student to ONNX."},
             {"evaluate", "Evaluate every variant on the test split and each hardware profile; write reports."},
     };

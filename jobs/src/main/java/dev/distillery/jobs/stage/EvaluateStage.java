@@ -128,6 +128,9 @@ public final class EvaluateStage implements Stage {
         variants.add(Variant.of(intName, intName, intPrecision, qat.architecture(), intRun.metrics(),
                         sizeOf(intFile), qat.weightSparsity(), intFile)
                 .withNonzeroWeights(VariantRun.nonzeroWeights(intModel)).withMeasurements(intRun.measurements()));
+        for (Path ptqFile : ExportStage.ptqFiles(ctx.stageDir("export"))) {
+            variants.add(ptqVariant(ptqFile, ctx.stageDir("student-qat"), test, info, teacher, settings));
+        }
         double fakeQuantAccuracy = ClassificationMetrics.of(test.labels(), fakeQuant, info.numClasses()).accuracy();
         double agreement = ClassificationMetrics.agreement(fakeQuant, intRun.predictions());
 
@@ -180,6 +183,24 @@ public final class EvaluateStage implements Stage {
     private static Variant floatVariant(String name, String kind, ModelArtifact model, Path file, VariantRun run) {
         return Variant.of(name, kind, Precision.FP32, model.architecture(), run.metrics(), sizeOf(file),
                 model.weightSparsity(), file)
+                .withNonzeroWeights(VariantRun.nonzeroWeights(model)).withMeasurements(run.measurements());
+    }
+
+    /** A post-training-quantization variant, judged and timed in the integer runtime on its exported file. */
+    private static Variant ptqVariant(Path file, Path qatDir, Examples.LocalExamples test, DatasetInfo info,
+                                      int[] teacher, VariantRun.Settings settings) {
+        IntegerModel model = IntegerModelIO.read(file);
+        VariantRun run;
+        try (InferenceRunner runner = Runners.integer(model)) {
+            run = VariantRun.of(runner, List.of(runner), test.features(), test.labels(), info.numClasses(), teacher,
+                    settings);
+        }
+        String base = file.getFileName().toString().replaceFirst("\\.dint$", "");
+        double sparsity = ModelIO.read(qatDir.resolve(QatStage.PTQ_DIR).resolve(base + ".dmodel"), DistillStage.KIND)
+                .weightSparsity();
+        Precision precision = integerPrecision(model, file);
+        return Variant.of("student-" + base, precision == Precision.INT4 ? Variant.STUDENT_INT4 : Variant.STUDENT_INT8,
+                        precision, model.architecture(), run.metrics(), sizeOf(file), sparsity, file)
                 .withNonzeroWeights(VariantRun.nonzeroWeights(model)).withMeasurements(run.measurements());
     }
 

@@ -20,9 +20,9 @@ import java.util.List;
 public final class OnnxExporter {
     public static final int OPSET = 13;
     /** IR version 7 is the one that introduced opset 13. */
-    private static final long IR_VERSION = 7;
-    private static final String INPUT = "input";
-    private static final String LOGITS = "logits";
+    static final long IR_VERSION = 7;
+    static final String INPUT = "input";
+    static final String LOGITS = "logits";
 
     private OnnxExporter() {
     }
@@ -89,7 +89,7 @@ public final class OnnxExporter {
         return proto.build();
     }
 
-    private static String conv(OnnxMl.GraphProto.Builder graph, LayerInfo info, String x, String out, int kernel,
+    static String conv(OnnxMl.GraphProto.Builder graph, LayerInfo info, String x, String out, int kernel,
                                int stride, int group) {
         int top = Architecture.samePadBefore(info.input().height(), kernel, stride);
         int left = Architecture.samePadBefore(info.input().width(), kernel, stride);
@@ -100,7 +100,7 @@ public final class OnnxExporter {
                 ints("pads", top, left, bottom, right), intAttr("group", group));
     }
 
-    private static int padTotal(int in, int out, int kernel, int stride) {
+    static int padTotal(int in, int out, int kernel, int stride) {
         return Math.max((out - 1) * stride + kernel - in, 0);
     }
 
@@ -132,7 +132,7 @@ public final class OnnxExporter {
         return r;
     }
 
-    private static String node(OnnxMl.GraphProto.Builder graph, String op, String output, List<String> inputs,
+    static String node(OnnxMl.GraphProto.Builder graph, String op, String output, List<String> inputs,
                                OnnxMl.AttributeProto... attributes) {
         OnnxMl.NodeProto.Builder node = OnnxMl.NodeProto.newBuilder().setOpType(op).setName(output + "_" + op)
                 .addAllInput(inputs).addOutput(output);
@@ -143,7 +143,7 @@ public final class OnnxExporter {
         return output;
     }
 
-    private static OnnxMl.AttributeProto ints(String name, long... values) {
+    static OnnxMl.AttributeProto ints(String name, long... values) {
         OnnxMl.AttributeProto.Builder a = OnnxMl.AttributeProto.newBuilder().setName(name)
                 .setType(OnnxMl.AttributeProto.AttributeType.INTS);
         for (long v : values) {
@@ -152,12 +152,12 @@ public final class OnnxExporter {
         return a.build();
     }
 
-    private static OnnxMl.AttributeProto intAttr(String name, long value) {
+    static OnnxMl.AttributeProto intAttr(String name, long value) {
         return OnnxMl.AttributeProto.newBuilder().setName(name).setType(OnnxMl.AttributeProto.AttributeType.INT)
                 .setI(value).build();
     }
 
-    private static OnnxMl.TensorProto floatTensor(String name, float[] values, int... dims) {
+    static OnnxMl.TensorProto floatTensor(String name, float[] values, int... dims) {
         ByteBuffer raw = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         raw.asFloatBuffer().put(values);
         OnnxMl.TensorProto.Builder t = OnnxMl.TensorProto.newBuilder().setName(name)
@@ -168,14 +168,14 @@ public final class OnnxExporter {
         return t.build();
     }
 
-    private static OnnxMl.TensorProto int64Tensor(String name, long... values) {
+    static OnnxMl.TensorProto int64Tensor(String name, long... values) {
         ByteBuffer raw = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
         raw.asLongBuffer().put(values);
         return OnnxMl.TensorProto.newBuilder().setName(name).setDataType(OnnxMl.TensorProto.DataType.INT64.getNumber())
                 .addDims(values.length).setRawData(ByteString.copyFrom(raw.array())).build();
     }
 
-    private static OnnxMl.ValueInfoProto valueInfo(String name, int width) {
+    static OnnxMl.ValueInfoProto valueInfo(String name, int width) {
         OnnxMl.TensorShapeProto shape = OnnxMl.TensorShapeProto.newBuilder()
                 .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("N"))
                 .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(width))
@@ -185,7 +185,7 @@ public final class OnnxExporter {
         return OnnxMl.ValueInfoProto.newBuilder().setName(name).setType(type).build();
     }
 
-    private static OnnxMl.StringStringEntryProto entry(String key, String value) {
+    static OnnxMl.StringStringEntryProto entry(String key, String value) {
         return OnnxMl.StringStringEntryProto.newBuilder().setKey(key).setValue(value).build();
     }
 }

@@ -17,7 +17,7 @@ import java.util.Map;
  * fake-quantized graph of {@link FakeQuantHooks} up to rounding of the bias and of the fixed-point multipliers.
  *
  * <p>Each weighted layer but the last must be followed by a ReLU (max-pool and flatten may sit in between):
- * the ReLU is fused into requantization as a clamp at zero point 0, and its calibrated range gives the output
+ * the ReLU is fused into requantization as a clamp at the output zero point, and its calibrated range gives the output
  * scale. Max-pool commutes with that monotonic requantization, so it runs on the codes.
  */
 public final class IntegerConverter {
@@ -32,6 +32,7 @@ public final class IntegerConverter {
                     + ") has no quantization spec; calibrate it and fine-tune with fake quantization before integer conversion");
         }
         List<LayerInfo> infos = arch.layerInfos();
+        checkSupported(infos, spec);
         int lastWeighted = lastWeighted(infos, arch);
         checkTail(infos, lastWeighted);
         double scale = scale(spec, "input", "the network input");
@@ -41,12 +42,12 @@ public final class IntegerConverter {
             LayerSpec layer = info.spec();
             if (layer.hasWeights()) {
                 if (info.index() == lastWeighted) {
-                    layers.add(quantize(model, info, spec, scale, 0));
+                    layers.add(quantize(model, info, spec, scale, 0, 0));
                 } else {
                     int relu = followingRelu(infos, info);
                     fused[relu] = true;
                     double outScale = scale(spec, "L" + relu, "the relu (layer " + relu + ") after " + describe(info));
-                    layers.add(quantize(model, info, spec, scale, outScale));
+                    layers.add(quantize(model, info, spec, scale, outScale, spec.zeroPoint("L" + relu)));
                     scale = outScale;
                 }
             } else if (layer instanceof LayerSpec.Relu && info.index() < lastWeighted && !fused[info.index()]) {
@@ -56,16 +57,33 @@ public final class IntegerConverter {
         }
         Map<String, String> meta = new LinkedHashMap<>(model.metadata());
         meta.put("source_kind", model.kind());
+        meta.put("weight_granularity", spec.perTensorWeights() ? "per_tensor" : "per_channel");
         return new IntegerModel(arch, spec.weightBits(), spec.activationBits(), scale(spec, "input", "the network input"),
-                layers, meta);
+                spec.zeroPoint("input"), layers, meta);
+    }
+
+    /**
+     * Rejects, naming the layer, a spec the integer runtime cannot run: depthwise convolutions take
+     * {@value IntegerModel#DEPTHWISE_BITS}-bit weights only.
+     */
+    public static void checkSupported(List<LayerInfo> infos, QuantSpec spec) {
+        for (LayerInfo info : infos) {
+            if (info.spec() instanceof LayerSpec.DepthwiseConv2d && spec.weightBits(info) != IntegerModel.DEPTHWISE_BITS) {
+                throw new InvalidConfigException(describe(info) + " cannot take " + spec.weightBits(info)
+                        + "-bit weights: the integer runtime runs depthwise convolutions with "
+                        + IntegerModel.DEPTHWISE_BITS + "-bit weights only (int4 applies to conv2d and dense layers; "
+                        + "leave qat.depthwise_weight_bits at 8)");
+            }
+        }
     }
 
     private static IntegerLayer quantize(ModelArtifact model, LayerInfo info, QuantSpec spec, double inScale,
-                                         double outScale) {
+                                         double outScale, int outZeroPoint) {
         float[] w = model.params().get(info.weightName());
         float[] b = model.params().get(info.biasName());
-        float[] wScale = WeightQuantizer.scales(info, w, spec.weightBits());
-        byte[] codes = WeightQuantizer.codes(info, w, wScale, spec.weightBits());
+        int bits = spec.weightBits(info);
+        float[] wScale = WeightQuantizer.scales(info, w, bits, spec.perTensorWeights());
+        byte[] codes = WeightQuantizer.codes(info, w, wScale, bits);
         int channels = info.outChannels();
         int[] bias = new int[channels];
         int[] multiplier = new int[outScale > 0 ? channels : 0];
@@ -84,7 +102,8 @@ public final class IntegerConverter {
                 shift[c] = fp.shift();
             }
         }
-        return new IntegerLayer(info.index(), codes, bias, wScale, inScale, outScale, multiplier, shift);
+        return new IntegerLayer(info.index(), bits, codes, bias, wScale, inScale, outScale, outZeroPoint, multiplier,
+                shift);
     }
 
     private static int lastWeighted(List<LayerInfo> infos, Architecture arch) {
@@ -116,7 +135,7 @@ public final class IntegerConverter {
             if (!(next instanceof LayerSpec.MaxPool || next instanceof LayerSpec.Flatten)) {
                 throw new InvalidConfigException(describe(weighted) + " is followed by " + describe(infos.get(j))
                         + " instead of a relu; integer conversion needs a relu (optionally after max_pool) after every "
-                        + "weighted layer but the last, because activations are unsigned with zero point 0");
+                        + "weighted layer but the last, because the relu is fused into requantization");
             }
         }
         throw new InvalidConfigException(describe(weighted) + " is not followed by a relu");

@@ -28,11 +28,13 @@ import java.util.zip.CRC32;
  * <pre>
  *   offset 0        8 bytes   magic "DSTLINT1" (ASCII)
  *   offset 8        uint32    H, length of the header in bytes
- *   offset 12       H bytes   header, UTF-8 JSON: format version, architecture, bit widths, input scale,
- *                             metadata, and per weighted layer its index, weight count, channels, input and
- *                             output scales and whether it is requantized
+ *   offset 12       H bytes   header, UTF-8 JSON: format version (2; 1 is still read), architecture, bit
+ *                             widths, input scale and zero point, metadata, and per weighted layer its index,
+ *                             weight count, channels, weight bits, input and output scales, output zero point
+ *                             and whether it is requantized
  *   offset 12+H     payload   per weighted layer, in header order:
- *                               weights     int8 codes, C order of the float layout; when weightBits &lt;= 4,
+ *                               weights     int8 codes, C order of the float layout; when the layer's
+ *                                           weightBits &lt;= 4,
  *                                           packed two per byte, low nibble first (ceil(n/2) bytes)
  *                               bias        int32[channels]
  *                               weightScale float32[channels]
@@ -44,7 +46,9 @@ import java.util.zip.CRC32;
  */
 public final class IntegerModelIO {
     static final byte[] MAGIC = "DSTLINT1".getBytes(StandardCharsets.US_ASCII);
-    static final int VERSION = 1;
+    /** Version 2 added per-layer weight widths and activation zero points; version 1 files are still read. */
+    static final int VERSION = 2;
+    static final int VERSION_1 = 1;
     // Unknown header keys are tolerated so that optional additions do not need a new format version.
     private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -53,31 +57,34 @@ public final class IntegerModelIO {
     }
 
     record Header(int version, Architecture architecture, int weightBits, int activationBits, double inputScale,
-                  Map<String, String> metadata, List<LayerHeader> layers) {
+                  int inputZeroPoint, Map<String, String> metadata, List<LayerHeader> layers) {
     }
 
-    record LayerHeader(int index, int weightCount, int channels, double inputScale, double outputScale,
-                       boolean requantized) {
+    /** {@code weightBits} 0 (absent, version 1) means the model's width; zero points absent in version 1 are 0. */
+    record LayerHeader(int index, int weightCount, int channels, int weightBits, double inputScale,
+                       double outputScale, int outputZeroPoint, boolean requantized) {
     }
 
     public static byte[] toBytes(IntegerModel model) {
         List<LayerHeader> layerHeaders = model.layers().stream().map(l -> new LayerHeader(l.index(),
-                l.weights().length, l.channels(), l.inputScale(), l.outputScale(), l.requantized())).toList();
+                l.weights().length, l.channels(), l.weightBits(), l.inputScale(), l.outputScale(),
+                l.outputZeroPoint(), l.requantized())).toList();
         byte[] header;
         try {
             header = JSON.writeValueAsBytes(new Header(VERSION, model.architecture(), model.weightBits(),
-                    model.activationBits(), model.inputScale(), model.metadata(), layerHeaders));
+                    model.activationBits(), model.inputScale(), model.inputZeroPoint(), model.metadata(),
+                    layerHeaders));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         int size = MAGIC.length + 4 + header.length + 4;
         for (IntegerLayer l : model.layers()) {
-            size += payloadBytes(l.weights().length, l.channels(), l.requantized(), model.weightBits());
+            size += payloadBytes(l.weights().length, l.channels(), l.requantized(), l.weightBits());
         }
         ByteBuffer out = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
         out.put(MAGIC).putInt(header.length).put(header);
         for (IntegerLayer l : model.layers()) {
-            putWeights(out, l.weights(), model.weightBits());
+            putWeights(out, l.weights(), l.weightBits());
             Arrays.stream(l.bias()).forEach(out::putInt);
             for (float s : l.weightScale()) {
                 out.putFloat(s);
@@ -117,14 +124,19 @@ public final class IntegerModelIO {
             byte[] headerBytes = new byte[headerLength];
             in.get(headerBytes);
             Header header = JSON.readValue(headerBytes, Header.class);
-            if (header.version() != VERSION) {
+            if (header.version() != VERSION && header.version() != VERSION_1) {
                 throw new DataContractException(source + " has integer model format version " + header.version()
-                        + ", this reader understands version " + VERSION);
+                        + ", this reader understands versions " + VERSION_1 + " and " + VERSION);
             }
             List<IntegerLayer> layers = new ArrayList<>();
-            int qmax = (1 << (header.weightBits() - 1)) - 1;
             for (LayerHeader lh : header.layers()) {
-                byte[] weights = getWeights(in, lh.weightCount(), header.weightBits());
+                int bits = header.version() == VERSION_1 || lh.weightBits() == 0 ? header.weightBits() : lh.weightBits();
+                if (bits < 2 || bits > 8) {
+                    throw new DataContractException(source + " layer " + lh.index() + " declares " + bits
+                            + "-bit weights; expected 2..8");
+                }
+                int qmax = (1 << (bits - 1)) - 1;
+                byte[] weights = getWeights(in, lh.weightCount(), bits);
                 for (byte w : weights) {
                     if (w < -qmax || w > qmax) {
                         throw new DataContractException(source + " layer " + lh.index() + " holds weight code " + w
@@ -138,15 +150,17 @@ public final class IntegerModelIO {
                 }
                 int[] multiplier = ints(in, lh.requantized() ? lh.channels() : 0);
                 int[] shift = ints(in, multiplier.length);
-                layers.add(new IntegerLayer(lh.index(), weights, bias, scales, lh.inputScale(), lh.outputScale(),
-                        multiplier, shift));
+                int zp = header.version() == VERSION_1 ? 0 : lh.outputZeroPoint();
+                layers.add(new IntegerLayer(lh.index(), bits, weights, bias, scales, lh.inputScale(),
+                        lh.outputScale(), zp, multiplier, shift));
             }
             if (in.position() != data.length - 4) {
                 throw new DataContractException(source + " has " + (data.length - 4 - in.position())
                         + " unexpected bytes after the last layer");
             }
             return new IntegerModel(header.architecture(), header.weightBits(), header.activationBits(),
-                    header.inputScale(), layers, header.metadata() == null ? Map.of() : header.metadata());
+                    header.inputScale(), header.version() == VERSION_1 ? 0 : header.inputZeroPoint(), layers,
+                    header.metadata() == null ? Map.of() : header.metadata());
         } catch (IOException | IllegalArgumentException | BufferUnderflowException | NullPointerException
                  | IndexOutOfBoundsException e) {
             String why = e instanceof BufferUnderflowException ? "the payload is shorter than its header declares"

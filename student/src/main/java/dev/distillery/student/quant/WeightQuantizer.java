@@ -19,7 +19,24 @@ public final class WeightQuantizer {
      * so the channel of flat index {@code i} is {@code i % channels}.
      */
     public static float[] scales(LayerInfo layer, float[] weights, int bits) {
+        return scales(layer, weights, bits, false);
+    }
+
+    /**
+     * Per-output-channel scales, or, with {@code perTensor}, one scale {@code max(max|w|, 1e-8) / qmax} repeated for
+     * every channel (so the integer file layout stays the same for both granularities).
+     */
+    public static float[] scales(LayerInfo layer, float[] weights, int bits, boolean perTensor) {
         int channels = layer.outChannels();
+        if (perTensor) {
+            float maxAbs = 0;
+            for (float w : weights) {
+                maxAbs = Math.max(maxAbs, Math.abs(w));
+            }
+            float[] scales = new float[channels];
+            java.util.Arrays.fill(scales, Math.max(maxAbs, MIN_RANGE) / qmax(bits));
+            return scales;
+        }
         float[] maxAbs = new float[channels];
         for (int i = 0; i < weights.length; i++) {
             int c = i % channels;
@@ -47,7 +64,12 @@ public final class WeightQuantizer {
 
     /** Quantize-dequantize, the values the fake-quantized graph computes with. */
     public static float[] fakeQuantize(LayerInfo layer, float[] weights, int bits) {
-        float[] scales = scales(layer, weights, bits);
+        return fakeQuantize(layer, weights, bits, false);
+    }
+
+    /** Quantize-dequantize at either granularity. */
+    public static float[] fakeQuantize(LayerInfo layer, float[] weights, int bits, boolean perTensor) {
+        float[] scales = scales(layer, weights, bits, perTensor);
         byte[] codes = codes(layer, weights, scales, bits);
         float[] out = new float[weights.length];
         for (int i = 0; i < weights.length; i++) {
@@ -61,7 +83,7 @@ public final class WeightQuantizer {
     }
 
     /** ND4J's round (C's {@code round}) breaks ties away from zero, unlike {@link Math#round}. */
-    static float roundHalfAway(float x) {
+    public static float roundHalfAway(float x) {
         // Math.round is exact half-up (no x + 0.5 double rounding), which is half-away on magnitudes.
         return Math.copySign((float) Math.round(Math.abs(x)), x);
     }

@@ -6,12 +6,14 @@ import dev.distillery.core.model.LayerSpec;
 import dev.distillery.student.quant.FixedPoint;
 import dev.distillery.student.quant.IntegerLayer;
 import dev.distillery.student.quant.IntegerModel;
+import dev.distillery.student.quant.WeightQuantizer;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Integer-only reference inference for an {@link IntegerModel}: the input is quantized once to unsigned codes,
+ * Integer-only reference inference for an {@link IntegerModel}: the input is quantized once to unsigned codes
+ * with a zero point,
  * every layer then runs on int32 accumulators and fixed-point requantization, exactly as an int8 device would,
  * and only the final layer's accumulator is scaled back to float logits.
  *
@@ -22,6 +24,7 @@ public final class IntegerRuntime {
     private final List<Step> steps = new ArrayList<>();
     private final int bufferSize;
     private final float inputScale;
+    private final int inputZeroPoint;
     private final int activationQmax;
 
     private sealed interface Step permits Weighted, Pool, FloatRelu {
@@ -40,6 +43,7 @@ public final class IntegerRuntime {
     public IntegerRuntime(IntegerModel model) {
         this.model = model;
         this.inputScale = (float) model.inputScale();
+        this.inputZeroPoint = model.inputZeroPoint();
         this.activationQmax = model.activationQmax();
         int size = model.architecture().inputSize();
         boolean finalDone = false;
@@ -99,11 +103,15 @@ public final class IntegerRuntime {
         return best;
     }
 
-    /** Codes as the fake-quantized graph computes them: round(x / s) in float32, clamped to [0, qmax]. */
+    /**
+     * Codes as the fake-quantized graph computes them: round(x / s) + zp in float32, clamped to [0, qmax]. The
+     * buffers hold codes minus their zero point, so that SAME padding (real 0) is an integer 0 and every kernel
+     * multiplies zero-centred codes, the input offset a device adds to each tap folded in once.
+     */
     private void quantize(float[] input, int[] codes) {
         for (int i = 0; i < input.length; i++) {
-            float q = input[i] / inputScale;
-            codes[i] = q <= 0 ? 0 : Math.min(Math.round(q), activationQmax);
+            int q = (int) WeightQuantizer.roundHalfAway(input[i] / inputScale) + inputZeroPoint;
+            codes[i] = Math.max(0, Math.min(q, activationQmax)) - inputZeroPoint;
         }
     }
 
@@ -142,12 +150,15 @@ public final class IntegerRuntime {
     private void requantize(int[] acc, IntegerLayer layer, int positions) {
         int[] multiplier = layer.multiplier();
         int[] shift = layer.shift();
+        // code = clamp(zp + round(acc * M), zp, qmax): the lower clamp at real 0 is the fused ReLU; stored minus zp.
+        int zp = layer.outputZeroPoint();
+        int top = activationQmax - zp;
         for (int c = 0; c < multiplier.length; c++) {
             int m = multiplier[c];
             int s = shift[c];
             int end = (c + 1) * positions;
             for (int i = c * positions; i < end; i++) {
-                acc[i] = FixedPoint.requantize(acc[i], m, s, activationQmax);
+                acc[i] = FixedPoint.requantize(acc[i], m, s, top);
             }
         }
     }

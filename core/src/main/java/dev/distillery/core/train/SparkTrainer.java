@@ -38,6 +38,16 @@ public final class SparkTrainer {
     public static TrainResult train(SparkSession spark, JavaRDD<TrainRow> rows, LocalExamples validation,
                                     ModelArtifact init, GraphHooks hooks, Objective objective, TrainSpec spec,
                                     List<TrainingListener> listeners, ResumePoint resume) {
+        return train(spark, rows, validation, init, hooks, objective, spec, listeners, resume, RoundHook.NONE);
+    }
+
+    /**
+     * Trains as above; {@code roundHook} may rewrite the averaged state before every round, and an epoch's model
+     * becomes the best one only while the hook reports itself settled.
+     */
+    public static TrainResult train(SparkSession spark, JavaRDD<TrainRow> rows, LocalExamples validation,
+                                    ModelArtifact init, GraphHooks hooks, Objective objective, TrainSpec spec,
+                                    List<TrainingListener> listeners, ResumePoint resume, RoundHook roundHook) {
         long start = System.nanoTime();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         String runId = spec.name() + "-" + UUID.randomUUID();
@@ -65,6 +75,7 @@ public final class SparkTrainer {
         int firstEpoch = resume == null ? 0 : Math.min(resume.epochsDone(), epochs);
         // The graph template is needed only where a worker builds its network, so it ships once per run.
         Broadcast<java.util.Map<String, float[]>> template = jsc.broadcast(init.params());
+        roundHook.start(maxBatches, epochs, spec.averagingFrequency());
         try {
             for (int epoch = firstEpoch; epoch < epochs; epoch++) {
                 long epochStart = System.nanoTime();
@@ -72,6 +83,8 @@ public final class SparkTrainer {
                 long lossN = 0;
                 long stepNanos = 0;
                 for (int round = 0; round < rounds; round++) {
+                    roundHook.beforeRound(epoch * maxBatches + Math.min(maxBatches, round * spec.averagingFrequency()),
+                            params, updater);
                     Broadcast<RoundTask.RoundState> state = jsc.broadcast(new RoundTask.RoundState(params, updater));
                     RoundTask task = new RoundTask(runId, init.architecture(), template, objective, hooks, spec,
                             schedule, state, epoch, round, maxBatches);
@@ -102,7 +115,7 @@ public final class SparkTrainer {
                         secs, secs * (epochs - epoch - 1), total / secs,
                         schedule.valueAt((epoch + 1) * maxBatches - 1, epoch), stepNanos / 1e9);
                 history.add(stats);
-                if (acc > bestAcc || Double.isNaN(acc)) {
+                if (roundHook.settled() && (acc > bestAcc || Double.isNaN(acc))) {
                     bestAcc = acc;
                     best = current;
                     bestEpoch = epoch + 1;

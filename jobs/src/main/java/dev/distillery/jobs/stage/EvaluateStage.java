@@ -92,6 +92,11 @@ public final class EvaluateStage implements Stage {
         Path kdFile = ctx.stageDir("student").resolve(DistillStage.KD_MODEL);
         variants.add(floatVariant("student-kd", Variant.STUDENT_KD, ModelIO.read(kdFile, DistillStage.KIND), kdFile,
                 test, info));
+        for (double t : cfg.distill().extraTemperatures()) {
+            Path file = ctx.stageDir("student").resolve(DistillStage.temperatureModel(t));
+            variants.add(floatVariant("student-kd-t" + DistillStage.temperatureId(t), Variant.STUDENT_KD,
+                    ModelIO.read(file, DistillStage.KIND), file, test, info));
+        }
         if (cfg.prune().enabled()) {
             Path prunedFile = ctx.stageDir("student-pruned").resolve(PruneStage.MODEL);
             variants.add(floatVariant("student-pruned", Variant.STUDENT_PRUNED,

@@ -25,7 +25,7 @@ done
   --set "prune.epochs=$EPOCHS" > "$OUT/channels.log" 2>&1 &
 CH=$!
 "$D" prune "${COMMON[@]}" --out "$OUT/magnitude" --set prune.method=magnitude --set prune.schedule=gradual \
-  --set "prune.sparsity=$SPARSITY" --set prune.ramp_fraction=0.67 --set prune.frequency=50 \
+  --set "prune.sparsity=$SPARSITY" --set prune.ramp_fraction=0.67 --set prune.frequency=25 \
   --set "prune.epochs=$EPOCHS" > "$OUT/magnitude.log" 2>&1 &
 MAG=$!
 wait "$CH" && wait "$MAG" || { echo "a prune run failed; see $OUT/*.log" >&2; exit 1; }

@@ -33,6 +33,8 @@ class PipelineEndToEndIT {
     static final Path REPO = Path.of("..").toAbsolutePath().normalize();
     @TempDir
     static Path out;
+    @TempDir
+    static Path channelsOut;
     static int exitCode;
 
     static String[] args(String command, String... extra) {
@@ -186,5 +188,44 @@ class PipelineEndToEndIT {
             assertThat(failed).hasSize(1);
             dev.distillery.core.io.StageOutput.deleteTree(failed.get(0));
         }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(102)
+    void channelPrunedStudentIsSmallerAndFlowsThroughQatExportAndEvaluate() throws Exception {
+        // A copy of the run, so that the other tests keep finding the default pipeline's outputs.
+        Path copy = channelsOut;
+        try (var files = Files.walk(out)) {
+            for (Path p : files.toList()) {
+                Files.copy(p, copy.resolve(out.relativize(p).toString()),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        for (String stage : List.of("prune", "qat", "export", "evaluate")) {
+            String[] a = args(stage, "--set", "prune.method=channels", "--set", "prune.channel_fraction=0.5");
+            a[4] = copy.toString();
+            assertThat(DistilleryCli.execute(a)).as(stage).isZero();
+        }
+        java.util.Map<String, JsonNode> byName = new java.util.HashMap<>();
+        for (JsonNode v : ManifestIO.json().readTree(copy.resolve("reports/report.json").toFile()).path("variants")) {
+            byName.put(v.path("name").asText(), v);
+        }
+        JsonNode kd = byName.get("student-kd");
+        JsonNode pruned = byName.get("student-pruned");
+        // half the filters of every hidden layer: parameters, MACs and file bytes each shrink, measured apart
+        assertThat(pruned.path("params").asLong()).isLessThan(kd.path("params").asLong() * 3 / 4);
+        assertThat(pruned.path("macs").asLong()).isLessThan(kd.path("macs").asLong() * 3 / 4);
+        assertThat(pruned.path("size_bytes").asLong()).isLessThan(kd.path("size_bytes").asLong() * 3 / 4);
+        // one fine-tuning epoch on 1,800 images after losing half the filters: well above chance (10%), if below
+        // the dense student
+        assertThat(pruned.path("accuracy").asDouble()).isGreaterThan(0.3);
+        // the integer model is built from the smaller architecture
+        assertThat(byName.get("student-int8").path("macs").asLong()).isEqualTo(pruned.path("macs").asLong());
+        assertThat(byName.get("student-int8").path("accuracy").asDouble()).isGreaterThan(0.3);
+        ModelArtifact model = ModelIO.read(copy.resolve("student-pruned/student-pruned.dmodel"));
+        assertThat(model.metadata()).containsEntry("method", "channels")
+                .containsEntry("params", String.valueOf(model.architecture().parameterCount()))
+                .containsEntry("macs", String.valueOf(model.architecture().macs()))
+                .containsEntry("dense_params", String.valueOf(kd.path("params").asLong()));
     }
 }

@@ -8,12 +8,14 @@ import java.util.List;
 /**
  * The student architecture: {@code ds-cnn} (a stem convolution then depthwise-separable blocks, each followed by
  * 2x2 max pooling while the map is larger than 7x7) or {@code mlp} (hidden dense layers); widths scale by
- * {@code width_multiplier}.
+ * {@code width_multiplier}, and {@code repeats} sets the depth: how many depthwise-separable blocks of each width
+ * follow one another (empty: one each).
  */
 public record StudentConfig(
         String type,
         @JsonProperty("stem_filters") int stemFilters,
         List<Integer> blocks,
+        List<Integer> repeats,
         List<Integer> hidden,
         @JsonProperty("width_multiplier") double widthMultiplier,
         @JsonProperty("max_teacher_fraction") double maxTeacherFraction) {
@@ -26,6 +28,14 @@ public record StudentConfig(
         Check.positive("student.stem_filters", stemFilters);
         blocks = blocks == null ? List.of() : List.copyOf(blocks);
         hidden = hidden == null ? List.of() : List.copyOf(hidden);
+        repeats = repeats == null ? List.of() : List.copyOf(repeats);
+        if (repeats.stream().anyMatch(r -> r == null || r < 1)) {
+            throw new InvalidConfigException("student.repeats must list positive block counts, was " + repeats);
+        }
+        if (!repeats.isEmpty() && repeats.size() != blocks.size()) {
+            throw new InvalidConfigException("student.repeats must give one count per entry of student.blocks ("
+                    + blocks.size() + "), has " + repeats.size() + ": " + repeats);
+        }
         if (blocks.stream().anyMatch(b -> b == null || b < 1)) {
             throw new InvalidConfigException("student.blocks must list positive filter counts, was " + blocks);
         }
@@ -37,5 +47,10 @@ public record StudentConfig(
         if (maxTeacherFraction == 0) {
             throw new InvalidConfigException("student.max_teacher_fraction must be > 0, was 0.0");
         }
+    }
+
+    /** Blocks of width {@code blocks[i]} stacked one after another. */
+    public int repeatsOf(int block) {
+        return repeats.isEmpty() ? 1 : repeats.get(block);
     }
 }

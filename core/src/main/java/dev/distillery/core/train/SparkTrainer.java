@@ -39,6 +39,21 @@ public final class SparkTrainer {
     public static TrainResult train(SparkSession spark, JavaRDD<TrainRow> rows, LocalExamples validation,
                                     ModelArtifact init, GraphHooks hooks, Objective objective, TrainSpec spec,
                                     List<TrainingListener> listeners, ResumePoint resume) {
+        return train(spark, rows, validation, init, hooks, objective, spec, listeners, resume, RoundHook.NONE);
+    }
+
+    /**
+     * Trains as above; {@code roundHook} may rewrite the averaged state before every round, and an epoch's model
+     * becomes the best one only while the hook reports itself settled.
+     */
+    public static TrainResult train(SparkSession spark, JavaRDD<TrainRow> rows, LocalExamples validation,
+                                    ModelArtifact init, GraphHooks hooks, Objective objective, TrainSpec spec,
+                                    List<TrainingListener> listeners, ResumePoint resume, RoundHook roundHook) {
+        if (roundHook != RoundHook.NONE && !spec.syncOptimizerEveryRound()) {
+            // a hook rewrites the averaged optimizer state before every round (pruning clears the moments of
+            // pruned weights), so that state must travel every round rather than once per epoch
+            spec = new TrainSpec(spec.name(), spec.params(), spec.workers(), spec.averagingFrequency(), spec.seed(), true);
+        }
         long start = System.nanoTime();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         String runId = spec.name() + "-" + UUID.randomUUID();
@@ -66,6 +81,7 @@ public final class SparkTrainer {
         int firstEpoch = resume == null ? 0 : Math.min(resume.epochsDone(), epochs);
         // The graph template is needed only where a worker builds its network, so it ships once per run.
         Broadcast<java.util.Map<String, float[]>> template = jsc.broadcast(init.params());
+        roundHook.start(maxBatches, epochs, spec.averagingFrequency());
         try {
             for (int epoch = firstEpoch; epoch < epochs; epoch++) {
                 long epochStart = System.nanoTime();
@@ -75,6 +91,8 @@ public final class SparkTrainer {
                 boolean everyRound = spec.syncOptimizerEveryRound();
                 Broadcast<float[]> epochState = everyRound ? null : jsc.broadcast(updater);
                 for (int round = 0; round < rounds; round++) {
+                    roundHook.beforeRound(epoch * maxBatches + Math.min(maxBatches, round * spec.averagingFrequency()),
+                            params, updater);
                     Broadcast<RoundTask.RoundState> state = jsc.broadcast(
                             new RoundTask.RoundState(params, everyRound ? updater : NONE));
                     RoundTask task = new RoundTask(runId, init.architecture(), template, objective, hooks, spec,
@@ -111,7 +129,7 @@ public final class SparkTrainer {
                         secs, secs * (epochs - epoch - 1), total / secs,
                         schedule.valueAt((epoch + 1) * maxBatches - 1, epoch), stepNanos / 1e9);
                 history.add(stats);
-                if (acc > bestAcc || Double.isNaN(acc)) {
+                if (roundHook.settled() && (acc > bestAcc || Double.isNaN(acc))) {
                     bestAcc = acc;
                     best = current;
                     bestEpoch = epoch + 1;

@@ -19,13 +19,25 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * distill: the student trained on soft labels with the Hinton loss, and the same student (same initial weights,
- * epochs and seed) trained on hard labels alone as the baseline the report compares against.
+ * distill: the student trained on soft labels with the Hinton loss, one more such student per extra value of
+ * {@code distill.temperatures} (same initial weights, for comparison), and the same student trained on hard
+ * labels alone as the baseline the report compares against.
  */
 public final class DistillStage implements Stage {
     public static final String KD_MODEL = "student-kd.dmodel";
     public static final String BASELINE_MODEL = "student-baseline.dmodel";
     public static final String KIND = "student";
+
+    /** File of the student distilled at a temperature from {@code distill.temperatures}. */
+    public static String temperatureModel(double temperature) {
+        return "student-kd-t" + temperatureId(temperature) + ".dmodel";
+    }
+
+    /** A temperature as a file-name-safe id: 2.0 becomes "2", 2.5 becomes "2_5". */
+    public static String temperatureId(double temperature) {
+        return temperature == Math.rint(temperature) ? String.valueOf((long) temperature)
+                : String.valueOf(temperature).replace('.', '_');
+    }
 
     @Override
     public String name() {
@@ -78,13 +90,26 @@ public final class DistillStage implements Stage {
         ModelIO.write(kd.best().withKind(KIND, Map.of("variant", "kd", "temperature",
                 String.valueOf(cfg.distill().temperature()), "alpha", String.valueOf(cfg.distill().alpha()),
                 "best_epoch", String.valueOf(kd.bestEpoch()))), workDir.resolve(KD_MODEL));
+        StageResult result = new StageResult();
+        for (double t : cfg.distill().extraTemperatures()) {
+            String run = "student-kd-t" + temperatureId(t);
+            TrainResult r = StudentTraining.train(ctx, run, StudentTraining.distillationRows(ctx), validation, init,
+                    GraphHooks.NONE, new DistillationObjective(t, cfg.distill().alpha()), cfg.distill().training(),
+                    workDir);
+            ModelIO.write(r.best().withKind(KIND, Map.of("variant", "kd", "temperature", String.valueOf(t),
+                    "alpha", String.valueOf(cfg.distill().alpha()), "best_epoch", String.valueOf(r.bestEpoch()))),
+                    workDir.resolve(temperatureModel(t)));
+            TrainingSummary.write(workDir.resolve("history-kd-t" + temperatureId(t) + ".json"), r);
+            TrainingSummary.metrics(result.output("kd_t" + temperatureId(t), temperatureModel(t)),
+                    "kd_t" + temperatureId(t), r);
+        }
         TrainResult base = StudentTraining.train(ctx, "baseline", StudentTraining.hardRows(ctx), validation,
                 init, GraphHooks.NONE, new CrossEntropyObjective(), cfg.distill().training(), workDir);
         ModelIO.write(base.best().withKind(KIND, Map.of("variant", "baseline", "best_epoch",
                 String.valueOf(base.bestEpoch()))), workDir.resolve(BASELINE_MODEL));
         TrainingSummary.write(workDir.resolve("history-kd.json"), kd);
         TrainingSummary.write(workDir.resolve("history-baseline.json"), base);
-        StageResult result = new StageResult().metric("parameters", arch.parameterCount())
+        result.metric("parameters", arch.parameterCount())
                 .metric("architecture", arch.name()).output("kd", KD_MODEL).output("baseline", BASELINE_MODEL);
         TrainingSummary.metrics(result, "kd", kd);
         return TrainingSummary.metrics(result, "baseline", base);

@@ -107,6 +107,12 @@ public final class EvaluateStage implements Stage {
         ModelArtifact kd = ModelIO.read(kdFile, DistillStage.KIND);
         variants.add(floatVariant("student-kd", Variant.STUDENT_KD, kd, kdFile,
                 floatRun(kd, test, info, teacher, settings)));
+        for (double t : cfg.distill().extraTemperatures()) {
+            Path file = ctx.stageDir("student").resolve(DistillStage.temperatureModel(t));
+            ModelArtifact model = ModelIO.read(file, DistillStage.KIND);
+            variants.add(floatVariant("student-kd-t" + DistillStage.temperatureId(t), Variant.STUDENT_KD, model, file,
+                    floatRun(model, test, info, teacher, settings)));
+        }
         if (cfg.prune().enabled()) {
             Path prunedFile = ctx.stageDir("student-pruned").resolve(PruneStage.MODEL);
             ModelArtifact pruned = ModelIO.read(prunedFile, DistillStage.KIND);

@@ -1,17 +1,33 @@
 package dev.distillery.jobs.stage;
 
+import dev.distillery.core.config.PruneConfig;
+import dev.distillery.core.data.Examples;
+import dev.distillery.core.model.Architecture;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.ModelIO;
+import dev.distillery.core.nn.GraphHooks;
+import dev.distillery.core.train.RoundHook;
 import dev.distillery.core.train.TrainResult;
+import dev.distillery.student.arch.StudentArchitecture;
 import dev.distillery.student.nn.DistillationObjective;
-import dev.distillery.student.prune.MagnitudePruning;
 import dev.distillery.student.nn.PruneMaskHooks;
+import dev.distillery.student.nn.SparsityLockHooks;
+import dev.distillery.student.prune.ChannelPruning;
+import dev.distillery.student.prune.GradualPruning;
+import dev.distillery.student.prune.MagnitudePruning;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** prune: magnitude pruning of the distilled student to the configured sparsity, fine-tuned under the KD loss. */
+/**
+ * prune: the distilled student pruned and fine-tuned under the KD loss. {@code magnitude}: unstructured zeros,
+ * at once or along the gradual schedule, the architecture unchanged; {@code channels}: the weakest filters
+ * removed, a smaller architecture that qat, export and evaluate take as it is. The model's metadata records
+ * the measured weight sparsity and the real parameter and MAC counts beside those of the dense student.
+ */
 public final class PruneStage implements Stage {
     public static final String MODEL = "student-pruned.dmodel";
 
@@ -46,20 +62,86 @@ public final class PruneStage implements Stage {
     }
 
     @Override
+    public void validate(StageContext ctx) {
+        PruneConfig cfg = ctx.config().prune();
+        if (!cfg.enabled() || !cfg.channels()) {
+            return;
+        }
+        // A channel fraction that would empty a layer fails here, before any Spark work.
+        Path kd = ctx.stageDir("student").resolve(DistillStage.KD_MODEL);
+        Path prepared = ctx.stageDir("prepared");
+        if (Files.exists(kd)) {
+            ChannelPruning.plan(ModelIO.read(kd, DistillStage.KIND).architecture(), cfg.channelFraction());
+        } else if (Files.exists(prepared)) {
+            ChannelPruning.plan(StudentArchitecture.of(ctx.config().student(), Examples.info(prepared)),
+                    cfg.channelFraction());
+        }
+    }
+
+    @Override
     public StageResult run(StageContext ctx, Path workDir) {
         var cfg = ctx.config();
+        PruneConfig pc = cfg.prune();
         ModelArtifact student = ModelIO.read(ctx.stageDir("student").resolve(DistillStage.KD_MODEL), DistillStage.KIND);
-        ModelArtifact pruned = MagnitudePruning.prune(student, cfg.prune().sparsity());
-        Map<String, float[]> masks = MagnitudePruning.masks(pruned);
+        Architecture dense = student.architecture();
+        ModelArtifact start;
+        GraphHooks hooks;
+        RoundHook roundHook = RoundHook.NONE;
+        Map<String, float[]> masks = null;
+        GradualPruning gradual = null;
+        if (pc.channels()) {
+            start = ChannelPruning.prune(student, pc.channelFraction());
+            hooks = GraphHooks.NONE;
+            ctx.console().printf("  channel pruning: %s -> %s, %d -> %d parameters, %d -> %d MACs%n", dense.name(),
+                    start.architecture().name(), dense.parameterCount(), start.architecture().parameterCount(),
+                    dense.macs(), start.architecture().macs());
+        } else if (pc.gradual()) {
+            start = student;
+            hooks = new SparsityLockHooks();
+            gradual = GradualPruning.of(dense, pc.initialSparsity(), pc.sparsity(), pc.frequency(), pc.rampFraction());
+            roundHook = gradual;
+        } else {
+            start = MagnitudePruning.prune(student, pc.sparsity());
+            masks = MagnitudePruning.masks(start);
+            hooks = new PruneMaskHooks(masks);
+        }
         TrainResult r = StudentTraining.train(ctx, "pruned", StudentTraining.distillationRows(ctx),
-                StudentTraining.validation(ctx), pruned, new PruneMaskHooks(masks),
-                new DistillationObjective(cfg.distill().temperature(), cfg.distill().alpha()), cfg.prune().training(),
-                workDir);
-        ModelArtifact result = MagnitudePruning.applyMasks(r.best(), masks).withKind(DistillStage.KIND,
-                Map.of("variant", "pruned", "sparsity", String.valueOf(cfg.prune().sparsity())));
+                StudentTraining.validation(ctx), start, hooks,
+                new DistillationObjective(cfg.distill().temperature(), cfg.distill().alpha()), pc.training(),
+                workDir, roundHook);
+        ModelArtifact best = masks == null ? r.best() : MagnitudePruning.applyMasks(r.best(), masks);
+        Architecture arch = best.architecture();
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("variant", "pruned");
+        meta.put("method", pc.method());
+        if (pc.channels()) {
+            meta.put("channel_fraction", String.valueOf(pc.channelFraction()));
+        } else {
+            meta.put("schedule", pc.schedule());
+            meta.put("target_sparsity", String.valueOf(pc.sparsity()));
+        }
+        meta.put("sparsity", String.valueOf(best.weightSparsity()));
+        meta.put("params", String.valueOf(arch.parameterCount()));
+        meta.put("macs", String.valueOf(arch.macs()));
+        meta.put("dense_params", String.valueOf(dense.parameterCount()));
+        meta.put("dense_macs", String.valueOf(dense.macs()));
+        meta.put("best_epoch", String.valueOf(r.bestEpoch()));
+        ModelArtifact result = best.withKind(DistillStage.KIND, meta);
         ModelIO.write(result, workDir.resolve(MODEL));
         TrainingSummary.write(workDir.resolve("history.json"), r);
-        return TrainingSummary.metrics(new StageResult(), "pruned", r)
-                .metric("weight_sparsity", result.weightSparsity()).output("model", MODEL);
+        StageResult out = TrainingSummary.metrics(new StageResult(), "pruned", r)
+                .metric("method", pc.method())
+                .metric("weight_sparsity", result.weightSparsity())
+                .metric("params", arch.parameterCount()).metric("dense_params", dense.parameterCount())
+                .metric("macs", arch.macs()).metric("dense_macs", dense.macs())
+                .metric("model_bytes", workDir.resolve(MODEL).toFile().length())
+                .metric("dense_model_bytes", ctx.stageDir("student").resolve(DistillStage.KD_MODEL).toFile().length());
+        if (gradual != null) {
+            out.metric("schedule", Map.of("interval_steps", gradual.schedule().interval(),
+                    "pruning_steps", gradual.schedule().steps() + 1, "end_step", gradual.schedule().end()));
+            out.metric("pruning_steps", gradual.steps().stream().map(s -> Map.of("step", s.step(),
+                    "scheduled", s.scheduled(), "measured", s.measured())).toList());
+        }
+        return out.output("model", MODEL);
     }
 }

@@ -12,6 +12,7 @@ import dev.distillery.core.config.TrainingParams;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.nn.GraphHooks;
 import dev.distillery.core.nn.Objective;
+import dev.distillery.core.train.RoundHook;
 import dev.distillery.core.train.SparkTrainer;
 import dev.distillery.core.train.TrainResult;
 import dev.distillery.core.train.TrainSpec;
@@ -68,13 +69,19 @@ final class StudentTraining {
     static TrainResult train(StageContext ctx, String run, JavaRDD<TrainRow> rows, Examples.LocalExamples validation,
                              ModelArtifact init, GraphHooks hooks, Objective objective, TrainingParams params,
                              Path workDir) {
+        return train(ctx, run, rows, validation, init, hooks, objective, params, workDir, RoundHook.NONE);
+    }
+
+    static TrainResult train(StageContext ctx, String run, JavaRDD<TrainRow> rows, Examples.LocalExamples validation,
+                             ModelArtifact init, GraphHooks hooks, Objective objective, TrainingParams params,
+                             Path workDir, RoundHook roundHook) {
         TrainSpec spec = new TrainSpec(run, params, ctx.config().spark().workers(),
                 ctx.config().spark().averagingFrequency(), ctx.config().seed(),
                 ctx.config().spark().syncOptimizerEveryRound());
         return SparkTrainer.train(ctx.spark(), rows, validation, init, hooks, objective, spec,
                 // checkpoint first: when an epoch's progress line appears, its checkpoint is already complete
                 List.of(new CheckpointWriter(workDir.resolve("checkpoints")), new ConsoleProgress(ctx.console())),
-                resumePoint(ctx, workDir, run));
+                resumePoint(ctx, workDir, run), roundHook);
     }
 
     /** With --resume, the newest complete checkpoint of {@code run} in this stage's work folder. */

@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * Student architectures. {@code ds-cnn}: a 3x3 stem convolution, then depthwise-separable blocks (3x3 depthwise,
- * ReLU, 1x1 pointwise, ReLU), each followed by 2x2 max pooling while the map is larger than 7x7, then a dense
- * classifier. {@code mlp}: hidden dense layers with ReLU. Widths scale by the width multiplier.
+ * ReLU, 1x1 pointwise, ReLU), {@code repeats[i]} of width {@code blocks[i]} in a row, each group followed by 2x2
+ * max pooling while the map is larger than 7x7, then a dense classifier. {@code mlp}: hidden dense layers with ReLU. Widths scale by the width multiplier.
  */
 public final class StudentArchitecture {
     private StudentArchitecture() {
@@ -39,11 +39,13 @@ public final class StudentArchitecture {
                 h /= 2;
                 w /= 2;
             }
-            for (int filters : cfg.blocks()) {
-                layers.add(new LayerSpec.DepthwiseConv2d(3, 1));
-                layers.add(new LayerSpec.Relu());
-                layers.add(new LayerSpec.Conv2d(scale(filters, cfg.widthMultiplier()), 1, 1));
-                layers.add(new LayerSpec.Relu());
+            for (int b = 0; b < cfg.blocks().size(); b++) {
+                for (int r = 0; r < cfg.repeatsOf(b); r++) {
+                    layers.add(new LayerSpec.DepthwiseConv2d(3, 1));
+                    layers.add(new LayerSpec.Relu());
+                    layers.add(new LayerSpec.Conv2d(scale(cfg.blocks().get(b), cfg.widthMultiplier()), 1, 1));
+                    layers.add(new LayerSpec.Relu());
+                }
                 if (h > 7 && w > 7) {
                     layers.add(new LayerSpec.MaxPool(2));
                     h /= 2;
@@ -51,9 +53,12 @@ public final class StudentArchitecture {
                 }
             }
             layers.add(new LayerSpec.Flatten());
-            name = "student-ds-cnn-" + scale(cfg.stemFilters(), cfg.widthMultiplier()) + "-"
-                    + String.join("-", cfg.blocks().stream().map(f -> String.valueOf(scale(f, cfg.widthMultiplier())))
-                    .toList());
+            List<String> widths = new ArrayList<>();
+            for (int b = 0; b < cfg.blocks().size(); b++) {
+                int r = cfg.repeatsOf(b);
+                widths.add(scale(cfg.blocks().get(b), cfg.widthMultiplier()) + (r > 1 ? "x" + r : ""));
+            }
+            name = "student-ds-cnn-" + scale(cfg.stemFilters(), cfg.widthMultiplier()) + "-" + String.join("-", widths);
         }
         layers.add(new LayerSpec.Dense(data.numClasses()));
         return new Architecture(name, data.channels(), data.height(), data.width(), data.numClasses(), layers);

@@ -25,11 +25,18 @@ public final class MagnitudePruning {
             if (!info.spec().hasWeights()) {
                 continue;
             }
-            float[] w = params.get(info.weightName());
-            int k = (int) Math.floor(w.length * sparsity);
-            if (k == 0) {
-                continue;
-            }
+            pruneInPlace(params.get(info.weightName()), sparsity);
+        }
+        return model.withParams(params);
+    }
+
+    /**
+     * Zeroes the {@code floor(length * sparsity)} values of smallest magnitude (values already zero count among
+     * them, so raising the sparsity step by step only ever adds zeros). Returns the number of zeros afterwards.
+     */
+    public static int pruneInPlace(float[] w, double sparsity) {
+        int k = (int) Math.floor(w.length * sparsity);
+        if (k > 0) {
             float[] mags = new float[w.length];
             for (int i = 0; i < w.length; i++) {
                 mags[i] = Math.abs(w[i]);
@@ -51,7 +58,13 @@ public final class MagnitudePruning {
                 }
             }
         }
-        return model.withParams(params);
+        int zeros = 0;
+        for (float v : w) {
+            if (v == 0f) {
+                zeros++;
+            }
+        }
+        return zeros;
     }
 
     /** 0/1 masks of the non-zero weights of every weighted layer, keyed by weight name. */

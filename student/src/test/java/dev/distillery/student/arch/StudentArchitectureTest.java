@@ -1,0 +1,65 @@
+package dev.distillery.student.arch;
+
+import dev.distillery.core.config.PipelineConfig;
+import dev.distillery.core.data.DatasetInfo;
+import dev.distillery.core.error.InvalidConfigException;
+import dev.distillery.core.model.Architecture;
+import dev.distillery.core.model.LayerSpec;
+import dev.distillery.core.testing.Digits;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class StudentArchitectureTest {
+    private static PipelineConfig config(String... sets) {
+        return Digits.config(Path.of("/nonexistent"), sets);
+    }
+
+    private static DatasetInfo image(int size) {
+        return new DatasetInfo(1, size, size, 10, List.of(), java.util.Map.of(), "test");
+    }
+
+    @Test
+    void mlpCountsMatchAHandCount() {
+        Architecture a = StudentArchitecture.of(config("student.type=mlp", "student.hidden=[20, 12]",
+                "student.width_multiplier=0.5").student(), image(8));
+        // width 0.5: hidden 10 and 6. 8x8 input = 64 features.
+        // params: 64*10+10 = 650; 10*6+6 = 66; 6*10+10 = 70 -> 786
+        // MACs:   64*10 = 640;     10*6 = 60;   6*10 = 60    -> 760
+        assertThat(a.name()).isEqualTo("student-mlp-10-6");
+        assertThat(a.parameterCount()).isEqualTo(786);
+        assertThat(a.macs()).isEqualTo(760);
+    }
+
+    @Test
+    void depthwiseSeparableCountsWithWidthAndRepeatsMatchAHandCount() {
+        Architecture a = StudentArchitecture.of(config("student.type=ds-cnn", "student.stem_filters=4",
+                "student.blocks=[8, 16]", "student.repeats=[2, 1]", "student.width_multiplier=2.0").student(), image(16));
+        // width 2: stem 8, blocks 16 (twice) and 32. Input 1x16x16.
+        // stem conv 3x3 1->8 on 16x16:   params 9*1*8+8 = 80,   MACs 72*256 = 18432; pool -> 8x8
+        // block 1a dw 3x3 on 8 ch, 8x8:  params 9*8+8 = 80,     MACs 72*64 = 4608
+        //          pw 1x1 8->16:          params 8*16+16 = 144,  MACs 128*64 = 8192
+        // block 1b dw on 16 ch:           params 9*16+16 = 160,  MACs 144*64 = 9216
+        //          pw 16->16:             params 256+16 = 272,   MACs 256*64 = 16384; pool -> 4x4 (8 > 7 pools)
+        // block 2  dw on 16 ch, 4x4:      params 160,            MACs 144*16 = 2304
+        //          pw 16->32:             params 512+32 = 544,   MACs 512*16 = 8192 (4x4: no pool)
+        // dense 32*4*4 = 512 -> 10:       params 5120+10 = 5130, MACs 5120
+        assertThat(a.name()).isEqualTo("student-ds-cnn-8-16x2-32");
+        assertThat(a.layers()).filteredOn(l -> l instanceof LayerSpec.DepthwiseConv2d).hasSize(3);
+        assertThat(a.parameterCount()).isEqualTo(80 + 80 + 144 + 160 + 272 + 160 + 544 + 5130);
+        assertThat(a.macs()).isEqualTo(18_432L + 4_608 + 8_192 + 9_216 + 16_384 + 2_304 + 8_192 + 5_120);
+    }
+
+    @Test
+    void rejectsRepeatsThatDoNotMatchTheBlocks() {
+        assertThatThrownBy(() -> config("student.blocks=[8, 16]", "student.repeats=[2]"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("student.repeats must give one count per entry of student.blocks (2), has 1");
+        assertThatThrownBy(() -> config("student.repeats=[0, 1]"))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("student.repeats must list positive");
+    }
+}

@@ -69,7 +69,7 @@ final class RoundTask implements Function2<Integer, Iterator<TrainRow>, Iterator
     private Iterator<RoundResult> train(WorkerCache.Entry entry, int partition) {
         int n = entry.labels().length;
         int batch = spec.params().batchSize();
-        int batches = (n + batch - 1) / batch;
+        int batches = Minibatches.count(n, batch);
         int first = round * spec.averagingFrequency();
         int last = Math.min(batches, first + spec.averagingFrequency());
         boolean exchangeState = spec.syncOptimizerEveryRound() || round == rounds - 1;
@@ -98,7 +98,7 @@ final class RoundTask implements Function2<Integer, Iterator<TrainRow>, Iterator
         float[][] t = null;
         for (int b = first; b < last; b++) {
             int from = b * batch;
-            int to = Math.min(n, from + batch);
+            int to = Minibatches.end(b, batches, n, batch);
             x = new float[to - from][];
             y = new int[to - from];
             t = entry.teacher() == null ? null : new float[to - from][];

@@ -66,7 +66,7 @@ public final class SparkTrainer {
             throw new dev.distillery.core.error.DataContractException("no training rows for " + spec.name());
         }
         int batch = spec.params().batchSize();
-        int maxBatches = counts.stream().mapToInt(c -> (c + batch - 1) / batch).max().orElse(0);
+        int maxBatches = counts.stream().mapToInt(c -> Minibatches.count(c, batch)).max().orElse(0);
         int rounds = (maxBatches + spec.averagingFrequency() - 1) / spec.averagingFrequency();
         int epochs = spec.params().epochs();
         CosineSchedule schedule = new CosineSchedule(spec.params().learningRate(),

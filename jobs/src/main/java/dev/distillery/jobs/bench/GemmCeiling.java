@@ -52,6 +52,7 @@ public final class GemmCeiling {
     /** Every core: the ceiling is what the whole machine can do, which is what two Spark workers share. */
     private static int threads() {
         int n = Runtime.getRuntime().availableProcessors();
+        Nd4j.create(DataType.FLOAT, 1);   // loads the backend, which the native ops holder needs
         NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(n);
         return n;
     }

@@ -20,8 +20,12 @@ import java.util.Map;
  * A JFR recording (the JDK's "profile" settings: Java samples every 10 ms, threads in native code every 20 ms) over
  * the pipeline stages, and its summary per stage: the most frequent top frames of the execution and native-method
  * samples, and the most frequent innermost Distillery frame (which part of the project's code the time is under).
+ * Threads parked in a native wait (idle selectors, pollers, sleeping pools) are left out, so shares are of work.
  */
 final class StageProfiler implements AutoCloseable {
+    /** Native frames of threads that wait rather than work (Spark's and Netty's idle threads): not counted. */
+    static final java.util.regex.Pattern IDLE = java.util.regex.Pattern.compile(
+            "epollWait|EPoll\\.wait|\\.poll0?$|Unsafe\\.park|Object\\.wait|Thread\\.sleep|\\.accept0?$|socketAccept");
     private final Recording recording;
 
     private StageProfiler(Recording recording) {
@@ -71,6 +75,9 @@ final class StageProfiler implements AutoCloseable {
                 continue;
             }
             List<RecordedFrame> frames = e.getStackTrace().getFrames();
+            if (IDLE.matcher(name(frames.get(0))).find()) {
+                continue;
+            }
             totals.merge(stage, 1, Integer::sum);
             top.computeIfAbsent(stage, k -> new HashMap<>()).merge(name(frames.get(0)), 1, Integer::sum);
             String mine = frames.stream().map(StageProfiler::name).filter(n -> n.startsWith("dev.distillery."))

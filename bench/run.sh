@@ -115,8 +115,11 @@ section_peer() {
   log "PyTorch peer"
   local args=(--data "$DATA" --train-limit "$ROWS" --teacher-epochs "$T_EPOCHS" --student-epochs "$S_EPOCHS"
               --threads "$THREADS" --batch-size 64 --teacher-lr 0.002 --student-lr 0.003 --temperature 4.0 --alpha 0.7)
-  record "$PYTHON bench/peer/peer.py ${args[*]}"
-  "$PYTHON" "$HOME_DIR/bench/peer/peer.py" "${args[@]}" > "$WORK/peer.txt" 2> "$WORK/peer.log" \
+  # Debian's OpenMP build of OpenBLAS, where installed, shares torch's OpenMP threads (the pthread build is the default)
+  local blas=/usr/lib/x86_64-linux-gnu/openblas-openmp env=()
+  [[ -f "$blas/libblas.so.3" ]] && env=("LD_LIBRARY_PATH=$blas${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}")
+  record "${env[*]} $PYTHON bench/peer/peer.py ${args[*]}"
+  env "${env[@]}" "$PYTHON" "$HOME_DIR/bench/peer/peer.py" "${args[@]}" > "$WORK/peer.txt" 2> "$WORK/peer.log" \
     || fail "the PyTorch peer" "$WORK/peer.log"
   local d="$WORK/pipeline.txt" p="$WORK/peer.txt"
   local dt pt dta pta ds ps dsa psa dl pl dp

@@ -136,11 +136,13 @@ section_peer() {
   echo "## Against PyTorch"
   echo
   echo "The same job in PyTorch on the same machine ($torch): bench/peer/peer.py builds the same"
-  echo "teacher (conv32-conv64-dense128, 421,642 parameters) and ds-cnn student (34,666), with Distillery's initialisation,"
-  echo "Adam with the same warm-up and cosine schedule, batch 64, the same epochs, rows and distillation loss (T=4, alpha 0.7),"
-  echo "and keeps each run's best validation epoch. Samples/s is training rows over each epoch's wall time including its"
-  echo "validation pass, averaged over epochs, for both. Its validation rows are a seeded random 10%, Distillery's a"
-  echo "hashed 10%. Target: at least 1.0x PyTorch's throughput at equal accuracy (within 0.5 points)."
+  echo "teacher (conv32-conv64-dense128, 421,642 parameters) and ds-cnn student (34,666) with the same initialisation scheme"
+  echo "(He-normal, zero biases), Adam with the same warm-up and cosine schedule, batch 64, the same epochs, rows and"
+  echo "distillation loss (T=4, alpha 0.7), and keeps each run's best validation epoch. Distillery trains data-parallel on"
+  echo "$THREADS Spark workers (parameters averaged every 8 minibatches), PyTorch in one process on $THREADS threads."
+  echo "Samples/s is training rows over each epoch's wall time including its validation pass, averaged over epochs, for"
+  echo "both. The peer's validation rows are a seeded random 10%, Distillery's a hashed 10%. Target: at least 1.0x"
+  echo "PyTorch's throughput at equal accuracy (within 0.5 points)."
   echo
   echo "| figure | Distillery | PyTorch | Distillery/PyTorch | test accuracy Distillery | test accuracy PyTorch | target |"
   echo "| --- | --- | --- | --- | --- | --- | --- |"

@@ -22,7 +22,7 @@ public final class Fixtures {
     }
 
     public static Architecture student() {
-        return StudentArchitecture.of(new StudentConfig("ds-cnn", 16, List.of(32, 64), List.of(), 1.0, 0.1),
+        return StudentArchitecture.of(new StudentConfig("ds-cnn", 16, List.of(32, 64), List.of(), List.of(), 1.0, 0.1),
                 new DatasetInfo(1, 28, 28, CLASSES, List.of(), Map.of(), "benchmark"));
     }
 

@@ -189,29 +189,12 @@ public final class SoftLabelBenchmark {
 
     /** KL(softmax(p/T) || softmax(q/T)) in nats. */
     static double kl(float[] p, float[] q, double t) {
-        double[] lp = logSoftmax(p, t);
-        double[] lq = logSoftmax(q, t);
+        double[] lp = dev.distillery.student.nn.DistillationObjective.logSoftmax(p, t);
+        double[] lq = dev.distillery.student.nn.DistillationObjective.logSoftmax(q, t);
         double kl = 0;
         for (int i = 0; i < lp.length; i++) {
             kl += Math.exp(lp[i]) * (lp[i] - lq[i]);
         }
         return Math.max(kl, 0);
-    }
-
-    private static double[] logSoftmax(float[] z, double t) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : z) {
-            max = Math.max(max, v / t);
-        }
-        double sum = 0;
-        for (float v : z) {
-            sum += Math.exp(v / t - max);
-        }
-        double log = Math.log(sum) + max;
-        double[] out = new double[z.length];
-        for (int i = 0; i < z.length; i++) {
-            out[i] = z[i] / t - log;
-        }
-        return out;
     }
 }

@@ -66,7 +66,8 @@ public final class DistillationObjective implements Objective {
         return alpha * temperature * temperature * kl + (1 - alpha) * ce;
     }
 
-    private static double[] logSoftmax(float[] z, double t) {
+    /** log softmax(z / t) in double precision, stable for large logits. */
+    public static double[] logSoftmax(float[] z, double t) {
         double max = Double.NEGATIVE_INFINITY;
         for (float v : z) {
             max = Math.max(max, v / t);

@@ -115,21 +115,31 @@ public final class OnnxExporter {
      * [1, C, kH, kW], which holds the same values in the same order as the grouped layout [C, 1, kH, kW].
      */
     static float[] toOihw(float[] w, int[] shape) {
+        int[] source = oihwSource(shape);
+        float[] r = new float[w.length];
+        for (int d = 0; d < r.length; d++) {
+            r[d] = w[source[d]];
+        }
+        return r;
+    }
+
+    /** For each position of the [O, I, kH, kW] layout, its position in the [kH, kW, I, O] layout. */
+    static int[] oihwSource(int[] shape) {
         int kh = shape[0];
         int kw = shape[1];
         int in = shape[2];
         int out = shape[3];
-        float[] r = new float[w.length];
+        int[] source = new int[kh * kw * in * out];
         for (int y = 0; y < kh; y++) {
             for (int x = 0; x < kw; x++) {
                 for (int i = 0; i < in; i++) {
                     for (int o = 0; o < out; o++) {
-                        r[((o * in + i) * kh + y) * kw + x] = w[((y * kw + x) * in + i) * out + o];
+                        source[((o * in + i) * kh + y) * kw + x] = ((y * kw + x) * in + i) * out + o;
                     }
                 }
             }
         }
-        return r;
+        return source;
     }
 
     static String node(OnnxMl.GraphProto.Builder graph, String op, String output, List<String> inputs,

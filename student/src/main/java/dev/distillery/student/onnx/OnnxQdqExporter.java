@@ -162,19 +162,10 @@ public final class OnnxQdqExporter {
 
     /** [kH, kW, I, O] codes to [O, I, kH, kW], as {@link OnnxExporter#toOihw} does for floats. */
     static byte[] toOihw(byte[] w, int[] shape) {
-        int kh = shape[0];
-        int kw = shape[1];
-        int in = shape[2];
-        int out = shape[3];
+        int[] source = OnnxExporter.oihwSource(shape);
         byte[] r = new byte[w.length];
-        for (int y = 0; y < kh; y++) {
-            for (int x = 0; x < kw; x++) {
-                for (int i = 0; i < in; i++) {
-                    for (int o = 0; o < out; o++) {
-                        r[((o * in + i) * kh + y) * kw + x] = w[((y * kw + x) * in + i) * out + o];
-                    }
-                }
-            }
+        for (int d = 0; d < r.length; d++) {
+            r[d] = w[source[d]];
         }
         return r;
     }

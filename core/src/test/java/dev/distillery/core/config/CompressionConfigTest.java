@@ -46,6 +46,14 @@ class CompressionConfigTest {
         rejects("prune.schedule=linear", "prune.schedule must be gradual or one-shot, was linear");
         rejects("prune.frequency=0", "prune.frequency must be > 0, was 0");
         rejects("prune.ramp_fraction=0", "prune.ramp_fraction must be > 0");
+        rejects("prune.exclude=[stem, pointwise]",
+                "prune.exclude must list layer kinds out of [stem, depthwise, classifier], has pointwise");
+    }
+
+    @Test
+    void excludedLayerKindsDefaultToNone() {
+        assertThat(config().prune().exclude()).isEmpty();
+        assertThat(config("prune.exclude=[stem, depthwise]").prune().exclude()).containsExactly("stem", "depthwise");
     }
 
     @Test

@@ -15,6 +15,7 @@ import dev.distillery.student.nn.SparsityLockHooks;
 import dev.distillery.student.prune.ChannelPruning;
 import dev.distillery.student.prune.GradualPruning;
 import dev.distillery.student.prune.MagnitudePruning;
+import dev.distillery.student.prune.SparsityAllocation;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,17 +65,26 @@ public final class PruneStage implements Stage {
     @Override
     public void validate(StageContext ctx) {
         PruneConfig cfg = ctx.config().prune();
-        if (!cfg.enabled() || !cfg.channels()) {
+        if (!cfg.enabled()) {
             return;
         }
-        // A channel fraction that would empty a layer fails here, before any Spark work.
+        // A channel fraction that would empty a layer, or a sparsity the layers left to prune cannot reach, fails
+        // here, before any Spark work.
         Path kd = ctx.stageDir("student").resolve(DistillStage.KD_MODEL);
         Path prepared = ctx.stageDir("prepared");
+        Architecture arch = null;
         if (Files.exists(kd)) {
-            ChannelPruning.plan(ModelIO.read(kd, DistillStage.KIND).architecture(), cfg.channelFraction());
+            arch = ModelIO.read(kd, DistillStage.KIND).architecture();
         } else if (Files.exists(prepared)) {
-            ChannelPruning.plan(StudentArchitecture.of(ctx.config().student(), Examples.info(prepared)),
-                    cfg.channelFraction());
+            arch = StudentArchitecture.of(ctx.config().student(), Examples.info(prepared));
+        }
+        if (arch == null) {
+            return;
+        }
+        if (cfg.channels()) {
+            ChannelPruning.plan(arch, cfg.channelFraction());
+        } else {
+            SparsityAllocation.of(arch, cfg.exclude(), cfg.sparsity());
         }
     }
 
@@ -98,10 +108,12 @@ public final class PruneStage implements Stage {
         } else if (pc.gradual()) {
             start = student;
             hooks = new SparsityLockHooks();
-            gradual = GradualPruning.of(dense, pc.initialSparsity(), pc.sparsity(), pc.frequency(), pc.rampFraction());
+            gradual = GradualPruning.of(dense, SparsityAllocation.of(dense, pc.exclude(), pc.sparsity()),
+                    pc.initialSparsity(), pc.sparsity(), pc.frequency(), pc.rampFraction());
             roundHook = gradual;
         } else {
-            start = MagnitudePruning.prune(student, pc.sparsity());
+            start = MagnitudePruning.prune(student, SparsityAllocation.of(dense, pc.exclude(), pc.sparsity()),
+                    pc.sparsity());
             masks = MagnitudePruning.masks(start);
             hooks = new PruneMaskHooks(masks);
         }
@@ -119,6 +131,7 @@ public final class PruneStage implements Stage {
         } else {
             meta.put("schedule", pc.schedule());
             meta.put("target_sparsity", String.valueOf(pc.sparsity()));
+            meta.put("dense_layers", String.join(",", pc.exclude()));
         }
         meta.put("sparsity", String.valueOf(best.weightSparsity()));
         meta.put("params", String.valueOf(arch.parameterCount()));

@@ -11,7 +11,7 @@ import java.util.function.Function;
 
 /**
  * Gradual magnitude pruning during fine-tuning: before each synchronous round, every weighted layer is pruned to
- * the sparsity the {@link SparsitySchedule} has in force, and the optimizer state (Adam's two moments) of every
+ * its share (see {@link SparsityAllocation}) of the model-wide sparsity the {@link SparsitySchedule} has in force, and the optimizer state (Adam's two moments) of every
  * zeroed weight is cleared. Together with {@code SparsityLockHooks}, which stops gradients to zero weights, a
  * pruned weight stays exactly zero for the rest of training: the masks are kept.
  */
@@ -21,6 +21,7 @@ public final class GradualPruning implements RoundHook {
     }
 
     private final Architecture arch;
+    private final SparsityAllocation allocation;
     private final Function<long[], SparsitySchedule> scheduleFor;
     private SparsitySchedule schedule;
     private double applied = -1;
@@ -30,15 +31,23 @@ public final class GradualPruning implements RoundHook {
      * @param scheduleFor builds the schedule from {@code {stepsPerEpoch, epochs, stepsPerRound}}, known only once
      *                    the trainer has sharded the data
      */
-    public GradualPruning(Architecture arch, Function<long[], SparsitySchedule> scheduleFor) {
+    public GradualPruning(Architecture arch, SparsityAllocation allocation,
+                          Function<long[], SparsitySchedule> scheduleFor) {
         this.arch = arch;
+        this.allocation = allocation;
         this.scheduleFor = scheduleFor;
     }
 
     /** The schedule Distillery's prune stage uses: see {@link SparsitySchedule#forRun}. */
     public static GradualPruning of(Architecture arch, double initial, double target, int interval,
                                     double rampFraction) {
-        return new GradualPruning(arch, s -> {
+        return of(arch, SparsityAllocation.uniform(arch), initial, target, interval, rampFraction);
+    }
+
+    /** As {@link #of(Architecture, double, double, int, double)}, the model-wide sparsity spread by {@code allocation}. */
+    public static GradualPruning of(Architecture arch, SparsityAllocation allocation, double initial, double target,
+                                    int interval, double rampFraction) {
+        return new GradualPruning(arch, allocation, s -> {
             long perEpoch = s[0];
             long epochs = s[1];
             long perRound = s[2];
@@ -71,7 +80,7 @@ public final class GradualPruning implements RoundHook {
             }
             int n = (int) info.weightCount();
             float[] w = Arrays.copyOfRange(params, off, off + n);
-            zeros += MagnitudePruning.pruneInPlace(w, s);
+            zeros += MagnitudePruning.pruneInPlace(w, allocation.layerSparsity(info.weightName(), s));
             total += n;
             System.arraycopy(w, 0, params, off, n);
             if (optimizerState.length != 0) {

@@ -10,13 +10,19 @@ import java.util.Map;
 
 /**
  * Unstructured magnitude pruning: in every weighted layer, the given fraction of weights with the smallest
- * absolute value become zero (per layer, so that no layer is wiped out). Biases are kept.
+ * absolute value become zero (per layer, so that no layer is wiped out; a {@link SparsityAllocation} can keep
+ * some layers dense and prune the others harder). Biases are kept.
  */
 public final class MagnitudePruning {
     private MagnitudePruning() {
     }
 
     public static ModelArtifact prune(ModelArtifact model, double sparsity) {
+        return prune(model, SparsityAllocation.uniform(model.architecture()), sparsity);
+    }
+
+    /** Prunes every layer to its share of the model-wide {@code sparsity} under {@code allocation}. */
+    public static ModelArtifact prune(ModelArtifact model, SparsityAllocation allocation, double sparsity) {
         if (!(sparsity >= 0 && sparsity < 1)) {
             throw new InvalidConfigException("prune.sparsity must be in [0, 1), was " + sparsity);
         }
@@ -25,7 +31,7 @@ public final class MagnitudePruning {
             if (!info.spec().hasWeights()) {
                 continue;
             }
-            pruneInPlace(params.get(info.weightName()), sparsity);
+            pruneInPlace(params.get(info.weightName()), allocation.layerSparsity(info.weightName(), sparsity));
         }
         return model.withParams(params);
     }

@@ -1,9 +1,7 @@
 package dev.distillery.teacher.label;
 
 import dev.distillery.core.data.Examples;
-import dev.distillery.core.data.Rows;
 import dev.distillery.core.labels.SoftLabelRecord;
-import org.apache.spark.sql.Row;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -15,17 +13,16 @@ import java.util.NoSuchElementException;
  * expands into its views, views are inferred in batches, and at most one batch is held in memory.
  */
 final class LabelIterator implements Iterator<SoftLabelRecord> {
-    private final Iterator<Row> rows;
+    private final Iterator<ExampleRow> rows;
     private final LabelSpec spec;
     private final TeacherEnsemble teachers;
     private final List<SoftLabelRecord> ready = new ArrayList<>();
     private int pos;
-    private Row current;
-    private float[] currentFeatures;
+    private ExampleRow current;
     private int nextView;
     private int currentViews;
 
-    LabelIterator(Iterator<Row> rows, LabelSpec spec, TeacherEnsemble teachers) {
+    LabelIterator(Iterator<ExampleRow> rows, LabelSpec spec, TeacherEnsemble teachers) {
         this.rows = rows;
         this.spec = spec;
         this.teachers = teachers;
@@ -46,13 +43,13 @@ final class LabelIterator implements Iterator<SoftLabelRecord> {
                     break;
                 }
                 current = rows.next();
-                currentFeatures = Rows.floats(current, 1);
                 nextView = 0;
-                currentViews = Examples.TRAIN.equals(current.getString(3)) ? spec.views() : 1;
+                currentViews = Examples.TRAIN.equals(current.split()) ? spec.views() : 1;
             }
-            long id = current.getLong(0);
-            inputs.add(spec.augmenter() == null ? currentFeatures : spec.augmenter().view(currentFeatures, id, nextView));
-            pending.add(new SoftLabelRecord(id, nextView, current.getInt(2), current.getString(3), null));
+            long id = current.id();
+            float[] f = current.features();
+            inputs.add(spec.augmenter() == null ? f : spec.augmenter().view(f, id, nextView));
+            pending.add(new SoftLabelRecord(id, nextView, current.label(), current.split(), null));
             nextView++;
         }
         if (pending.isEmpty()) {

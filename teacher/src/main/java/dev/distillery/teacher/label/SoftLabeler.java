@@ -6,7 +6,9 @@ import dev.distillery.core.labels.SoftLabelRecord;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.ModelIO;
 import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
@@ -14,6 +16,7 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
@@ -24,15 +27,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.expr;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.size;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 
 /**
  * Batched teacher inference inside executors: every input row (and every augmented view of a training row) becomes
@@ -48,8 +42,6 @@ public final class SoftLabeler {
             new StructField("split", DataTypes.StringType, false, Metadata.empty()),
             new StructField("logits", DataTypes.createArrayType(DataTypes.FloatType, false), false, Metadata.empty())
     });
-    private static final StructType WRITTEN = new StructType()
-            .add("file", DataTypes.StringType, false).add("rows", DataTypes.LongType, false);
 
     private SoftLabeler() {
     }
@@ -60,24 +52,31 @@ public final class SoftLabeler {
      */
     public static long checkInput(Dataset<Row> rows, ModelArtifact teacher) {
         int expected = teacher.architecture().inputSize();
-        Row s = rows.agg(min(size(col("features"))), max(size(col("features"))),
-                sum(when(expr("exists(features, x -> isnan(x) OR abs(x) = double('Infinity'))"), 1).otherwise(0)),
-                min(when(expr("exists(features, x -> isnan(x) OR abs(x) = double('Infinity'))"), col("id"))),
-                count(lit(1))).first();
-        if (s.getLong(4) == 0) {
+        // A Java pass over Spark's binary rows: the same check as a SQL exists(...) lambda cost more than labelling,
+        // because Spark evaluates such lambdas element by element through its interpreter.
+        InputStats s = rows.select("id", "features").queryExecution().toRdd().toJavaRDD()
+                .mapPartitions((FlatMapFunction<Iterator<InternalRow>, InputStats>) it -> {
+                    InputStats p = InputStats.EMPTY;
+                    while (it.hasNext()) {
+                        p = p.add(it.next());
+                    }
+                    return List.of(p).iterator();
+                })
+                .fold(InputStats.EMPTY, InputStats::merge);
+        if (s.rows() == 0) {
             throw new DataContractException("there are no rows to label: the prepared train and validation splits are "
                     + "empty");
         }
-        if (s.getInt(0) != expected || s.getInt(1) != expected) {
+        if (s.minLength() != expected || s.maxLength() != expected) {
             throw new DataContractException("teacher " + teacher.architecture().name() + " expects " + expected
-                    + " features per row, the data has rows with " + s.getInt(0) + " to " + s.getInt(1));
+                    + " features per row, the data has rows with " + s.minLength() + " to " + s.maxLength());
         }
-        if (!s.isNullAt(2) && s.getLong(2) > 0) {
-            throw new DataContractException(s.getLong(2) + " rows have NaN or infinite features (first id "
-                    + s.getLong(3) + "); the teacher's outputs on them would be meaningless. Fix the data and prepare "
-                    + "again");
+        if (s.nonFinite() > 0) {
+            throw new DataContractException(s.nonFinite() + " rows have NaN or infinite features (first id "
+                    + s.firstNonFiniteId() + "); the teacher's outputs on them would be meaningless. Fix the data and "
+                    + "prepare again");
         }
-        return s.getLong(4);
+        return s.rows();
     }
 
     /** One teacher, one view per row: the rows with their logits as a Dataset (nothing written). */
@@ -92,7 +91,7 @@ public final class SoftLabeler {
                                      LabelSpec spec) {
         Broadcast<List<byte[]>> models = broadcast(spark, teachers);
         MapPartitionsFunction<Row, Row> fn = it -> {
-            LabelIterator labels = iterator(models.value(), it, spec);
+            LabelIterator labels = iterator(models.value(), new MappedIterator<>(it, ExampleRow::of), spec);
             return new Iterator<>() {
                 @Override
                 public boolean hasNext() {
@@ -118,9 +117,13 @@ public final class SoftLabeler {
                              Path dir) {
         Broadcast<List<byte[]>> models = broadcast(spark, teachers);
         String folder = dir.toAbsolutePath().toString();
-        MapPartitionsFunction<Row, Row> fn = it -> {
+        // Spark's binary rows, not Row objects: converting each example into a Row boxes every feature into a Scala
+        // sequence, which cost more than the teacher's inference in profiles of this stage.
+        JavaRDD<InternalRow> examples = rows.select("id", "features", "label", "split").queryExecution().toRdd()
+                .toJavaRDD();
+        FlatMapFunction<Iterator<InternalRow>, Long> fn = it -> {
             TaskContext task = TaskContext.get();
-            LabelIterator labels = iterator(models.value(), it, spec);
+            LabelIterator labels = iterator(models.value(), new MappedIterator<>(it, ExampleRow::of), spec);
             if (!labels.hasNext()) {
                 return java.util.Collections.emptyIterator();
             }
@@ -136,12 +139,11 @@ public final class SoftLabeler {
                 throw e;
             }
             out.close();
-            return List.of(RowFactory.create(file.getFileName().toString(), out.rows())).iterator();
+            return List.of(out.rows()).iterator();
         };
         long total = 0;
-        for (Row r : rows.select("id", "features", "label", "split").mapPartitions(fn, Encoders.row(WRITTEN))
-                .collectAsList()) {
-            total += r.getLong(1);
+        for (long n : examples.mapPartitions(fn).collect()) {
+            total += n;
         }
         return total;
     }
@@ -154,7 +156,7 @@ public final class SoftLabeler {
         return JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(bytes);
     }
 
-    private static LabelIterator iterator(List<byte[]> models, Iterator<Row> rows, LabelSpec spec) {
+    private static LabelIterator iterator(List<byte[]> models, Iterator<ExampleRow> rows, LabelSpec spec) {
         List<ModelArtifact> teachers = new ArrayList<>();
         for (int i = 0; i < models.size(); i++) {
             teachers.add(ModelIO.fromBytes(models.get(i), "broadcast teacher " + i));

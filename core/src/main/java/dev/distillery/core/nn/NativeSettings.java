@@ -43,14 +43,14 @@ public final class NativeSettings {
     }
 
     /**
-     * The engine's own parallel loops size their OpenMP teams from its JVM-wide thread limits (read once from
-     * OMP_NUM_THREADS at start-up, else every core), not from the calling thread's OpenMP setting, so these limits
-     * are lowered too: without it two Spark tasks each ran two-thread loops on two cores, 24% slower.
+     * The engine's own parallel loops size their OpenMP teams from its JVM-wide "master threads" limit (read once
+     * from OMP_NUM_THREADS at start-up, else every core), not from the calling thread's OpenMP setting, so that
+     * limit is lowered too: without it two Spark tasks each ran two-thread loops on two cores, 24% slower. (The
+     * engine's other limit, {@code maxThreads}, cannot be changed after start-up: ND4J 1.0.0-M2.1 ignores the call.)
      */
     static synchronized void limitEngineThreads(int threads) {
         var env = Nd4j.getEnvironment();
-        if (env.maxThreads() != threads || env.maxMasterThreads() != threads) {
-            env.setMaxThreads(threads);
+        if (env.maxMasterThreads() != threads) {
             env.setMaxMasterThreads(threads);
         }
     }

@@ -122,7 +122,8 @@ public final class EvaluateStage implements Stage {
         ModelArtifact qat = ModelIO.read(ctx.stageDir("student-qat").resolve(QatStage.MODEL), DistillStage.KIND);
         int[] fakeQuant = SparkTrainer.predict(SameDiffNet.forInference(qat.architecture(), qat.params(),
                 new FakeQuantHooks(qat.quant())), test.features(), 1000);
-        Path intFile = ctx.stageDir("export").resolve(ExportStage.INT8_MODEL);
+        // export names the integer model by the QAT model's weight width: student-int8.dint or student-int4.dint
+        Path intFile = ctx.stageDir("export").resolve(ExportStage.integerModel(qat.quant().weightBits()));
         IntegerModel intModel = IntegerModelIO.read(intFile);
         VariantRun intRun;
         try (InferenceRunner integerRunner = Runners.integer(intModel)) {

@@ -15,15 +15,27 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * export: the QAT model as an integer-only model file and as a quantized (QDQ) ONNX model, every
- * post-training-quantization variant as an integer model file, and the float KD student as ONNX.
+ * export: the QAT model as an integer-only model file and as a quantized (QDQ) ONNX model, both named by the
+ * model's weight width ({@code student-int8.dint} or {@code student-int4.dint}), every post-training-quantization
+ * variant as an integer model file, and the float KD student as ONNX.
  */
 public final class ExportStage implements Stage {
-    public static final String INT8_MODEL = "student-int8.dint";
+    public static final String INT8_MODEL = integerModel(8);
+    public static final String INT4_MODEL = integerModel(4);
     public static final String ONNX_MODEL = "student-kd.onnx";
-    public static final String QDQ_MODEL = "student-int8-qdq.onnx";
+    public static final String QDQ_MODEL = qdqModel(8);
     /** Folder of the integer files of the post-training-quantization variants. */
     public static final String PTQ_DIR = "ptq";
+
+    /** File of the QAT integer model whose conv2d and dense weights have {@code weightBits} bits. */
+    public static String integerModel(int weightBits) {
+        return "student-int" + weightBits + ".dint";
+    }
+
+    /** File of the QDQ ONNX form of that model (int4 codes are stored in int8 tensors, as opset 13 requires). */
+    public static String qdqModel(int weightBits) {
+        return "student-int" + weightBits + "-qdq.onnx";
+    }
 
     @Override
     public String name() {
@@ -49,8 +61,10 @@ public final class ExportStage implements Stage {
     public StageResult run(StageContext ctx, Path workDir) {
         ModelArtifact qat = ModelIO.read(ctx.stageDir("student-qat").resolve(QatStage.MODEL), DistillStage.KIND);
         IntegerModel integer = IntegerConverter.convert(qat);
-        IntegerModelIO.write(integer, workDir.resolve(INT8_MODEL));
-        OnnxQdqExporter.export(integer, workDir.resolve(QDQ_MODEL));
+        String intFile = integerModel(integer.weightBits());
+        String qdqFile = qdqModel(integer.weightBits());
+        IntegerModelIO.write(integer, workDir.resolve(intFile));
+        OnnxQdqExporter.export(integer, workDir.resolve(qdqFile));
         ModelArtifact kd = ModelIO.read(ctx.stageDir("student").resolve(DistillStage.KD_MODEL), DistillStage.KIND);
         OnnxExporter.export(kd, workDir.resolve(ONNX_MODEL));
         List<Path> ptq = QatStage.ptqModels(ctx.stageDir("student-qat"));
@@ -67,11 +81,11 @@ public final class ExportStage implements Stage {
                     workDir.resolve(PTQ_DIR).resolve(name));
         }
         return new StageResult()
-                .metric("int8_bytes", workDir.resolve(INT8_MODEL).toFile().length())
+                .metric("int" + integer.weightBits() + "_bytes", workDir.resolve(intFile).toFile().length())
                 .metric("onnx_bytes", workDir.resolve(ONNX_MODEL).toFile().length())
-                .metric("qdq_onnx_bytes", workDir.resolve(QDQ_MODEL).toFile().length())
+                .metric("qdq_onnx_bytes", workDir.resolve(qdqFile).toFile().length())
                 .metric("ptq_variants", ptq.size())
-                .output("int8", INT8_MODEL).output("onnx", ONNX_MODEL).output("qdq_onnx", QDQ_MODEL);
+                .output("int" + integer.weightBits(), intFile).output("onnx", ONNX_MODEL).output("qdq_onnx", qdqFile);
     }
 
     /** The integer files of the PTQ variants the stage wrote, in name order. */

@@ -2,6 +2,7 @@ package dev.distillery.jobs.stage;
 
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.ModelIO;
+import dev.distillery.evaluation.report.Lineage;
 import dev.distillery.student.onnx.OnnxExporter;
 import dev.distillery.student.onnx.OnnxQdqExporter;
 import dev.distillery.student.quant.IntegerConverter;
@@ -12,7 +13,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * export: the QAT model as an integer-only model file and as a quantized (QDQ) ONNX model, both named by the
@@ -60,7 +63,7 @@ public final class ExportStage implements Stage {
     @Override
     public StageResult run(StageContext ctx, Path workDir) {
         ModelArtifact qat = ModelIO.read(ctx.stageDir("student-qat").resolve(QatStage.MODEL), DistillStage.KIND);
-        IntegerModel integer = IntegerConverter.convert(qat);
+        IntegerModel integer = converted(qat, "student-qat", QatStage.MODEL);
         String intFile = integerModel(integer.weightBits());
         String qdqFile = qdqModel(integer.weightBits());
         IntegerModelIO.write(integer, workDir.resolve(intFile));
@@ -77,8 +80,8 @@ public final class ExportStage implements Stage {
         }
         for (Path file : ptq) {
             String name = file.getFileName().toString().replaceFirst("\\.dmodel$", ".dint");
-            IntegerModelIO.write(IntegerConverter.convert(ModelIO.read(file, DistillStage.KIND)),
-                    workDir.resolve(PTQ_DIR).resolve(name));
+            IntegerModelIO.write(converted(ModelIO.read(file, DistillStage.KIND), "student-qat/" + QatStage.PTQ_DIR,
+                    file.getFileName().toString()), workDir.resolve(PTQ_DIR).resolve(name));
         }
         return new StageResult()
                 .metric("int" + integer.weightBits() + "_bytes", workDir.resolve(intFile).toFile().length())
@@ -86,6 +89,17 @@ public final class ExportStage implements Stage {
                 .metric("qdq_onnx_bytes", workDir.resolve(qdqFile).toFile().length())
                 .metric("ptq_variants", ptq.size())
                 .output("int" + integer.weightBits(), intFile).output("onnx", ONNX_MODEL).output("qdq_onnx", qdqFile);
+    }
+
+    /** The integer-only form of a quantized model, recording that it was converted from {@code dir/file}. */
+    private static IntegerModel converted(ModelArtifact model, String dir, String file) {
+        IntegerModel m = IntegerConverter.convert(model);
+        Map<String, String> meta = new LinkedHashMap<>(m.metadata());
+        meta.putAll(ModelLineage.of(dir, file, Lineage.DERIVED, "integer-conversion", "conversion to integer-only"
+                + " arithmetic (int" + m.weightBits() + " weights, int32 accumulators and biases, fixed-point"
+                + " requantization)"));
+        return new IntegerModel(m.architecture(), m.weightBits(), m.activationBits(), m.inputScale(),
+                m.inputZeroPoint(), m.layers(), meta);
     }
 
     /** The integer files of the PTQ variants the stage wrote, in name order. */

@@ -151,7 +151,8 @@ final class Ablation {
     private static String architectureDetail(Variant teacher, Variant student) {
         return "student architecture " + student.architecture().name() + " instead of the teacher's "
                 + teacher.architecture().name() + (student.teachers() == null ? ", trained on hard labels"
-                : ", distilled from " + student.teachers().mode());
+                : ", distilled from " + (student.teachers().isEnsemble() ? "an " + student.teachers().mode()
+                : "a single teacher"));
     }
 
     static AblationStep step(Variant from, Variant to, String relation, List<String> techniques, String detail,

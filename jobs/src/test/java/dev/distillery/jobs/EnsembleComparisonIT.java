@@ -36,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * Every stage on 300 digits with an ensemble of two real teachers (another seed and width for the second): the
+ * Every stage on 600 digits with an ensemble of two real teachers (another seed and width for the second): the
  * label stage also stores the run's teacher's own labels, distill trains a student from them, and the report sets
  * it against the ensemble-distilled student with both teachers named and the ablation table following the real
  * lineage. Then the same run with int4 QAT weights exports and reports {@code student-int4}.
@@ -67,12 +67,13 @@ class EnsembleComparisonIT {
                 name: ensemble
                 seed: 5
                 data: {format: csv, dir: %s, train_file: train.csv, test_file: test.csv, label_column: _c64,
-                       csv_header: false, shape: [1, 8, 8], feature_scale: 0.0625, train_limit: 300, test_limit: 100}
+                       csv_header: false, shape: [1, 8, 8], feature_scale: 0.0625, train_limit: 600, test_limit: 200}
                 spark: {master: "local[2]", workers: 2, averaging_frequency: 4}
-                teacher: {conv_filters: [4], dense_units: 16, epochs: 2, warmup_epochs: 0, label_batch_size: 64}
+                teacher: {conv_filters: [8], dense_units: 32, epochs: 4, batch_size: 32, learning_rate: 0.01,
+                          warmup_epochs: 0, label_batch_size: 128}
                 student: {type: mlp, hidden: [16], max_teacher_fraction: 1.0}
-                distill: {epochs: 3, warmup_epochs: 0, learning_rate: 0.01}
-                prune: {epochs: 1, schedule: one-shot}
+                distill: {epochs: 4, batch_size: 32, warmup_epochs: 0, learning_rate: 0.01}
+                prune: {epochs: 1, batch_size: 32, schedule: one-shot}
                 qat: {epochs: 1, calibration_rows: 100}
                 ptq: {methods: [minmax, entropy]}
                 evaluation: {profiles_dir: %s, profiles: [cortex-m7, x86-avx2-host], latency_runs: 0,
@@ -81,7 +82,7 @@ class EnsembleComparisonIT {
         // a second teacher of another seed and width, trained for real in its own run folder
         Path other = shared.resolve("other");
         for (String stage : List.of("prepare", "train-teacher")) {
-            Result r = run(stage, other, "seed=6", "teacher.conv_filters=[6]", "teacher.epochs=1");
+            Result r = run(stage, other, "seed=6", "teacher.conv_filters=[6]");
             assertThat(r.code()).as(stage + ": " + r.err()).isZero();
         }
         otherTeacher = other.resolve("teacher/teacher.dmodel");
@@ -171,8 +172,10 @@ class EnsembleComparisonIT {
         JsonNode single = variants.get("student-kd-single-teacher");
         JsonNode ensemble = variants.get("student-kd");
         assertThat(single).isNotNull();
-        // ten digit classes: chance is 10%
-        assertThat(single.path("accuracy").asDouble()).isGreaterThan(0.2);
+        // ten balanced digit classes: chance is 10%; 4 epochs on 540 images reach far more (an 8x8 digit MLP
+        // passes 80% within a few dozen steps), so 30% is above chance with room for run-to-run noise
+        assertThat(single.path("accuracy").asDouble()).isGreaterThan(0.3);
+        assertThat(ensemble.path("accuracy").asDouble()).isGreaterThan(0.3);
         assertThat(single.path("distilled_from").path("teachers")).extracting(t -> t.path("sha256").asText())
                 .containsExactly(ManifestIO.sha256(out.resolve("teacher/teacher.dmodel")));
         assertThat(ensemble.path("distilled_from").path("ensemble").asText()).isEqualTo("mean-logits");

@@ -102,6 +102,33 @@ class PipelineEndToEndIT {
         for (JsonNode card : report.path("model_cards")) {
             assertThat(out.resolve("reports").resolve(card.path("file").asText())).isNotEmptyFile();
         }
+        ablationFollowsTheRecordedLineage(report);
+    }
+
+    /** The ablation table of the real report: its chain comes from the model files, its figures from the variants. */
+    private static void ablationFollowsTheRecordedLineage(JsonNode report) throws Exception {
+        java.util.Map<String, JsonNode> byName = new java.util.HashMap<>();
+        report.path("variants").forEach(v -> byName.put(v.path("name").asText(), v));
+        List<String> steps = new java.util.ArrayList<>();
+        for (JsonNode s : report.path("ablation")) {
+            JsonNode from = byName.get(s.path("from").asText());
+            JsonNode to = byName.get(s.path("to").asText());
+            steps.add(s.path("from").asText() + " -> " + s.path("to").asText());
+            assertThat(s.path("accuracy").path("from").asDouble()).isEqualTo(from.path("accuracy").asDouble());
+            assertThat(s.path("accuracy").path("to").asDouble()).isEqualTo(to.path("accuracy").asDouble());
+            assertThat(s.path("file_bytes").path("to").asLong()).isEqualTo(to.path("size_bytes").asLong());
+            assertThat(s.path("macs").path("delta").asLong())
+                    .isEqualTo(to.path("macs").asLong() - from.path("macs").asLong());
+        }
+        // no temperatures or ensemble in the smoke config; the best of the six PTQ variants gets the one PTQ row
+        assertThat(steps).hasSize(6).startsWith("teacher -> student-baseline", "student-baseline -> student-kd",
+                "student-kd -> student-pruned", "student-pruned -> student-int8").endsWith("teacher -> student-int8");
+        assertThat(steps.get(4)).startsWith("student-pruned -> student-ptq-");
+        JsonNode total = report.path("ablation").get(5);
+        assertThat(total.path("relation").asText()).isEqualTo("total");
+        assertThat(total.path("weight_bytes").path("ratio").asDouble()).isLessThan(1.0);
+        assertThat(Files.readString(out.resolve("reports/report.md")))
+                .contains("## Ablation: what each technique added or cost", "| student-kd → student-pruned | derived |");
     }
 
     @Test
@@ -222,6 +249,17 @@ class PipelineEndToEndIT {
         // the integer model is built from the smaller architecture
         assertThat(byName.get("student-int8").path("macs").asLong()).isEqualTo(pruned.path("macs").asLong());
         assertThat(byName.get("student-int8").path("accuracy").asDouble()).isGreaterThan(0.3);
+        JsonNode ablation = ManifestIO.json().readTree(copy.resolve("reports/report.json").toFile()).path("ablation");
+        JsonNode channels = null;
+        for (JsonNode s : ablation) {
+            if (s.path("to").asText().equals("student-pruned")) {
+                channels = s;
+            }
+        }
+        assertThat(channels).isNotNull();
+        assertThat(channels.path("techniques")).extracting(JsonNode::asText).containsExactly("channel-pruning");
+        assertThat(channels.path("macs").path("delta").asLong()).isNegative();
+        assertThat(channels.path("weight_bytes").path("delta").asLong()).isNegative();
         ModelArtifact model = ModelIO.read(copy.resolve("student-pruned/student-pruned.dmodel"));
         assertThat(model.metadata()).containsEntry("method", "channels")
                 .containsEntry("params", String.valueOf(model.architecture().parameterCount()))

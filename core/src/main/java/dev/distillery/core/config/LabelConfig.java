@@ -8,7 +8,9 @@ import java.util.List;
 /**
  * How the label stage stores soft labels: storage mode ({@code dense-float32}, {@code dense-float16},
  * {@code top-k}), k for top-k, the number of augmented views per training example, extra teachers of an ensemble
- * and how their outputs are combined, and the temperature recorded as a hint for distillation.
+ * and how their outputs are combined, whether an ensemble run also stores the run's own teacher's labels alone (so
+ * that a single-teacher student can be compared with the ensemble one), and the temperature recorded as a hint
+ * for distillation.
  */
 public record LabelConfig(
         String storage,
@@ -17,6 +19,7 @@ public record LabelConfig(
         AugmentConfig augment,
         List<String> teachers,
         String ensemble,
+        @JsonProperty("compare_single_teacher") boolean compareSingleTeacher,
         @JsonProperty("temperature_hint") double temperatureHint) {
 
     public static final List<String> STORAGE_MODES = List.of("dense-float32", "dense-float16", "top-k");

@@ -29,6 +29,8 @@ public final class RunComparison {
     public static final String JSON_FILE = "comparison.json";
     public static final String MARKDOWN_FILE = "comparison.md";
     private static final int SCHEMA_VERSION = 2;
+    /** Report versions compare reads: version 3 only added the ablation table and variant lineage to version 2. */
+    private static final java.util.Set<Integer> REPORT_VERSIONS = java.util.Set.of(2, 3);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** One run's report and the label it is shown under (its folder name, made unique). */
@@ -277,9 +279,9 @@ public final class RunComparison {
             throw new TransientFailureException("could not read " + file + ": " + e.getMessage(), e);
         }
         int version = node == null ? -1 : node.path("schema_version").asInt(-1);
-        if (version != SCHEMA_VERSION) {
-            throw new DataContractException(file + " has report schema_version " + version + ", compare reads version "
-                    + SCHEMA_VERSION + "; re-run evaluate on that run with --force");
+        if (!REPORT_VERSIONS.contains(version)) {
+            throw new DataContractException(file + " has report schema_version " + version + ", compare reads versions "
+                    + "2 and 3; re-run evaluate on that run with --force");
         }
         return node;
     }

@@ -66,6 +66,36 @@ final class Fmt {
                 : percent(v.metrics().teacherAgreement());
     }
 
+    /** An after/before ratio, "×0.251" (four times smaller); "n/a" when there was nothing before. */
+    static String ratio(double r) {
+        return Double.isNaN(r) ? "n/a" : String.format(Locale.ROOT, "×%.3f", r);
+    }
+
+    static String bytesChange(AblationStep.Change c) {
+        return bytes(c.from()) + " → " + bytes(c.to()) + " (" + ratio(c.ratio()) + ")";
+    }
+
+    static String countChange(AblationStep.Change c) {
+        return count(c.from()) + " → " + count(c.to()) + " (" + ratio(c.ratio()) + ")";
+    }
+
+    static String accuracyChange(AblationStep s) {
+        return percent(s.accuracyFrom()) + " → " + percent(s.accuracyTo());
+    }
+
+    /** Percentage points with their sign: "+0.90 pts". */
+    static String points(double points) {
+        return String.format(Locale.ROOT, "%+.2f pts", points);
+    }
+
+    static String step(AblationStep s) {
+        return s.from() + " → " + s.to() + (s.total() ? " (total)" : "");
+    }
+
+    static String technique(AblationStep s) {
+        return s.detail() + (s.alternatives() > 1 ? " (most accurate of " + s.alternatives() + ")" : "");
+    }
+
     static String yesNo(boolean b) {
         return b ? "yes" : "no";
     }

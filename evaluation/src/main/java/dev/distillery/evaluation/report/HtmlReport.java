@@ -26,6 +26,7 @@ final class HtmlReport {
             "th{background:#f3f4f6}td.num{text-align:right;font-variant-numeric:tabular-nums}",
             ".pass{color:#116329;font-weight:600}.fail{color:#b42318;font-weight:600}",
             ".reasons{color:#57606a;font-size:.85rem}",
+            "tr.total td{font-weight:600;border-top:2px solid #8c959f}",
             ".assumed{background:#fff8c5;color:#6f4e00;border-radius:3px;padding:0 .3rem;font-size:.85rem}",
             ".charts{display:flex;flex-wrap:wrap;gap:1.5rem}",
             ".chart{width:560px;height:300px}.chart.wide{width:760px;height:380px}.chart.square{width:380px;"
@@ -47,6 +48,8 @@ final class HtmlReport {
                 .append(escape(report.dataset())).append("</p>\n");
 
         variants(h, report);
+        ablation(h, report);
+        teachers(h, report);
         recommendations(h, report);
         for (int i = 0; i < report.profiles().size(); i++) {
             profile(h, report, report.profiles().get(i), i);
@@ -123,6 +126,52 @@ final class HtmlReport {
         }
         h.append("</table>\n");
         costChecks(h, report);
+    }
+
+    private static void ablation(StringBuilder h, Report report) {
+        h.append("<h2 id=\"ablation\">Ablation: what each technique added or cost</h2>\n");
+        if (report.ablation().isEmpty()) {
+            h.append("<p class=\"meta\">").append(escape(Ablation.NONE)).append("</p>\n");
+            return;
+        }
+        h.append("<p class=\"meta\">").append(escape(Ablation.NOTE)).append("</p>\n<table class=\"ablation\">\n");
+        header(h, "Step", "Relation", "Technique", "Accuracy", "Δ accuracy", "Params", "Weight bytes (dense)",
+                "Weight bytes (sparse-encoded)", "File bytes", "MACs");
+        for (AblationStep s : report.ablation()) {
+            h.append(s.total() ? "<tr class=\"total\">" : "<tr>").append(td(Fmt.step(s))).append(td(s.relation()))
+                    .append(td(Fmt.technique(s))).append(num(Fmt.accuracyChange(s)))
+                    .append(gate(s.accuracyDeltaPoints() >= 0, Fmt.points(s.accuracyDeltaPoints())))
+                    .append(num(Fmt.countChange(s.params()))).append(num(Fmt.bytesChange(s.weightBytes())))
+                    .append(num(Fmt.bytesChange(s.sparseWeightBytes()))).append(num(Fmt.bytesChange(s.fileBytes())))
+                    .append(num(Fmt.countChange(s.macs()))).append("</tr>\n");
+        }
+        h.append("</table>\n");
+    }
+
+    private static void teachers(StringBuilder h, Report report) {
+        Map<TeacherSet, List<String>> sets = TeacherSet.students(report.variants());
+        if (sets.isEmpty()) {
+            return;
+        }
+        h.append("<h2 id=\"teachers\">Teachers of the distilled students</h2>\n<table>\n");
+        header(h, "Soft labels from", "Teachers", "Students distilled from them");
+        sets.forEach((set, students) -> h.append("<tr>").append(td(set.mode())).append(td(set.describe()))
+                .append(td(String.join(", ", students))).append("</tr>\n"));
+        h.append("</table>\n");
+        for (AblationStep s : Ablation.ensembleSteps(report)) {
+            h.append("<h3>Ensemble against single teacher: ").append(escape(s.to())).append(" against ")
+                    .append(escape(s.from())).append("</h3>\n<p>").append(escape(s.detail())).append(": ")
+                    .append(escape(Fmt.points(s.accuracyDeltaPoints()))).append(" of test accuracy.</p>\n<table>\n");
+            header(h, "Variant", "Soft labels from", "Accuracy (95% CI)", "Teacher agreement", "ECE");
+            for (String name : List.of(s.from(), s.to())) {
+                Variant v = report.variant(name).orElseThrow();
+                h.append("<tr>").append(td(v.name())).append(td(v.teachers() == null ? ""
+                                : v.teachers().mode() + ": " + v.teachers().describe()))
+                        .append(num(Fmt.accuracyWithInterval(v))).append(num(Fmt.agreement(v)))
+                        .append(num(Fmt.ece(v))).append("</tr>\n");
+            }
+            h.append("</table>\n");
+        }
     }
 
     private static void costChecks(StringBuilder h, Report report) {

@@ -23,8 +23,11 @@ import java.util.OptionalDouble;
  * Java accessor can never silently change the documented format (docs/report-format.md).
  */
 final class JsonReport {
-    /** Bumped whenever a field is renamed or removed; adding fields keeps the version. */
-    static final int SCHEMA_VERSION = 2;
+    /**
+     * Bumped whenever a field is renamed or removed, or a required section is added (3: {@code ablation}, and
+     * {@code lineage} and {@code distilled_from} on every variant); adding an optional field keeps the version.
+     */
+    static final int SCHEMA_VERSION = 3;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private JsonReport() {
@@ -72,6 +75,8 @@ final class JsonReport {
             n.put("estimated_ms", c.estimatedMs());
             n.put("relative_error", c.relativeError());
         }
+        ArrayNode ablation = root.putArray("ablation");
+        report.ablation().forEach(s -> ablationStep(ablation.addObject(), s));
         ArrayNode cards = root.putArray("model_cards");
         for (Map.Entry<String, List<String>> card : ModelCard.cards(report).entrySet()) {
             ObjectNode n = cards.addObject();
@@ -144,6 +149,63 @@ final class JsonReport {
             node.putNull("metrics");
         } else {
             metrics(node.putObject("metrics"), v.metrics());
+        }
+        if (v.lineage() == null) {
+            node.putNull("lineage");
+        } else {
+            ObjectNode l = node.putObject("lineage");
+            l.put("from", v.lineage().from());
+            l.put("relation", v.lineage().relation());
+            ArrayNode techniques = l.putArray("techniques");
+            v.lineage().techniques().forEach(techniques::add);
+            l.put("detail", v.lineage().detail());
+        }
+        if (v.teachers() == null) {
+            node.putNull("distilled_from");
+        } else {
+            ObjectNode d = node.putObject("distilled_from");
+            d.put("ensemble", v.teachers().ensemble());
+            ArrayNode teachers = d.putArray("teachers");
+            for (var t : v.teachers().teachers()) {
+                ObjectNode n = teachers.addObject();
+                n.put("sha256", t.sha256());
+                n.put("architecture", t.architecture());
+                n.put("parameters", t.parameters());
+                n.put("file", t.file());
+            }
+        }
+    }
+
+    private static void ablationStep(ObjectNode node, AblationStep s) {
+        node.put("from", s.from());
+        node.put("to", s.to());
+        node.put("relation", s.relation());
+        ArrayNode techniques = node.putArray("techniques");
+        s.techniques().forEach(techniques::add);
+        node.put("detail", s.detail());
+        node.put("alternatives", s.alternatives());
+        ObjectNode accuracy = node.putObject("accuracy");
+        accuracy.put("from", s.accuracyFrom());
+        accuracy.put("to", s.accuracyTo());
+        accuracy.put("delta_points", s.accuracyDeltaPoints());
+        change(node.putObject("params"), s.params());
+        change(node.putObject("weight_bytes"), s.weightBytes());
+        change(node.putObject("weight_bytes_sparse"), s.sparseWeightBytes());
+        change(node.putObject("file_bytes"), s.fileBytes());
+        change(node.putObject("macs"), s.macs());
+        ObjectNode sparsity = node.putObject("sparsity");
+        sparsity.put("from", s.sparsityFrom());
+        sparsity.put("to", s.sparsityTo());
+    }
+
+    private static void change(ObjectNode node, AblationStep.Change c) {
+        node.put("from", c.from());
+        node.put("to", c.to());
+        node.put("delta", c.delta());
+        if (Double.isNaN(c.ratio())) {
+            node.putNull("ratio");
+        } else {
+            node.put("ratio", c.ratio());
         }
     }
 

@@ -31,6 +31,9 @@ final class MarkdownReport {
                     v.source() == null ? "" : v.source().toString()));
         }
 
+        ablation(md, report);
+        teachers(md, report);
+
         md.append("\n## Recommended variant per profile\n\n");
         md.append("The most accurate student that passes every gate; the teacher is the reference, not a candidate."
                 + " The Pareto front lists the students no other student beats on both accuracy and estimated"
@@ -110,6 +113,45 @@ final class MarkdownReport {
         }
         md.append('\n').append(ESTIMATE_NOTE).append('\n');
         return md.toString();
+    }
+
+    private static void ablation(StringBuilder md, Report report) {
+        md.append("\n## Ablation: what each technique added or cost\n\n");
+        if (report.ablation().isEmpty()) {
+            md.append(Ablation.NONE).append('\n');
+            return;
+        }
+        md.append(Ablation.NOTE).append("\n\n");
+        table(md, List.of("Step", "Relation", "Technique", "Accuracy", "Δ accuracy", "Params", "Weight bytes (dense)",
+                "Weight bytes (sparse-encoded)", "File bytes", "MACs"));
+        for (AblationStep s : report.ablation()) {
+            row(md, List.of(s.total() ? "**" + Fmt.step(s) + "**" : Fmt.step(s), s.relation(), Fmt.technique(s),
+                    Fmt.accuracyChange(s), Fmt.points(s.accuracyDeltaPoints()), Fmt.countChange(s.params()),
+                    Fmt.bytesChange(s.weightBytes()), Fmt.bytesChange(s.sparseWeightBytes()),
+                    Fmt.bytesChange(s.fileBytes()), Fmt.countChange(s.macs())));
+        }
+    }
+
+    private static void teachers(StringBuilder md, Report report) {
+        Map<TeacherSet, List<String>> sets = TeacherSet.students(report.variants());
+        if (sets.isEmpty()) {
+            return;
+        }
+        md.append("\n## Teachers of the distilled students\n\n");
+        table(md, List.of("Soft labels from", "Teachers", "Students distilled from them"));
+        sets.forEach((set, students) -> row(md, List.of(set.mode(), set.describe(), String.join(", ", students))));
+        for (AblationStep s : Ablation.ensembleSteps(report)) {
+            Variant single = report.variant(s.from()).orElseThrow();
+            Variant ensemble = report.variant(s.to()).orElseThrow();
+            md.append("\n### Ensemble against single teacher: ").append(s.to()).append(" against ").append(s.from())
+                    .append("\n\n").append(text(s.detail())).append(": ").append(Fmt.points(s.accuracyDeltaPoints()))
+                    .append(" of test accuracy.\n\n");
+            table(md, List.of("Variant", "Soft labels from", "Accuracy (95% CI)", "Teacher agreement", "ECE"));
+            for (Variant v : List.of(single, ensemble)) {
+                row(md, List.of(v.name(), v.teachers() == null ? "" : v.teachers().mode() + ": "
+                        + v.teachers().describe(), Fmt.accuracyWithInterval(v), Fmt.agreement(v), Fmt.ece(v)));
+            }
+        }
     }
 
     private static void table(StringBuilder md, List<String> headers) {

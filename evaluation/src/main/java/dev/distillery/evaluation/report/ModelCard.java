@@ -111,6 +111,24 @@ final class ModelCard {
         md.append("- Kind: ").append(v.kind()).append(", architecture `").append(v.architecture().name())
                 .append("`\n");
         md.append("- File: ").append(v.source() == null ? "(in memory)" : "`" + v.source() + "`").append('\n');
+        if (v.teachers() != null) {
+            md.append("- Distilled from: ").append(v.teachers().mode()).append(", ")
+                    .append(MarkdownReport.text(v.teachers().describe())).append('\n');
+        }
+        List<String> steps = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (Variant at = v; at.lineage() != null && seen.add(at.name()); ) {
+            steps.add(0, at.lineage().from() + " → " + at.name() + ": " + at.lineage().detail());
+            var from = report.variant(at.lineage().from());
+            if (from.isEmpty()) {
+                break;
+            }
+            at = from.get();
+        }
+        if (!steps.isEmpty()) {
+            md.append("- Made by (see the report's ablation table):\n");
+            steps.forEach(s -> md.append("  - ").append(MarkdownReport.text(s)).append('\n'));
+        }
         md.append("- Report: ").append(MarkdownReport.text(report.title())).append(", created ")
                 .append(report.created()).append('\n');
         md.append("- Config hash: `").append(report.configHash()).append("`\n");

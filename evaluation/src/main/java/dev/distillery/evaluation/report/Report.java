@@ -24,12 +24,13 @@ import java.util.stream.Collectors;
  * @param hostProfile id of the profile describing this machine; null when latencies were not checked
  * @param costChecks  measured against estimated latency, per variant and runtime
  * @param classNames  names of the classes by index; empty when the data has none (then "class i" is shown)
+ * @param ablation    what each technique added or cost, from the variants' lineage (see {@link Ablation})
  */
 public record Report(String title, Instant created, String configHash, String dataset,
                      List<HardwareProfile> profiles, List<Variant> variants, List<ProfileRow> rows,
                      Map<String, String> notes, Map<String, String> recommended, Map<String, List<String>> pareto,
                      String hostProfile, List<CostCheck> costChecks, List<String> requiredProfiles,
-                     List<String> classNames) {
+                     List<String> classNames, List<AblationStep> ablation) {
 
     public Report {
         Objects.requireNonNull(title, "title");
@@ -46,6 +47,7 @@ public record Report(String title, Instant created, String configHash, String da
         costChecks = List.copyOf(costChecks);
         requiredProfiles = List.copyOf(requiredProfiles);
         classNames = List.copyOf(classNames);
+        ablation = List.copyOf(ablation);
     }
 
     /** The name of class {@code index}: its configured name, else "class i". */

@@ -144,7 +144,7 @@ public final class ReportBuilder {
             }
         }
         return new Report(title, created, configHash, dataset, profiles, variants, rows, notes, recommended, pareto,
-                host == null ? null : host.id(), checks, required, classNames);
+                host == null ? null : host.id(), checks, required, classNames, Ablation.of(variants));
     }
 
     private static OptionalDouble opt(Map<String, Double> values, String id) {

@@ -22,10 +22,14 @@ import java.util.regex.Pattern;
  * @param nonzeroWeights non-zero weights per layer (indexed like the layers, 0 for layers without weights); empty
  *                   when unknown, which the cost model treats as fully dense
  * @param measurements batch-1 latency measured on this machine, one per runtime; empty when not measured
+ * @param lineage    the variant it is compared with in the ablation table and what separates them; null when the
+ *                   model file records none (the teacher, the hard-label baseline, files of older runs)
+ * @param teachers   the teachers it was distilled from; null for models trained without soft labels
  */
 public record Variant(String name, String kind, Precision precision, double accuracy, long params, long sizeBytes,
                       long macs, double sparsity, Path source, ClassificationMetrics metrics,
-                      Architecture architecture, List<Long> nonzeroWeights, List<LatencyMeasurement> measurements) {
+                      Architecture architecture, List<Long> nonzeroWeights, List<LatencyMeasurement> measurements,
+                      Lineage lineage, TeacherSet teachers) {
     public static final String TEACHER = "teacher";
     public static final String STUDENT_BASELINE = "student-baseline";
     public static final String STUDENT_KD = "student-kd";
@@ -68,6 +72,9 @@ public record Variant(String name, String kind, Precision precision, double accu
                     + nonzeroWeights.size() + " layers, the architecture has " + architecture.layers().size());
         }
         measurements = measurements == null ? List.of() : List.copyOf(measurements);
+        if (lineage != null && lineage.from().equals(name)) {
+            throw new IllegalArgumentException("variant " + name + " cannot be compared with itself");
+        }
     }
 
     /** The teacher is the reference the students are judged against, never a candidate to ship. */
@@ -77,12 +84,22 @@ public record Variant(String name, String kind, Precision precision, double accu
 
     public Variant withNonzeroWeights(List<Long> counts) {
         return new Variant(name, kind, precision, accuracy, params, sizeBytes, macs, sparsity, source, metrics,
-                architecture, counts, measurements);
+                architecture, counts, measurements, lineage, teachers);
     }
 
     public Variant withMeasurements(List<LatencyMeasurement> measured) {
         return new Variant(name, kind, precision, accuracy, params, sizeBytes, macs, sparsity, source, metrics,
-                architecture, nonzeroWeights, measured);
+                architecture, nonzeroWeights, measured, lineage, teachers);
+    }
+
+    public Variant withLineage(Lineage from) {
+        return new Variant(name, kind, precision, accuracy, params, sizeBytes, macs, sparsity, source, metrics,
+                architecture, nonzeroWeights, measurements, from, teachers);
+    }
+
+    public Variant withTeachers(TeacherSet set) {
+        return new Variant(name, kind, precision, accuracy, params, sizeBytes, macs, sparsity, source, metrics,
+                architecture, nonzeroWeights, measurements, lineage, set);
     }
 
     /** A variant whose accuracy comes from its metrics and whose params and MACs come from its architecture. */
@@ -90,6 +107,6 @@ public record Variant(String name, String kind, Precision precision, double accu
                              ClassificationMetrics metrics, long sizeBytes, double sparsity, Path source) {
         Objects.requireNonNull(metrics, "metrics");
         return new Variant(name, kind, precision, metrics.accuracy(), architecture.parameterCount(), sizeBytes,
-                architecture.macs(), sparsity, source, metrics, architecture, List.of(), List.of());
+                architecture.macs(), sparsity, source, metrics, architecture, List.of(), List.of(), null, null);
     }
 }

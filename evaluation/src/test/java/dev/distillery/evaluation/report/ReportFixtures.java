@@ -1,5 +1,6 @@
 package dev.distillery.evaluation.report;
 
+import dev.distillery.core.labels.TeacherIdentity;
 import dev.distillery.core.model.Architecture;
 import dev.distillery.core.model.LayerSpec;
 import dev.distillery.evaluation.cost.CostModel;
@@ -31,6 +32,11 @@ final class ReportFixtures {
             new LayerSpec.DepthwiseConv2d(3, 1), new LayerSpec.Relu(),
             new LayerSpec.Conv2d(16, 1, 1), new LayerSpec.Relu(), new LayerSpec.MaxPool(2),
             new LayerSpec.Flatten(), new LayerSpec.Dense(10)));
+
+    /** The run's own teacher as soft-label files name it. */
+    static final TeacherIdentity TEACHER_ID = new TeacherIdentity("ab".repeat(32), TEACHER.name(),
+            TEACHER.parameterCount(), "out/teacher/teacher.dmodel");
+    static final TeacherSet SINGLE = new TeacherSet("none", List.of(TEACHER_ID));
 
     private ReportFixtures() {
     }
@@ -85,8 +91,11 @@ final class ReportFixtures {
                 .requiredProfiles(List.of("x86-avx2-host"))
                 .classNames(List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
                         "Sneaker", "Bag", "Ankle boot"))
-                .variants(List.of(full(teacher(), 19), full(studentKd(), 18), full(studentInt8(), 17)
-                        .withNonzeroWeights(halfZero(STUDENT))))
+                .variants(List.of(full(teacher(), 19), full(studentKd(), 18).withTeachers(SINGLE),
+                        full(studentInt8(), 17).withNonzeroWeights(halfZero(STUDENT)).withTeachers(SINGLE)
+                                .withLineage(new Lineage("student-kd", Lineage.DERIVED,
+                                        List.of("qat", "integer-conversion"), "quantization-aware training, int8"
+                                        + " weights / int8 activations; then conversion to integer-only arithmetic"))))
                 .note("seed", "42");
     }
 

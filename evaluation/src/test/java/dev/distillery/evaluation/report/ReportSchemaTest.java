@@ -42,8 +42,8 @@ class ReportSchemaTest {
     @Test
     void theSchemaRejectsAMissingFieldAndAnUndocumentedOne() throws IOException {
         String json = render(ReportFixtures.report(Map.of()));
-        String missing = json.replaceFirst("\"schema_version\" : 2,", "");
-        String extra = json.replaceFirst("\"schema_version\" : 2,", "\"schema_version\" : 2, \"surprise\" : 1,");
+        String missing = json.replaceFirst("\"schema_version\" : 3,", "");
+        String extra = json.replaceFirst("\"schema_version\" : 3,", "\"schema_version\" : 3, \"surprise\" : 1,");
         String badGate = json.replaceFirst("\"gate\" : \"pass\"", "\"gate\" : \"maybe\"");
 
         List<Error> a = schema().validate(missing, InputFormat.JSON);

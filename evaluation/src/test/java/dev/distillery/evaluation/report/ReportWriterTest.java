@@ -3,6 +3,8 @@ package dev.distillery.evaluation.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distillery.core.error.TransientFailureException;
+import dev.distillery.evaluation.cost.CostModel;
+import dev.distillery.evaluation.profile.Precision;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +23,7 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 class ReportWriterTest {
     private static final Path FORMAT_DOC = Path.of("..", "docs", "report-format.md");
@@ -45,7 +48,7 @@ class ReportWriterTest {
 
         JsonNode root = new ObjectMapper().readTree(dir.resolve(ReportWriter.JSON_FILE).toFile());
 
-        assertThat(root.path("schema_version").asInt()).isEqualTo(2);
+        assertThat(root.path("schema_version").asInt()).isEqualTo(3);
         assertThat(root.path("created").asText()).isEqualTo("2026-11-27T19:00:00Z");
         assertThat(root.path("config_hash").asText()).isEqualTo("sha256:0123abcd");
         JsonNode teacher = root.path("variants").get(0);
@@ -129,6 +132,47 @@ class ReportWriterTest {
         assertThat(Files.readString(card)).contains("## Intended use", "## Data", "## Metrics", "## Limits",
                 "## Provenance", "95% bootstrap CI", "cortex-m4f", "sha256:0123abcd", "Weakest class: Bag");
         assertThat(dir.resolve("model-card-teacher.md")).doesNotExist();
+    }
+
+    @Test
+    void theAblationTableIsInEveryFormat() throws IOException {
+        Path dir = ReportWriter.write(ReportFixtures.report(Map.of()), tmp.resolve("reports"));
+
+        JsonNode ablation = new ObjectMapper().readTree(dir.resolve(ReportWriter.JSON_FILE).toFile()).path("ablation");
+        String md = Files.readString(dir.resolve(ReportWriter.MARKDOWN_FILE));
+        String html = Files.readString(dir.resolve(ReportWriter.HTML_FILE));
+
+        // the fixture's int8 student records the KD student as its origin: architecture row, QAT row, total
+        assertThat(ablation).extracting(n -> n.path("relation").asText())
+                .containsExactly("architecture", "derived", "total");
+        JsonNode qat = ablation.get(1);
+        assertThat(qat.path("from").asText()).isEqualTo("student-kd");
+        assertThat(qat.path("to").asText()).isEqualTo("student-int8");
+        // 18 -> 17 of 20 examples right
+        assertThat(qat.path("accuracy").path("delta_points").asDouble()).isCloseTo(-5.0, within(1e-9));
+        long fp32 = CostModel.weightBytes(ReportFixtures.STUDENT, Precision.FP32);
+        long int8 = CostModel.weightBytes(ReportFixtures.STUDENT, Precision.INT8);
+        assertThat(qat.path("weight_bytes").path("from").asLong()).isEqualTo(fp32);
+        assertThat(qat.path("weight_bytes").path("to").asLong()).isEqualTo(int8);
+        assertThat(qat.path("weight_bytes").path("ratio").asDouble()).isCloseTo((double) int8 / fp32, within(1e-12));
+        assertThat(qat.path("weight_bytes_sparse").path("to").asLong()).isLessThan(int8);
+        assertThat(qat.path("macs").path("delta").asLong()).isZero();
+        assertThat(ablation.get(2).path("techniques")).extracting(JsonNode::asText)
+                .containsExactly("student-architecture", "qat", "integer-conversion");
+        assertThat(md).contains("## Ablation: what each technique added or cost",
+                "| student-kd → student-int8 | derived | quantization-aware training", "| **teacher → student-int8 (total)** |");
+        assertThat(html).contains("<h2 id=\"ablation\">", "<td>student-kd → student-int8</td>", "<tr class=\"total\">");
+        assertThat(Files.readString(dir.resolve("model-card-student-kd.md"))).contains("- Distilled from: single teacher");
+    }
+
+    @Test
+    void aReportWithoutLineageSaysWhyItHasNoAblationTable() throws IOException {
+        Report report = new ReportBuilder("old run").profiles(ReportFixtures.profiles())
+                .variants(List.of(ReportFixtures.teacher(), ReportFixtures.studentKd())).build();
+        Path dir = ReportWriter.write(report, tmp.resolve("reports"));
+
+        assertThat(report.ablation()).isEmpty();
+        assertThat(Files.readString(dir.resolve(ReportWriter.MARKDOWN_FILE))).contains(Ablation.NONE);
     }
 
     @Test

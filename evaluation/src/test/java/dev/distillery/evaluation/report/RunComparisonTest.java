@@ -66,7 +66,7 @@ class RunComparisonTest {
                 .hasMessageContaining("no evaluation report in " + empty);
         assertThatThrownBy(() -> RunComparison.of(List.of(a, tmp.resolve("old"))))
                 .isInstanceOf(DataContractException.class)
-                .hasMessageContaining("schema_version 1, compare reads version 2");
+                .hasMessageContaining("schema_version 1, compare reads versions 2 and 3");
         assertThatThrownBy(() -> RunComparison.of(List.of(a)))
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("at least two runs");

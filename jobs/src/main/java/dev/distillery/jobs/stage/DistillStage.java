@@ -2,6 +2,8 @@ package dev.distillery.jobs.stage;
 
 import dev.distillery.core.data.DatasetInfo;
 import dev.distillery.core.data.Examples;
+import dev.distillery.core.labels.SoftLabelFiles;
+import dev.distillery.core.labels.SoftLabelMetadata;
 import dev.distillery.core.model.Architecture;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.ModelIO;
@@ -9,6 +11,7 @@ import dev.distillery.core.nn.CrossEntropyObjective;
 import dev.distillery.core.nn.GraphHooks;
 import dev.distillery.core.nn.ParamInit;
 import dev.distillery.core.train.TrainResult;
+import dev.distillery.evaluation.report.Lineage;
 import dev.distillery.student.arch.StudentArchitecture;
 import dev.distillery.student.nn.DistillationObjective;
 import dev.distillery.teacher.train.TeacherTraining;
@@ -20,12 +23,16 @@ import java.util.Map;
 
 /**
  * distill: the student trained on soft labels with the Hinton loss, one more such student per extra value of
- * {@code distill.temperatures} (same initial weights, for comparison), and the same student trained on hard
- * labels alone as the baseline the report compares against.
+ * {@code distill.temperatures} (same initial weights, for comparison), the same student trained on hard labels
+ * alone as the baseline the report compares against, and, when the soft labels come from an ensemble and the label
+ * stage also wrote the run's teacher's own labels, one more student distilled from that single teacher. Every model
+ * records which of the others it differs from by one technique (see {@link ModelLineage}).
  */
 public final class DistillStage implements Stage {
     public static final String KD_MODEL = "student-kd.dmodel";
     public static final String BASELINE_MODEL = "student-baseline.dmodel";
+    /** Student distilled from the run's teacher alone, beside the ensemble-distilled {@link #KD_MODEL}. */
+    public static final String SINGLE_TEACHER_MODEL = "student-kd-single-teacher.dmodel";
     public static final String KIND = "student";
 
     /** File of the student distilled at a temperature from {@code distill.temperatures}. */
@@ -84,24 +91,53 @@ public final class DistillStage implements Stage {
         ModelArtifact init = new ModelArtifact(KIND, arch, ParamInit.he(arch, cfg.seed() + 1),
                 Map.of("config_hash", cfg.hashOf("seed", "student", "distill")), null);
         var validation = StudentTraining.validation(ctx);
+        Path labelsDir = ctx.stageDir("soft-labels").resolve(LabelStage.PARQUET);
+        SoftLabelMetadata labels = SoftLabelFiles.read(labelsDir);
+        Path singleDir = ctx.stageDir("soft-labels").resolve(LabelStage.SINGLE_TEACHER_PARQUET);
+        SoftLabelMetadata single = labels.teachers().size() > 1 && Files.isDirectory(singleDir)
+                ? SoftLabelFiles.read(singleDir) : null;
+        double temperature = cfg.distill().temperature();
+        String kdDetail = kdDetail(temperature, cfg.distill().alpha(), labels);
+        Map<String, String> kdLineage = single == null
+                ? ModelLineage.of(outputDir(), BASELINE_MODEL, Lineage.SIBLING, "distillation", kdDetail)
+                : ModelLineage.of(outputDir(), SINGLE_TEACHER_MODEL, Lineage.SIBLING, "teacher-ensemble",
+                "soft labels of " + ModelLineage.describe(labels) + " instead of " + ModelLineage.describe(single)
+                        + " alone (T=" + temperature + ", alpha=" + cfg.distill().alpha() + ")");
         TrainResult kd = StudentTraining.train(ctx, "student-kd", StudentTraining.distillationRows(ctx), validation,
-                init, GraphHooks.NONE, new DistillationObjective(cfg.distill().temperature(), cfg.distill().alpha()),
+                init, GraphHooks.NONE, new DistillationObjective(temperature, cfg.distill().alpha()),
                 cfg.distill().training(), workDir);
-        ModelIO.write(kd.best().withKind(KIND, Map.of("variant", "kd", "temperature",
-                String.valueOf(cfg.distill().temperature()), "alpha", String.valueOf(cfg.distill().alpha()),
-                "best_epoch", String.valueOf(kd.bestEpoch()))), workDir.resolve(KD_MODEL));
+        ModelIO.write(kd.best().withKind(KIND, meta(Map.of("variant", "kd", "temperature",
+                String.valueOf(temperature), "alpha", String.valueOf(cfg.distill().alpha()),
+                "best_epoch", String.valueOf(kd.bestEpoch())), kdLineage, ModelLineage.teachers(labels))),
+                workDir.resolve(KD_MODEL));
         StageResult result = new StageResult();
         for (double t : cfg.distill().extraTemperatures()) {
             String run = "student-kd-t" + temperatureId(t);
             TrainResult r = StudentTraining.train(ctx, run, StudentTraining.distillationRows(ctx), validation, init,
                     GraphHooks.NONE, new DistillationObjective(t, cfg.distill().alpha()), cfg.distill().training(),
                     workDir);
-            ModelIO.write(r.best().withKind(KIND, Map.of("variant", "kd", "temperature", String.valueOf(t),
-                    "alpha", String.valueOf(cfg.distill().alpha()), "best_epoch", String.valueOf(r.bestEpoch()))),
+            ModelIO.write(r.best().withKind(KIND, meta(Map.of("variant", "kd", "temperature", String.valueOf(t),
+                    "alpha", String.valueOf(cfg.distill().alpha()), "best_epoch", String.valueOf(r.bestEpoch())),
+                    ModelLineage.of(outputDir(), KD_MODEL, Lineage.SIBLING, "temperature", "distillation temperature"
+                            + " T=" + t + " instead of T=" + temperature), ModelLineage.teachers(labels))),
                     workDir.resolve(temperatureModel(t)));
             TrainingSummary.write(workDir.resolve("history-kd-t" + temperatureId(t) + ".json"), r);
             TrainingSummary.metrics(result.output("kd_t" + temperatureId(t), temperatureModel(t)),
                     "kd_t" + temperatureId(t), r);
+        }
+        if (single != null) {
+            ctx.console().printf("  distilling %s from %s alone, to compare with the ensemble%n",
+                    SINGLE_TEACHER_MODEL, ModelLineage.describe(single));
+            TrainResult s = StudentTraining.train(ctx, "student-kd-single-teacher",
+                    StudentTraining.distillationRows(ctx, singleDir), validation, init, GraphHooks.NONE,
+                    new DistillationObjective(temperature, cfg.distill().alpha()), cfg.distill().training(), workDir);
+            ModelIO.write(s.best().withKind(KIND, meta(Map.of("variant", "kd-single-teacher", "temperature",
+                    String.valueOf(temperature), "alpha", String.valueOf(cfg.distill().alpha()), "best_epoch",
+                    String.valueOf(s.bestEpoch())), ModelLineage.of(outputDir(), BASELINE_MODEL, Lineage.SIBLING,
+                    "distillation", kdDetail(temperature, cfg.distill().alpha(), single)),
+                    ModelLineage.teachers(single))), workDir.resolve(SINGLE_TEACHER_MODEL));
+            TrainingSummary.write(workDir.resolve("history-kd-single-teacher.json"), s);
+            TrainingSummary.metrics(result.output("kd_single_teacher", SINGLE_TEACHER_MODEL), "kd_single_teacher", s);
         }
         TrainResult base = StudentTraining.train(ctx, "baseline", StudentTraining.hardRows(ctx), validation,
                 init, GraphHooks.NONE, new CrossEntropyObjective(), cfg.distill().training(), workDir);
@@ -113,5 +149,20 @@ public final class DistillStage implements Stage {
                 .metric("architecture", arch.name()).output("kd", KD_MODEL).output("baseline", BASELINE_MODEL);
         TrainingSummary.metrics(result, "kd", kd);
         return TrainingSummary.metrics(result, "baseline", base);
+    }
+
+    private static String kdDetail(double temperature, double alpha, SoftLabelMetadata labels) {
+        return "knowledge distillation from " + ModelLineage.describe(labels) + " (T=" + temperature + ", alpha="
+                + alpha + (labels.views() > 1 ? ", " + labels.views() + " views per example" : "")
+                + ") instead of hard labels";
+    }
+
+    @SafeVarargs
+    private static Map<String, String> meta(Map<String, String>... parts) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (Map<String, String> p : parts) {
+            out.putAll(p);
+        }
+        return out;
     }
 }

@@ -29,7 +29,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * evaluate: every variant's accuracy on the test split, its size and MACs, and its fit, latency and gate result
@@ -93,36 +95,39 @@ public final class EvaluateStage implements Stage {
         VariantRun.Settings settings = new VariantRun.Settings(ev.bootstrapResamples(), cfg.seed(), 20,
                 ev.latencyRuns(), 1000);
         List<Variant> variants = new ArrayList<>();
+        // each variant's model-file metadata: where it came from and which teachers it learned from
+        Map<String, Map<String, String>> metadata = new HashMap<>();
 
         Path teacherFile = ctx.stageDir("teacher").resolve(TrainTeacherStage.MODEL);
         ModelArtifact teacherModel = ModelIO.read(teacherFile, TeacherTraining.KIND);
         VariantRun teacherRun = floatRun(teacherModel, test, info, null, settings);
         variants.add(floatVariant("teacher", Variant.TEACHER, teacherModel, teacherFile, teacherRun));
         int[] teacher = teacherRun.predictions();
-        Path baselineFile = ctx.stageDir("student").resolve(DistillStage.BASELINE_MODEL);
-        ModelArtifact baseline = ModelIO.read(baselineFile, DistillStage.KIND);
-        variants.add(floatVariant("student-baseline", Variant.STUDENT_BASELINE, baseline, baselineFile,
-                floatRun(baseline, test, info, teacher, settings)));
-        Path kdFile = ctx.stageDir("student").resolve(DistillStage.KD_MODEL);
-        ModelArtifact kd = ModelIO.read(kdFile, DistillStage.KIND);
-        variants.add(floatVariant("student-kd", Variant.STUDENT_KD, kd, kdFile,
-                floatRun(kd, test, info, teacher, settings)));
+        List<FloatFile> students = new ArrayList<>(List.of(
+                new FloatFile("student-baseline", Variant.STUDENT_BASELINE, "student", DistillStage.BASELINE_MODEL)));
+        if (Files.exists(ctx.stageDir("student").resolve(DistillStage.SINGLE_TEACHER_MODEL))) {
+            students.add(new FloatFile("student-kd-single-teacher", Variant.STUDENT_KD, "student",
+                    DistillStage.SINGLE_TEACHER_MODEL));
+        }
+        students.add(new FloatFile("student-kd", Variant.STUDENT_KD, "student", DistillStage.KD_MODEL));
         for (double t : cfg.distill().extraTemperatures()) {
-            Path file = ctx.stageDir("student").resolve(DistillStage.temperatureModel(t));
-            ModelArtifact model = ModelIO.read(file, DistillStage.KIND);
-            variants.add(floatVariant("student-kd-t" + DistillStage.temperatureId(t), Variant.STUDENT_KD, model, file,
-                    floatRun(model, test, info, teacher, settings)));
+            students.add(new FloatFile("student-kd-t" + DistillStage.temperatureId(t), Variant.STUDENT_KD, "student",
+                    DistillStage.temperatureModel(t)));
         }
         if (cfg.prune().enabled()) {
-            Path prunedFile = ctx.stageDir("student-pruned").resolve(PruneStage.MODEL);
-            ModelArtifact pruned = ModelIO.read(prunedFile, DistillStage.KIND);
-            variants.add(floatVariant("student-pruned", Variant.STUDENT_PRUNED, pruned, prunedFile,
-                    floatRun(pruned, test, info, teacher, settings)));
+            students.add(new FloatFile("student-pruned", Variant.STUDENT_PRUNED, "student-pruned", PruneStage.MODEL));
+        }
+        for (FloatFile s : students) {
+            Path file = ctx.stageDir(s.dir()).resolve(s.file());
+            ModelArtifact model = ModelIO.read(file, DistillStage.KIND);
+            variants.add(floatVariant(s.name(), s.kind(), model, file, floatRun(model, test, info, teacher, settings)));
+            metadata.put(s.name(), model.metadata());
         }
         ModelArtifact qat = ModelIO.read(ctx.stageDir("student-qat").resolve(QatStage.MODEL), DistillStage.KIND);
         int[] fakeQuant = SparkTrainer.predict(SameDiffNet.forInference(qat.architecture(), qat.params(),
                 new FakeQuantHooks(qat.quant())), test.features(), 1000);
-        Path intFile = ctx.stageDir("export").resolve(ExportStage.INT8_MODEL);
+        // export names the integer model by the QAT model's weight width: student-int8.dint or student-int4.dint
+        Path intFile = ctx.stageDir("export").resolve(ExportStage.integerModel(qat.quant().weightBits()));
         IntegerModel intModel = IntegerModelIO.read(intFile);
         VariantRun intRun;
         try (InferenceRunner integerRunner = Runners.integer(intModel)) {
@@ -134,9 +139,14 @@ public final class EvaluateStage implements Stage {
         variants.add(Variant.of(intName, intName, intPrecision, qat.architecture(), intRun.metrics(),
                         sizeOf(intFile), qat.weightSparsity(), intFile)
                 .withNonzeroWeights(VariantRun.nonzeroWeights(intModel)).withMeasurements(intRun.measurements()));
+        metadata.put(intName, intModel.metadata());
         for (Path ptqFile : ExportStage.ptqFiles(ctx.stageDir("export"))) {
-            variants.add(ptqVariant(ptqFile, ctx.stageDir("student-qat"), test, info, teacher, settings));
+            IntegerModel ptqModel = IntegerModelIO.read(ptqFile);
+            Variant ptq = ptqVariant(ptqFile, ptqModel, ctx.stageDir("student-qat"), test, info, teacher, settings);
+            variants.add(ptq);
+            metadata.put(ptq.name(), ptqModel.metadata());
         }
+        variants = withLineage(variants, metadata, ctx.outRoot());
         double fakeQuantAccuracy = ClassificationMetrics.of(test.labels(), fakeQuant, info.numClasses()).accuracy();
         double agreement = ClassificationMetrics.agreement(fakeQuant, intRun.predictions());
 
@@ -178,6 +188,27 @@ public final class EvaluateStage implements Stage {
         return result;
     }
 
+    /** A float student the stage judges: report name and kind, and its file in the run folder. */
+    private record FloatFile(String name, String kind, String dir, String file) {
+    }
+
+    /** Each variant with the lineage and teachers its model file records (see {@link ModelLineage}). */
+    static List<Variant> withLineage(List<Variant> variants, Map<String, Map<String, String>> metadata, Path runRoot) {
+        Map<Path, String> sources = new HashMap<>();
+        for (Variant v : variants) {
+            if (v.source() != null) {
+                sources.put(v.source().toAbsolutePath().normalize(), v.name());
+            }
+        }
+        List<Variant> out = new ArrayList<>();
+        for (Variant v : variants) {
+            Map<String, String> meta = metadata.getOrDefault(v.name(), Map.of());
+            out.add(v.withLineage(ModelLineage.resolve(runRoot, meta, sources))
+                    .withTeachers(ModelLineage.teacherSet(meta, v.source())));
+        }
+        return out;
+    }
+
     private static VariantRun floatRun(ModelArtifact model, Examples.LocalExamples test, DatasetInfo info,
                                        int[] teacher, VariantRun.Settings settings) {
         try (InferenceRunner sameDiff = Runners.sameDiff(model); InferenceRunner onnx = Runners.onnx(model)) {
@@ -193,9 +224,8 @@ public final class EvaluateStage implements Stage {
     }
 
     /** A post-training-quantization variant, judged and timed in the integer runtime on its exported file. */
-    private static Variant ptqVariant(Path file, Path qatDir, Examples.LocalExamples test, DatasetInfo info,
-                                      int[] teacher, VariantRun.Settings settings) {
-        IntegerModel model = IntegerModelIO.read(file);
+    private static Variant ptqVariant(Path file, IntegerModel model, Path qatDir, Examples.LocalExamples test,
+                                      DatasetInfo info, int[] teacher, VariantRun.Settings settings) {
         VariantRun run;
         try (InferenceRunner runner = Runners.integer(model)) {
             run = VariantRun.of(runner, List.of(runner), test.features(), test.labels(), info.numClasses(), teacher,

@@ -2,6 +2,7 @@ package dev.distillery.jobs.stage;
 
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.ModelIO;
+import dev.distillery.evaluation.report.Lineage;
 import dev.distillery.student.onnx.OnnxExporter;
 import dev.distillery.student.onnx.OnnxQdqExporter;
 import dev.distillery.student.quant.IntegerConverter;
@@ -12,18 +13,32 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * export: the QAT model as an integer-only model file and as a quantized (QDQ) ONNX model, every
- * post-training-quantization variant as an integer model file, and the float KD student as ONNX.
+ * export: the QAT model as an integer-only model file and as a quantized (QDQ) ONNX model, both named by the
+ * model's weight width ({@code student-int8.dint} or {@code student-int4.dint}), every post-training-quantization
+ * variant as an integer model file, and the float KD student as ONNX.
  */
 public final class ExportStage implements Stage {
-    public static final String INT8_MODEL = "student-int8.dint";
+    public static final String INT8_MODEL = integerModel(8);
+    public static final String INT4_MODEL = integerModel(4);
     public static final String ONNX_MODEL = "student-kd.onnx";
-    public static final String QDQ_MODEL = "student-int8-qdq.onnx";
+    public static final String QDQ_MODEL = qdqModel(8);
     /** Folder of the integer files of the post-training-quantization variants. */
     public static final String PTQ_DIR = "ptq";
+
+    /** File of the QAT integer model whose conv2d and dense weights have {@code weightBits} bits. */
+    public static String integerModel(int weightBits) {
+        return "student-int" + weightBits + ".dint";
+    }
+
+    /** File of the QDQ ONNX form of that model (int4 codes are stored in int8 tensors, as opset 13 requires). */
+    public static String qdqModel(int weightBits) {
+        return "student-int" + weightBits + "-qdq.onnx";
+    }
 
     @Override
     public String name() {
@@ -48,9 +63,11 @@ public final class ExportStage implements Stage {
     @Override
     public StageResult run(StageContext ctx, Path workDir) {
         ModelArtifact qat = ModelIO.read(ctx.stageDir("student-qat").resolve(QatStage.MODEL), DistillStage.KIND);
-        IntegerModel integer = IntegerConverter.convert(qat);
-        IntegerModelIO.write(integer, workDir.resolve(INT8_MODEL));
-        OnnxQdqExporter.export(integer, workDir.resolve(QDQ_MODEL));
+        IntegerModel integer = converted(qat, "student-qat", QatStage.MODEL);
+        String intFile = integerModel(integer.weightBits());
+        String qdqFile = qdqModel(integer.weightBits());
+        IntegerModelIO.write(integer, workDir.resolve(intFile));
+        OnnxQdqExporter.export(integer, workDir.resolve(qdqFile));
         ModelArtifact kd = ModelIO.read(ctx.stageDir("student").resolve(DistillStage.KD_MODEL), DistillStage.KIND);
         OnnxExporter.export(kd, workDir.resolve(ONNX_MODEL));
         List<Path> ptq = QatStage.ptqModels(ctx.stageDir("student-qat"));
@@ -63,15 +80,26 @@ public final class ExportStage implements Stage {
         }
         for (Path file : ptq) {
             String name = file.getFileName().toString().replaceFirst("\\.dmodel$", ".dint");
-            IntegerModelIO.write(IntegerConverter.convert(ModelIO.read(file, DistillStage.KIND)),
-                    workDir.resolve(PTQ_DIR).resolve(name));
+            IntegerModelIO.write(converted(ModelIO.read(file, DistillStage.KIND), "student-qat/" + QatStage.PTQ_DIR,
+                    file.getFileName().toString()), workDir.resolve(PTQ_DIR).resolve(name));
         }
         return new StageResult()
-                .metric("int8_bytes", workDir.resolve(INT8_MODEL).toFile().length())
+                .metric("int" + integer.weightBits() + "_bytes", workDir.resolve(intFile).toFile().length())
                 .metric("onnx_bytes", workDir.resolve(ONNX_MODEL).toFile().length())
-                .metric("qdq_onnx_bytes", workDir.resolve(QDQ_MODEL).toFile().length())
+                .metric("qdq_onnx_bytes", workDir.resolve(qdqFile).toFile().length())
                 .metric("ptq_variants", ptq.size())
-                .output("int8", INT8_MODEL).output("onnx", ONNX_MODEL).output("qdq_onnx", QDQ_MODEL);
+                .output("int" + integer.weightBits(), intFile).output("onnx", ONNX_MODEL).output("qdq_onnx", qdqFile);
+    }
+
+    /** The integer-only form of a quantized model, recording that it was converted from {@code dir/file}. */
+    private static IntegerModel converted(ModelArtifact model, String dir, String file) {
+        IntegerModel m = IntegerConverter.convert(model);
+        Map<String, String> meta = new LinkedHashMap<>(m.metadata());
+        meta.putAll(ModelLineage.of(dir, file, Lineage.DERIVED, "integer-conversion", "conversion to integer-only"
+                + " arithmetic (int" + m.weightBits() + " weights, int32 accumulators and biases, fixed-point"
+                + " requantization)"));
+        return new IntegerModel(m.architecture(), m.weightBits(), m.activationBits(), m.inputScale(),
+                m.inputZeroPoint(), m.layers(), meta);
     }
 
     /** The integer files of the PTQ variants the stage wrote, in name order. */

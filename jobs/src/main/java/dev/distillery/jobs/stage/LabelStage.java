@@ -32,10 +32,15 @@ import static org.apache.spark.sql.functions.col;
 /**
  * label: the teacher's (or an ensemble's) raw logits for every train and validation row, and for each augmented
  * view of a training row, as self-describing Parquet in the configured storage mode (see docs/soft-labels.md).
+ * With an ensemble and {@code label.compare_single_teacher}, also the run's own teacher's logits alone, in the
+ * same contract, so that distill can train a single-teacher student to set against the ensemble one.
  */
 public final class LabelStage implements Stage {
     public static final String PARQUET = "labels";
     public static final String META = "soft-labels.json";
+    /** The run's own teacher's soft labels beside an ensemble's. */
+    public static final String SINGLE_TEACHER_PARQUET = "labels-single-teacher";
+    public static final String SINGLE_TEACHER_META = "soft-labels-single-teacher.json";
     static final String[] SECTIONS = {"seed", "teacher", "label"};
 
     @Override
@@ -125,14 +130,32 @@ public final class LabelStage implements Stage {
         LabelSpec spec = new LabelSpec(ctx.config().teacher().labelBatchSize(), cfg.ensemble(), cfg.views(), augmenter,
                 meta);
         long written = SoftLabeler.write(ctx.spark(), teachers, rows, spec, workDir.resolve(PARQUET));
+        writeJson(workDir.resolve(META), meta);
+        StageResult result = new StageResult().rows("examples", examplesIn).rows("soft_labels", written)
+                .metric("storage", meta.storage()).metric("views", cfg.views()).metric("teachers", teachers.size())
+                .output("labels", PARQUET).output("metadata", META);
+        if (teachers.size() > 1 && cfg.compareSingleTeacher()) {
+            // The first teacher alone, same rows, views and storage: one more inference pass of one teacher.
+            List<ModelArtifact> first = teachers.subList(0, 1);
+            SoftLabelMetadata single = metadata(ctx, first, info);
+            long singleRows = SoftLabeler.write(ctx.spark(), first, rows, new LabelSpec(spec.batchSize(),
+                    cfg.ensemble(), cfg.views(), augmenter, single), workDir.resolve(SINGLE_TEACHER_PARQUET));
+            writeJson(workDir.resolve(SINGLE_TEACHER_META), single);
+            ctx.console().printf("  also labelled %d rows with the run's teacher alone, for the single-teacher "
+                    + "comparison%n", singleRows);
+            result.rows("single_teacher_soft_labels", singleRows)
+                    .output("single_teacher_labels", SINGLE_TEACHER_PARQUET)
+                    .output("single_teacher_metadata", SINGLE_TEACHER_META);
+        }
+        return result;
+    }
+
+    private static void writeJson(Path file, SoftLabelMetadata meta) {
         try {
-            ManifestIO.json().writerWithDefaultPrettyPrinter().writeValue(workDir.resolve(META).toFile(), meta);
+            ManifestIO.json().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), meta);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new StageResult().rows("examples", examplesIn).rows("soft_labels", written)
-                .metric("storage", meta.storage()).metric("views", cfg.views()).metric("teachers", teachers.size())
-                .output("labels", PARQUET).output("metadata", META);
     }
 
     /** A Parquet file Spark cannot decode is bad input (exit 2), not a transient failure worth retrying. */

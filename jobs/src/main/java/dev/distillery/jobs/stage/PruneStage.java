@@ -8,6 +8,7 @@ import dev.distillery.core.model.ModelIO;
 import dev.distillery.core.nn.GraphHooks;
 import dev.distillery.core.train.RoundHook;
 import dev.distillery.core.train.TrainResult;
+import dev.distillery.evaluation.report.Lineage;
 import dev.distillery.student.arch.StudentArchitecture;
 import dev.distillery.student.nn.DistillationObjective;
 import dev.distillery.student.nn.PruneMaskHooks;
@@ -139,6 +140,15 @@ public final class PruneStage implements Stage {
         meta.put("dense_params", String.valueOf(dense.parameterCount()));
         meta.put("dense_macs", String.valueOf(dense.macs()));
         meta.put("best_epoch", String.valueOf(r.bestEpoch()));
+        String fineTune = pc.training().epochs() + " epoch(s) of distillation fine-tuning";
+        meta.putAll(pc.channels()
+                ? ModelLineage.of("student", DistillStage.KD_MODEL, Lineage.DERIVED, "channel-pruning",
+                "channel pruning: " + Math.round(100 * pc.channelFraction()) + "% of the filters removed ("
+                        + dense.name() + " -> " + arch.name() + "), " + fineTune)
+                : ModelLineage.of("student", DistillStage.KD_MODEL, Lineage.DERIVED, "pruning",
+                "magnitude pruning to " + Math.round(100 * pc.sparsity()) + "% sparsity (" + pc.schedule()
+                        + " schedule, measured " + String.format(java.util.Locale.ROOT, "%.1f%%",
+                        100 * best.weightSparsity()) + "), " + fineTune));
         ModelArtifact result = best.withKind(DistillStage.KIND, meta);
         ModelIO.write(result, workDir.resolve(MODEL));
         TrainingSummary.write(workDir.resolve("history.json"), r);

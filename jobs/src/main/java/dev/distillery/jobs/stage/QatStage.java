@@ -11,6 +11,7 @@ import dev.distillery.core.nn.GraphHooks;
 import dev.distillery.core.train.EpochStats;
 import dev.distillery.core.train.SparkTrainer;
 import dev.distillery.core.train.TrainResult;
+import dev.distillery.evaluation.report.Lineage;
 import dev.distillery.student.arch.StudentArchitecture;
 import dev.distillery.student.nn.DistillationObjective;
 import dev.distillery.student.nn.FakeQuantHooks;
@@ -149,11 +150,17 @@ public final class QatStage implements Stage {
                 bestEpoch = epoch;
             }
         }
-        ModelArtifact qat = best.withQuant(bestQuant).withKind(DistillStage.KIND, Map.of("variant", "qat",
+        Map<String, String> meta = new java.util.LinkedHashMap<>(Map.of("variant", "qat",
                 "weight_bits", String.valueOf(bestQuant.weightBits()),
                 "depthwise_weight_bits", String.valueOf(bestQuant.depthwiseWeightBits()),
                 "activation_bits", String.valueOf(bestQuant.activationBits()), "pruned", String.valueOf(pruned),
                 "ema_decay", String.valueOf(qatCfg.emaDecay())));
+        meta.putAll(sourceLineage(pruned, "qat", "quantization-aware training: int" + bestQuant.weightBits()
+                + " weights" + (bestQuant.depthwiseWeightBits() != bestQuant.weightBits()
+                ? " (depthwise int" + bestQuant.depthwiseWeightBits() + ")" : "") + ", int"
+                + bestQuant.activationBits() + " activations, " + qatCfg.calibration() + " calibration, "
+                + qatCfg.epochs() + " epoch(s) under the distillation loss, best epoch " + bestEpoch));
+        ModelArtifact qat = best.withQuant(bestQuant).withKind(DistillStage.KIND, meta);
         ModelIO.write(qat, workDir.resolve(MODEL));
         TrainResult summary = new TrainResult(qat, bestEpoch, bestAccuracy, history, trainRows, seconds);
         TrainingSummary.write(workDir.resolve("history.json"), summary);
@@ -178,10 +185,22 @@ public final class QatStage implements Stage {
             throw new java.io.UncheckedIOException(e);
         }
         for (var e : variants.entrySet()) {
-            ModelIO.write(e.getValue(), dir.resolve(e.getKey() + ".dmodel"));
+            ModelArtifact m = e.getValue();
+            Map<String, String> lineage = sourceLineage(ctx.config().prune().enabled(), "ptq",
+                    "post-training quantization: " + m.metadata().get("calibration") + " calibration on " + rows.length
+                            + " rows, " + m.metadata().get("weight_granularity").replace('_', '-') + " int"
+                            + ptq.weightBits() + " weights, int" + ctx.config().qat().activationBits()
+                            + " activations, no training");
+            ModelIO.write(m.withKind(m.kind(), lineage), dir.resolve(e.getKey() + ".dmodel"));
         }
         ctx.console().printf("  ptq: %d variants calibrated on %d rows%n", variants.size(), rows.length);
         result.rows("ptq_calibration_rows", rows.length).metric("ptq_variants", variants.size());
+    }
+
+    /** Lineage metadata naming the model quantization started from: the pruned student, else the KD student. */
+    private static Map<String, String> sourceLineage(boolean pruned, String technique, String detail) {
+        return pruned ? ModelLineage.of("student-pruned", PruneStage.MODEL, Lineage.DERIVED, technique, detail)
+                : ModelLineage.of("student", DistillStage.KD_MODEL, Lineage.DERIVED, technique, detail);
     }
 
     private static float[][] head(float[][] rows, int n) {

@@ -37,9 +37,13 @@ final class StudentTraining {
      * the files' own metadata); each augmented view's input is regenerated from (id, view, seed).
      */
     static JavaRDD<TrainRow> distillationRows(StageContext ctx) {
+        return distillationRows(ctx, ctx.stageDir("soft-labels").resolve(LabelStage.PARQUET));
+    }
+
+    /** The same with the soft labels of another set, e.g. the run's teacher's own beside an ensemble's. */
+    static JavaRDD<TrainRow> distillationRows(StageContext ctx, Path dir) {
         Path prepared = ctx.stageDir("prepared");
         DatasetInfo info = Examples.info(prepared);
-        Path dir = ctx.stageDir("soft-labels").resolve(LabelStage.PARQUET);
         SoftLabelMetadata meta = SoftLabelFiles.read(dir);
         if (meta.numClasses() != info.numClasses()
                 || !meta.shape().equals(List.of(info.channels(), info.height(), info.width()))) {

@@ -68,9 +68,10 @@ class SparsityAllocationTest {
         assertThat(g.steps()).hasSize(1);
         assertThat(g.steps().get(0).measured()).isCloseTo(0.5, within(1e-3));
         LayerInfo depthwise = ARCH.layerInfos().get(3);
+        assertThat(depthwise.spec()).isInstanceOf(dev.distillery.core.model.LayerSpec.DepthwiseConv2d.class);
         int off = 0;
         for (LayerInfo info : ARCH.layerInfos()) {
-            if (info == depthwise) {
+            if (info.index() == depthwise.index()) {
                 break;
             }
             off += (int) info.params();

@@ -90,8 +90,8 @@ section_pipeline() {
   (unset OMP_NUM_THREADS; jvm "$WORK/pipeline.log" dev.distillery.jobs.bench.PipelineBenchmark "$DATA" "$out.jfr" \
     --config "$CONF" --out "$out" "${sets[@]}" > "$WORK/pipeline.txt") || fail "the pipeline benchmark" "$WORK/pipeline.log"
   # the same teacher in a plain batched loop on the same rows, all cores (no Spark, no Parquet output)
-  record "OMP_NUM_THREADS=$THREADS java ... dev.distillery.jobs.bench.SoftLabelBenchmark plain $out 500"
-  (export OMP_NUM_THREADS="$THREADS"; jvm "$WORK/plain.log" dev.distillery.jobs.bench.SoftLabelBenchmark plain "$out" 500 \
+  record "OMP_NUM_THREADS=$THREADS java ... dev.distillery.jobs.bench.SoftLabelBenchmark plain $out 128"
+  (export OMP_NUM_THREADS="$THREADS"; jvm "$WORK/plain.log" dev.distillery.jobs.bench.SoftLabelBenchmark plain "$out" 128 \
     > "$WORK/plain.txt") || fail "the plain inference loop" "$WORK/plain.log"
   echo "## Distillery's pipeline"
   echo

@@ -59,8 +59,8 @@ if step fidelity; then
   for mode in "${MODES[@]}"; do bench fidelity "$WORK/modes/dense-float32" "$WORK/modes/$mode"; done
 fi
 if step plain; then
-  bench plain "$BASE" 500 | sed 's/^RESULT plain/RESULT plain omp1/'
-  OMP_NUM_THREADS=2 bench plain "$BASE" 500 | sed 's/^RESULT plain/RESULT plain omp2/'
+  bench plain "$BASE" 128 | sed 's/^RESULT plain/RESULT plain omp1/'
+  OMP_NUM_THREADS=2 bench plain "$BASE" 128 | sed 's/^RESULT plain/RESULT plain omp2/'
 fi
 if step memory; then
   for views in 2 "$LARGE"; do

@@ -37,7 +37,7 @@ def arguments(argv):
     p.add_argument("--student-warmup", type=float, default=0.2)
     p.add_argument("--temperature", type=float, default=4.0)
     p.add_argument("--alpha", type=float, default=0.7)
-    p.add_argument("--label-batch-size", type=int, default=500)
+    p.add_argument("--label-batch-size", type=int, default=128)
     p.add_argument("--check-data", action="store_true", help="only read and split the data, print its shapes, exit")
     a = p.parse_args(argv)
     for name in ("threads", "batch_size", "teacher_epochs", "student_epochs", "label_batch_size"):

@@ -114,7 +114,7 @@ train_rows_text() {
 section_peer() {
   log "PyTorch peer"
   local args=(--data "$DATA" --train-limit "$ROWS" --teacher-epochs "$T_EPOCHS" --student-epochs "$S_EPOCHS"
-              --threads "$THREADS" --batch-size 64 --teacher-lr 0.002 --student-lr 0.003 --temperature 4.0 --alpha 0.7)
+              --threads "$THREADS" --batch-size 64 --label-batch-size 128 --teacher-lr 0.002 --student-lr 0.003 --temperature 4.0 --alpha 0.7)
   # Debian's OpenMP build of OpenBLAS, where installed, shares torch's OpenMP threads (the pthread build is the default)
   local blas=/usr/lib/x86_64-linux-gnu/openblas-openmp env=()
   [[ -f "$blas/libblas.so.3" ]] && env=("LD_LIBRARY_PATH=$blas${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}")

@@ -36,9 +36,16 @@ public final class SoftLabelFileWriter implements AutoCloseable {
         Path temp = target.resolveSibling("." + target.getFileName() + "." + attempt + ".tmp");
         try {
             Files.createDirectories(target.getParent());
+            // Logits and ids are all distinct values: a dictionary never pays off for them, and trying one first (the
+            // writer's default) cost the label stage more than encoding them plainly. Labels, views, split names,
+            // top-k indices and float16 codes keep their dictionaries.
             ParquetWriter<SoftLabelRecord> w = new Builder(new LocalOutputFile(temp), meta)
                     .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
                     .withCompressionCodec(CompressionCodecName.SNAPPY)
+                    .withDictionaryEncoding(SoftLabelSchema.ID, false)
+                    .withDictionaryEncoding(SoftLabelSchema.LOGITS + ".list.element", false)
+                    .withDictionaryEncoding(SoftLabelSchema.TOPK_LOGITS + ".list.element", false)
+                    .withDictionaryEncoding(SoftLabelSchema.REST_MASS, false)
                     .build();
             return new SoftLabelFileWriter(target, temp, w);
         } catch (IOException e) {

@@ -70,6 +70,22 @@ class SoftLabelFilesTest {
     }
 
     @Test
+    void logitsAndIdsAreWrittenWithoutADictionaryAndRepeatedColumnsWithOne() throws Exception {
+        write(tmp, meta(StorageMode.DENSE_FLOAT32, 10), 2000);
+        java.util.Map<String, java.util.Set<org.apache.parquet.column.Encoding>> encodings = new java.util.HashMap<>();
+        try (var reader = org.apache.parquet.hadoop.ParquetFileReader.open(
+                new org.apache.parquet.io.LocalInputFile(tmp.resolve("part-00000.parquet")))) {
+            for (var column : reader.getFooter().getBlocks().get(0).getColumns()) {
+                encodings.put(column.getPath().toDotString(), column.getEncodings());
+            }
+        }
+        assertThat(encodings.get("logits.list.element")).noneMatch(org.apache.parquet.column.Encoding::usesDictionary);
+        assertThat(encodings.get("id")).noneMatch(org.apache.parquet.column.Encoding::usesDictionary);
+        assertThat(encodings.get("split")).anyMatch(org.apache.parquet.column.Encoding::usesDictionary);
+        assertThat(encodings.get("label")).anyMatch(org.apache.parquet.column.Encoding::usesDictionary);
+    }
+
+    @Test
     void sparkReadsEveryModeAndTargetsRebuildTheTeacherLogits() {
         for (StorageMode mode : StorageMode.values()) {
             Path dir = tmp.resolve(mode.id());

@@ -3,6 +3,7 @@ package dev.distillery.jobs.stage;
 import dev.distillery.core.data.DatasetInfo;
 import dev.distillery.core.data.Examples;
 import dev.distillery.core.model.Architecture;
+import dev.distillery.core.model.BatchNormFolding;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.ModelIO;
 import dev.distillery.core.nn.CrossEntropyObjective;
@@ -21,7 +22,8 @@ import java.util.Map;
 /**
  * distill: the student trained on soft labels with the Hinton loss, one more such student per extra value of
  * {@code distill.temperatures} (same initial weights, for comparison), and the same student trained on hard
- * labels alone as the baseline the report compares against.
+ * labels alone as the baseline the report compares against. A student with batch norm trains with it and is saved
+ * with every batch norm folded into the layer before it, so later stages see only conv, depthwise and dense layers.
  */
 public final class DistillStage implements Stage {
     public static final String KD_MODEL = "student-kd.dmodel";
@@ -80,6 +82,11 @@ public final class DistillStage implements Stage {
         DatasetInfo info = Examples.info(ctx.stageDir("prepared"));
         Architecture arch = StudentArchitecture.of(ctx.config().student(), info);
         ctx.console().printf("  student %s: %d parameters, %d MACs%n", arch.name(), arch.parameterCount(), arch.macs());
+        if (arch.hasBatchNorm()) {
+            Architecture folded = BatchNormFolding.foldArchitecture(arch);
+            ctx.console().printf("  saved with batch norm folded: %d parameters, %d MACs%n", folded.parameterCount(),
+                    folded.macs());
+        }
         var cfg = ctx.config();
         ModelArtifact init = new ModelArtifact(KIND, arch, ParamInit.he(arch, cfg.seed() + 1),
                 Map.of("config_hash", cfg.hashOf("seed", "student", "distill")), null);
@@ -87,7 +94,7 @@ public final class DistillStage implements Stage {
         TrainResult kd = StudentTraining.train(ctx, "student-kd", StudentTraining.distillationRows(ctx), validation,
                 init, GraphHooks.NONE, new DistillationObjective(cfg.distill().temperature(), cfg.distill().alpha()),
                 cfg.distill().training(), workDir);
-        ModelIO.write(kd.best().withKind(KIND, Map.of("variant", "kd", "temperature",
+        ModelIO.write(BatchNormFolding.fold(kd.best()).withKind(KIND, Map.of("variant", "kd", "temperature",
                 String.valueOf(cfg.distill().temperature()), "alpha", String.valueOf(cfg.distill().alpha()),
                 "best_epoch", String.valueOf(kd.bestEpoch()))), workDir.resolve(KD_MODEL));
         StageResult result = new StageResult();
@@ -96,7 +103,7 @@ public final class DistillStage implements Stage {
             TrainResult r = StudentTraining.train(ctx, run, StudentTraining.distillationRows(ctx), validation, init,
                     GraphHooks.NONE, new DistillationObjective(t, cfg.distill().alpha()), cfg.distill().training(),
                     workDir);
-            ModelIO.write(r.best().withKind(KIND, Map.of("variant", "kd", "temperature", String.valueOf(t),
+            ModelIO.write(BatchNormFolding.fold(r.best()).withKind(KIND, Map.of("variant", "kd", "temperature", String.valueOf(t),
                     "alpha", String.valueOf(cfg.distill().alpha()), "best_epoch", String.valueOf(r.bestEpoch()))),
                     workDir.resolve(temperatureModel(t)));
             TrainingSummary.write(workDir.resolve("history-kd-t" + temperatureId(t) + ".json"), r);
@@ -105,11 +112,12 @@ public final class DistillStage implements Stage {
         }
         TrainResult base = StudentTraining.train(ctx, "baseline", StudentTraining.hardRows(ctx), validation,
                 init, GraphHooks.NONE, new CrossEntropyObjective(), cfg.distill().training(), workDir);
-        ModelIO.write(base.best().withKind(KIND, Map.of("variant", "baseline", "best_epoch",
+        ModelIO.write(BatchNormFolding.fold(base.best()).withKind(KIND, Map.of("variant", "baseline", "best_epoch",
                 String.valueOf(base.bestEpoch()))), workDir.resolve(BASELINE_MODEL));
         TrainingSummary.write(workDir.resolve("history-kd.json"), kd);
         TrainingSummary.write(workDir.resolve("history-baseline.json"), base);
-        result.metric("parameters", arch.parameterCount())
+        result.metric("parameters", BatchNormFolding.foldArchitecture(arch).parameterCount())
+                .metric("batch_norm", arch.hasBatchNorm())
                 .metric("architecture", arch.name()).output("kd", KD_MODEL).output("baseline", BASELINE_MODEL);
         TrainingSummary.metrics(result, "kd", kd);
         return TrainingSummary.metrics(result, "baseline", base);

@@ -3,6 +3,7 @@ package dev.distillery.jobs.stage;
 import dev.distillery.core.config.PruneConfig;
 import dev.distillery.core.data.Examples;
 import dev.distillery.core.model.Architecture;
+import dev.distillery.core.model.BatchNormFolding;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.ModelIO;
 import dev.distillery.core.nn.GraphHooks;
@@ -71,10 +72,11 @@ public final class PruneStage implements Stage {
         Path kd = ctx.stageDir("student").resolve(DistillStage.KD_MODEL);
         Path prepared = ctx.stageDir("prepared");
         if (Files.exists(kd)) {
-            ChannelPruning.plan(ModelIO.read(kd, DistillStage.KIND).architecture(), cfg.channelFraction());
-        } else if (Files.exists(prepared)) {
-            ChannelPruning.plan(StudentArchitecture.of(ctx.config().student(), Examples.info(prepared)),
+            ChannelPruning.plan(BatchNormFolding.foldArchitecture(ModelIO.read(kd, DistillStage.KIND).architecture()),
                     cfg.channelFraction());
+        } else if (Files.exists(prepared)) {
+            ChannelPruning.plan(BatchNormFolding.foldArchitecture(
+                    StudentArchitecture.of(ctx.config().student(), Examples.info(prepared))), cfg.channelFraction());
         }
     }
 
@@ -82,7 +84,9 @@ public final class PruneStage implements Stage {
     public StageResult run(StageContext ctx, Path workDir) {
         var cfg = ctx.config();
         PruneConfig pc = cfg.prune();
-        ModelArtifact student = ModelIO.read(ctx.stageDir("student").resolve(DistillStage.KD_MODEL), DistillStage.KIND);
+        // saved folded by distill; folding again is a no-op that keeps batch norm out of pruning in any case
+        ModelArtifact student = BatchNormFolding.fold(
+                ModelIO.read(ctx.stageDir("student").resolve(DistillStage.KD_MODEL), DistillStage.KIND));
         Architecture dense = student.architecture();
         ModelArtifact start;
         GraphHooks hooks;

@@ -38,6 +38,7 @@ public final class GradualPruning implements RoundHook {
     /** The schedule Distillery's prune stage uses: see {@link SparsitySchedule#forRun}. */
     public static GradualPruning of(Architecture arch, double initial, double target, int interval,
                                     double rampFraction) {
+        dev.distillery.core.model.BatchNormFolding.requireFolded(arch, "gradual pruning");
         return new GradualPruning(arch, s -> {
             long perEpoch = s[0];
             long epochs = s[1];

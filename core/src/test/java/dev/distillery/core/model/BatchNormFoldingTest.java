@@ -15,9 +15,10 @@ import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.offset;
 
 class BatchNormFoldingTest {
-    /** conv → bn → relu → depthwise → bn → relu → pointwise → bn → relu → pool → dense → bn → relu → dense, on 8x8. */
+    /** conv, depthwise, pointwise and hidden dense layers, each followed by bn → relu, on 8x8 digits. */
     static Architecture separableWithBatchNorm() {
         LayerSpec bn = new LayerSpec.BatchNorm(1e-5);
         return new Architecture("bn-cnn", 1, 8, 8, 10, List.of(new LayerSpec.Conv2d(8, 3, 1), bn, new LayerSpec.Relu(),
@@ -97,8 +98,8 @@ class BatchNormFoldingTest {
             double n = (double) conv.length * positions;
             double mean = sum / n;
             double var = sq / n - mean * mean;
-            assertThat((double) model.params().get("L1_mean")[c]).isCloseTo(mean, org.assertj.core.data.Offset.offset(1e-4 * (1 + Math.abs(mean))));
-            assertThat((double) model.params().get("L1_var")[c]).isCloseTo(var, org.assertj.core.data.Offset.offset(1e-3 * (1 + var)));
+            assertThat((double) model.params().get("L1_mean")[c]).isCloseTo(mean, offset(1e-4 * (1 + Math.abs(mean))));
+            assertThat((double) model.params().get("L1_var")[c]).isCloseTo(var, offset(1e-3 * (1 + var)));
         }
     }
 

@@ -103,8 +103,9 @@ public final class DistillStage implements Stage {
             TrainResult r = StudentTraining.train(ctx, run, StudentTraining.distillationRows(ctx), validation, init,
                     GraphHooks.NONE, new DistillationObjective(t, cfg.distill().alpha()), cfg.distill().training(),
                     workDir);
-            ModelIO.write(BatchNormFolding.fold(r.best()).withKind(KIND, Map.of("variant", "kd", "temperature", String.valueOf(t),
-                    "alpha", String.valueOf(cfg.distill().alpha()), "best_epoch", String.valueOf(r.bestEpoch()))),
+            ModelIO.write(BatchNormFolding.fold(r.best()).withKind(KIND, Map.of("variant", "kd",
+                    "temperature", String.valueOf(t), "alpha", String.valueOf(cfg.distill().alpha()),
+                    "best_epoch", String.valueOf(r.bestEpoch()))),
                     workDir.resolve(temperatureModel(t)));
             TrainingSummary.write(workDir.resolve("history-kd-t" + temperatureId(t) + ".json"), r);
             TrainingSummary.metrics(result.output("kd_t" + temperatureId(t), temperatureModel(t)),

@@ -9,7 +9,8 @@ import java.util.List;
  * The student architecture: {@code ds-cnn} (a stem convolution then depthwise-separable blocks, each followed by
  * 2x2 max pooling while the map is larger than 7x7) or {@code mlp} (hidden dense layers); widths scale by
  * {@code width_multiplier}, and {@code repeats} sets the depth: how many depthwise-separable blocks of each width
- * follow one another (empty: one each).
+ * follow one another (empty: one each). {@code batch_norm} puts a batch norm after every convolution and hidden
+ * dense layer, before its ReLU; the distill stage saves the student with them folded into those layers.
  */
 public record StudentConfig(
         String type,
@@ -18,7 +19,8 @@ public record StudentConfig(
         List<Integer> repeats,
         List<Integer> hidden,
         @JsonProperty("width_multiplier") double widthMultiplier,
-        @JsonProperty("max_teacher_fraction") double maxTeacherFraction) {
+        @JsonProperty("max_teacher_fraction") double maxTeacherFraction,
+        @JsonProperty("batch_norm") boolean batchNorm) {
 
     public StudentConfig {
         Check.required("student.type", type);
@@ -47,6 +49,12 @@ public record StudentConfig(
         if (maxTeacherFraction == 0) {
             throw new InvalidConfigException("student.max_teacher_fraction must be > 0, was 0.0");
         }
+    }
+
+    /** A student without batch norm. */
+    public StudentConfig(String type, int stemFilters, List<Integer> blocks, List<Integer> repeats, List<Integer> hidden,
+                         double widthMultiplier, double maxTeacherFraction) {
+        this(type, stemFilters, blocks, repeats, hidden, widthMultiplier, maxTeacherFraction, false);
     }
 
     /** Blocks of width {@code blocks[i]} stacked one after another. */

@@ -53,6 +53,11 @@ public record Architecture(String name, int channels, int height, int width, int
                 || l instanceof LayerSpec.MaxPool);
     }
 
+    /** Whether any layer is a batch norm, which only the float SameDiff graph runs (fold it before anything else). */
+    public boolean hasBatchNorm() {
+        return layers.stream().anyMatch(l -> l instanceof LayerSpec.BatchNorm);
+    }
+
     public Architecture withLayers(String newName, List<LayerSpec> newLayers) {
         return new Architecture(newName, channels, height, width, numClasses, newLayers);
     }
@@ -115,6 +120,9 @@ public record Architecture(String name, int channels, int height, int width, int
                 shape = TensorShape.map(in.channels(), in.height() / pool.size(), in.width() / pool.size());
             } else if (spec instanceof LayerSpec.Flatten) {
                 shape = TensorShape.vector((int) in.elements());
+            } else if (spec instanceof LayerSpec.BatchNorm) {
+                // one multiply-add per value at inference: (x - mean) * scale + beta with the scale precomputed
+                macs = in.elements();
             }
             out.add(new LayerInfo(i, spec, in, shape, weights, biases, macs, wShape));
         }

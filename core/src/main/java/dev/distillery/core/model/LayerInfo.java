@@ -4,8 +4,13 @@ package dev.distillery.core.model;
 public record LayerInfo(int index, LayerSpec spec, TensorShape input, TensorShape output,
                         long weightCount, long biasCount, long macs, int[] weightShape) {
 
+    /** Stored values: weights and bias, or a batch norm's gamma, beta, mean and variance (4 per channel). */
     public long params() {
-        return weightCount + biasCount;
+        return weightCount + biasCount + (batchNorm() ? 4L * output.channels() : 0);
+    }
+
+    public boolean batchNorm() {
+        return spec instanceof LayerSpec.BatchNorm;
     }
 
     /** Number of output channels (per-channel quantization axis), 0 for layers without weights. */
@@ -22,5 +27,47 @@ public record LayerInfo(int index, LayerSpec spec, TensorShape input, TensorShap
 
     public String biasName() {
         return "L" + index + "_b";
+    }
+
+    public String gammaName() {
+        return "L" + index + "_gamma";
+    }
+
+    public String betaName() {
+        return "L" + index + "_beta";
+    }
+
+    /** A batch norm's population mean: a statistic, never trained by the optimizer. */
+    public String meanName() {
+        return "L" + index + "_mean";
+    }
+
+    /** A batch norm's population variance: a statistic, never trained by the optimizer. */
+    public String varianceName() {
+        return "L" + index + "_var";
+    }
+
+    /** Parameters the optimizer trains, in the order of the flat parameter vector: weight and bias, or gamma and beta. */
+    public java.util.List<String> trainableNames() {
+        if (spec.hasWeights()) {
+            return java.util.List.of(weightName(), biasName());
+        }
+        return batchNorm() ? java.util.List.of(gammaName(), betaName()) : java.util.List.of();
+    }
+
+    /** Values of a layer that are computed from data rather than trained: a batch norm's mean and variance. */
+    public java.util.List<String> statisticNames() {
+        return batchNorm() ? java.util.List.of(meanName(), varianceName()) : java.util.List.of();
+    }
+
+    /** Length of each named parameter of this layer. */
+    public long size(String name) {
+        if (name.equals(weightName())) {
+            return weightCount;
+        }
+        if (name.equals(biasName())) {
+            return biasCount;
+        }
+        return output.channels();
     }
 }

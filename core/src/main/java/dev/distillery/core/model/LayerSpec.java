@@ -11,7 +11,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = LayerSpec.Dense.class, name = "dense"),
         @JsonSubTypes.Type(value = LayerSpec.MaxPool.class, name = "max_pool"),
         @JsonSubTypes.Type(value = LayerSpec.Relu.class, name = "relu"),
-        @JsonSubTypes.Type(value = LayerSpec.Flatten.class, name = "flatten")
+        @JsonSubTypes.Type(value = LayerSpec.Flatten.class, name = "flatten"),
+        @JsonSubTypes.Type(value = LayerSpec.BatchNorm.class, name = "batch_norm")
 })
 public sealed interface LayerSpec extends java.io.Serializable {
 
@@ -79,5 +80,22 @@ public sealed interface LayerSpec extends java.io.Serializable {
 
     /** Flattens [C, H, W] into C*H*W in channel-major order. */
     record Flatten() implements LayerSpec {
+    }
+
+    /**
+     * Batch normalisation per channel (per unit of a flat vector): {@code gamma * (x - mean) / sqrt(var + epsilon)
+     * + beta}. Gamma and beta are trained; mean and variance are population statistics computed after training
+     * (batch statistics while training). It exists only until {@link BatchNormFolding} merges it into the
+     * convolution or dense layer before it.
+     */
+    record BatchNorm(double epsilon) implements LayerSpec {
+        /** The epsilon of students built with batch normalisation. */
+        public static final double DEFAULT_EPSILON = 1e-5;
+
+        public BatchNorm {
+            if (!(epsilon > 0) || !Double.isFinite(epsilon)) {
+                throw new IllegalArgumentException("batch_norm needs a finite epsilon > 0, was " + epsilon);
+            }
+        }
     }
 }

@@ -19,11 +19,12 @@ public record ModelArtifact(String kind, Architecture architecture, Map<String, 
         params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
         metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
         for (LayerInfo info : architecture.layerInfos()) {
-            if (!info.spec().hasWeights()) {
-                continue;
+            for (String name : info.trainableNames()) {
+                check(params, name, info.size(name));
             }
-            check(params, info.weightName(), info.weightCount());
-            check(params, info.biasName(), info.biasCount());
+            for (String name : info.statisticNames()) {
+                check(params, name, info.size(name));
+            }
         }
     }
 

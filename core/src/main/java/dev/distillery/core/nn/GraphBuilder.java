@@ -13,7 +13,11 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Map;
 
-/** Builds the SameDiff graph of an {@link Architecture}: placeholder "input" [n, C*H*W], output "logits". */
+/**
+ * Builds the SameDiff graph of an {@link Architecture}: placeholder "input" [n, C*H*W], output "logits". Batch
+ * norms normalise with each minibatch's own statistics in a training graph and with the stored population
+ * statistics in an inference graph.
+ */
 public final class GraphBuilder {
     public static final String INPUT = "input";
     public static final String LOGITS = "logits";
@@ -21,7 +25,17 @@ public final class GraphBuilder {
     private GraphBuilder() {
     }
 
+    /** The inference graph: batch norms use the population statistics stored in {@code params}. */
     public static SameDiff build(Architecture arch, Map<String, float[]> params, GraphHooks hooks) {
+        return build(arch, params, hooks, false);
+    }
+
+    /**
+     * The graph with batch norms normalising by the batch's own mean and variance when {@code batchStatistics}
+     * (training), else by the stored population statistics (inference).
+     */
+    public static SameDiff build(Architecture arch, Map<String, float[]> params, GraphHooks hooks,
+                                 boolean batchStatistics) {
         SameDiff sd = SameDiff.create();
         SDVariable x = sd.placeHolder(INPUT, DataType.FLOAT, -1, arch.inputSize());
         x = hooks.activation(sd, "input", x);
@@ -58,12 +72,48 @@ public final class GraphBuilder {
                 x = hooks.activation(sd, "L" + i, x);
             } else if (spec instanceof LayerSpec.Flatten) {
                 x = sd.reshape(name, x, -1, info.output().channels());
+            } else if (spec instanceof LayerSpec.BatchNorm bn) {
+                x = batchNorm(sd, info, x, params, batchStatistics, bn.epsilon(), name);
             }
         }
         if (!LOGITS.equals(x.name())) {
             x = sd.identity(LOGITS, x);
         }
         return sd;
+    }
+
+    /** Name of the batch mean a training graph computes for batch norm layer {@code info}, shaped [1, C(, 1, 1)]. */
+    public static String batchMeanName(LayerInfo info) {
+        return "L" + info.index() + "_batch_mean";
+    }
+
+    /** Name of the (biased) batch variance a training graph computes for batch norm layer {@code info}. */
+    public static String batchVarianceName(LayerInfo info) {
+        return "L" + info.index() + "_batch_var";
+    }
+
+    private static SDVariable batchNorm(SameDiff sd, LayerInfo info, SDVariable x, Map<String, float[]> params,
+                                        boolean batchStatistics, double epsilon, String name) {
+        int c = info.output().channels();
+        boolean flat = info.output().flat();
+        long[] shape = flat ? new long[]{1, c} : new long[]{1, c, 1, 1};
+        int[] axes = flat ? new int[]{0} : new int[]{0, 2, 3};
+        SDVariable gamma = sd.reshape(sd.var(info.gammaName(), Nd4j.create(params.get(info.gammaName()),
+                new long[]{c}, 'c')), shape);
+        SDVariable beta = sd.reshape(sd.var(info.betaName(), Nd4j.create(params.get(info.betaName()),
+                new long[]{c}, 'c')), shape);
+        SDVariable centred;
+        SDVariable variance;
+        if (batchStatistics) {
+            SDVariable mean = sd.mean(batchMeanName(info), x, true, axes);
+            centred = x.sub(mean);
+            variance = sd.mean(batchVarianceName(info), centred.mul(centred), true, axes);
+        } else {
+            centred = x.sub(sd.constant(info.meanName(), Nd4j.create(params.get(info.meanName()), shape, 'c')));
+            variance = sd.constant(info.varianceName(), Nd4j.create(params.get(info.varianceName()), shape, 'c'));
+        }
+        SDVariable normalised = centred.div(sd.math().sqrt(variance.add(epsilon)));
+        return normalised.mul(gamma).add(name, beta);
     }
 
     private static Conv2DConfig convConfig(int kernel, int stride) {

@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 
-/** Seeded He-normal initialisation of weights and zero biases. */
+/** Seeded He-normal initialisation of weights, zero biases, and identity batch norms. */
 public final class ParamInit {
     private ParamInit() {
     }
@@ -17,6 +17,10 @@ public final class ParamInit {
         SplittableRandom random = new SplittableRandom(seed);
         Map<String, float[]> params = new LinkedHashMap<>();
         for (LayerInfo info : arch.layerInfos()) {
+            if (info.batchNorm()) {
+                putBatchNorm(info, params);
+                continue;
+            }
             if (!info.spec().hasWeights()) {
                 continue;
             }
@@ -32,6 +36,17 @@ public final class ParamInit {
             params.put(info.biasName(), new float[(int) info.biasCount()]);
         }
         return params;
+    }
+
+    /** A batch norm starts as the identity: gamma 1, beta 0, mean 0, variance 1. */
+    public static void putBatchNorm(LayerInfo info, Map<String, float[]> params) {
+        int c = info.output().channels();
+        float[] ones = new float[c];
+        java.util.Arrays.fill(ones, 1f);
+        params.put(info.gammaName(), ones);
+        params.put(info.betaName(), new float[c]);
+        params.put(info.meanName(), new float[c]);
+        params.put(info.varianceName(), ones.clone());
     }
 
     private static double gaussian(SplittableRandom r) {

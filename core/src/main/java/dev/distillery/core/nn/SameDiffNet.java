@@ -33,10 +33,7 @@ public final class SameDiffNet {
         this.sd = sd;
         this.objective = objective;
         for (LayerInfo info : arch.layerInfos()) {
-            if (info.spec().hasWeights()) {
-                paramNames.add(info.weightName());
-                paramNames.add(info.biasName());
-            }
+            paramNames.addAll(info.trainableNames());
         }
     }
 
@@ -46,7 +43,7 @@ public final class SameDiffNet {
 
     public static SameDiffNet forTraining(Architecture arch, Map<String, float[]> params, GraphHooks hooks,
                                           Objective objective, ISchedule learningRate, double l2) {
-        SameDiff sd = GraphBuilder.build(arch, params, hooks);
+        SameDiff sd = GraphBuilder.build(arch, params, hooks, true);
         SDVariable loss = objective.loss(sd, sd.getVariable(GraphBuilder.LOGITS), arch.numClasses());
         sd.setLossVariables(loss.name());
         TrainingConfig.Builder cfg = TrainingConfig.builder()
@@ -58,6 +55,38 @@ public final class SameDiffNet {
         }
         sd.setTrainingConfig(cfg.build());
         return new SameDiffNet(arch, sd, objective);
+    }
+
+    /** A network whose batch norms normalise by the batch's own statistics, for {@link #batchStatistics}. */
+    public static SameDiffNet forStatistics(Architecture arch, Map<String, float[]> params, GraphHooks hooks) {
+        return new SameDiffNet(arch, GraphBuilder.build(arch, params, hooks, true), null);
+    }
+
+    /**
+     * Mean and biased variance of every batch norm's input over {@code features} taken as one batch, with every
+     * batch norm normalising by those same statistics; keyed by {@link LayerInfo#meanName()} and
+     * {@link LayerInfo#varianceName()}. Needs a network from {@link #forStatistics} or {@link #forTraining}.
+     */
+    public Map<String, float[]> batchStatistics(float[][] features) {
+        NativeSettings.limitThreads();
+        List<String> names = new ArrayList<>();
+        List<LayerInfo> norms = arch.layerInfos().stream().filter(LayerInfo::batchNorm).toList();
+        for (LayerInfo info : norms) {
+            names.add(GraphBuilder.batchMeanName(info));
+            names.add(GraphBuilder.batchVarianceName(info));
+        }
+        Map<String, float[]> stats = new LinkedHashMap<>();
+        if (norms.isEmpty()) {
+            return stats;
+        }
+        Map<String, INDArray> out = sd.output(Map.of(GraphBuilder.INPUT, Nd4j.create(features)),
+                names.toArray(new String[0]));
+        for (LayerInfo info : norms) {
+            stats.put(info.meanName(), out.get(GraphBuilder.batchMeanName(info)).dup('c').data().asFloat());
+            stats.put(info.varianceName(), out.get(GraphBuilder.batchVarianceName(info)).dup('c').data().asFloat());
+        }
+        NativeMemory.step();
+        return stats;
     }
 
     public Architecture architecture() {
@@ -150,7 +179,7 @@ public final class SameDiffNet {
     }
 
 
-    /** All parameters concatenated in layer order (weights then bias per layer). */
+    /** All trainable parameters concatenated in layer order (weights then bias, or gamma then beta, per layer). */
     public float[] flatParams() {
         return concat(params());
     }
@@ -237,18 +266,19 @@ public final class SameDiffNet {
         return out;
     }
 
-    /** Splits a flat parameter vector back into named arrays. */
+    /**
+     * Splits a flat vector of trainable parameters back into named arrays; batch norm statistics are not part of
+     * it (see {@link LayerInfo#trainableNames()}).
+     */
     public static Map<String, float[]> unflatten(Architecture arch, float[] flat) {
         Map<String, float[]> out = new LinkedHashMap<>();
         int off = 0;
         for (LayerInfo info : arch.layerInfos()) {
-            if (!info.spec().hasWeights()) {
-                continue;
+            for (String name : info.trainableNames()) {
+                int n = (int) info.size(name);
+                out.put(name, java.util.Arrays.copyOfRange(flat, off, off + n));
+                off += n;
             }
-            out.put(info.weightName(), java.util.Arrays.copyOfRange(flat, off, off + (int) info.weightCount()));
-            off += (int) info.weightCount();
-            out.put(info.biasName(), java.util.Arrays.copyOfRange(flat, off, off + (int) info.biasCount()));
-            off += (int) info.biasCount();
         }
         return out;
     }

@@ -6,6 +6,7 @@ import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.nn.CosineSchedule;
 import dev.distillery.core.nn.GraphHooks;
 import dev.distillery.core.nn.Objective;
+import dev.distillery.core.nn.PreciseBatchNorm;
 import dev.distillery.core.nn.SameDiffNet;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -81,6 +82,7 @@ public final class SparkTrainer {
         int firstEpoch = resume == null ? 0 : Math.min(resume.epochsDone(), epochs);
         // The graph template is needed only where a worker builds its network, so it ships once per run.
         Broadcast<java.util.Map<String, float[]>> template = jsc.broadcast(init.params());
+        float[][] statsSample = batchNormSample(data, init, spec);
         roundHook.start(maxBatches, epochs, spec.averagingFrequency());
         try {
             for (int epoch = firstEpoch; epoch < epochs; epoch++) {
@@ -122,7 +124,10 @@ public final class SparkTrainer {
                 if (epochState != null) {
                     epochState.destroy();
                 }
-                ModelArtifact current = init.withParams(SameDiffNet.unflatten(init.architecture(), params));
+                // batch norms trained on batch statistics; the population statistics the validation pass (and the
+                // checkpoint) use are computed afresh for the averaged parameters
+                ModelArtifact current = PreciseBatchNorm.refresh(PreciseBatchNorm.withTrainable(init,
+                        SameDiffNet.unflatten(init.architecture(), params)), hooks, statsSample);
                 double acc = validation.size() == 0 ? Double.NaN : accuracy(current, hooks, validation);
                 double secs = (System.nanoTime() - epochStart) / 1e9;
                 EpochStats stats = new EpochStats(spec.name(), epoch + 1, epochs, lossSum / Math.max(1, lossN), acc,
@@ -192,6 +197,15 @@ public final class SparkTrainer {
         return best;
     }
 
+    /** A fixed, seeded sample of training inputs for batch norm statistics; null for a network without batch norm. */
+    private static float[][] batchNormSample(JavaRDD<TrainRow> data, ModelArtifact init, TrainSpec spec) {
+        if (!init.architecture().hasBatchNorm()) {
+            return null;
+        }
+        return data.takeSample(false, PreciseBatchNorm.SAMPLE_ROWS, spec.seed()).stream().map(TrainRow::features)
+                .toArray(float[][]::new);
+    }
+
     private static Iterator<Integer> countRows(Iterator<TrainRow> it) {
         int n = 0;
         while (it.hasNext()) {
@@ -202,15 +216,16 @@ public final class SparkTrainer {
     }
 
     static float[] flat(ModelArtifact m) {
-        List<float[]> parts = new ArrayList<>(m.params().values());
-        int n = parts.stream().mapToInt(p -> p.length).sum();
+        int n = 0;
+        for (var info : m.architecture().layerInfos()) {
+            for (String name : info.trainableNames()) {
+                n += m.params().get(name).length;
+            }
+        }
         float[] out = new float[n];
         int off = 0;
         for (var info : m.architecture().layerInfos()) {
-            if (!info.spec().hasWeights()) {
-                continue;
-            }
-            for (String name : List.of(info.weightName(), info.biasName())) {
+            for (String name : info.trainableNames()) {
                 float[] p = m.params().get(name);
                 System.arraycopy(p, 0, out, off, p.length);
                 off += p.length;

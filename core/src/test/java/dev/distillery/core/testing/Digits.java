@@ -17,8 +17,32 @@ public final class Digits {
     private Digits() {
     }
 
-    /** Writes train.csv (first 1,500 rows) and test.csv (the rest), no header, label last, into {@code dir}. */
-    public static void writeCsv(Path dir) throws IOException {
+    /** The first {@code n} digits as features scaled to [0, 1] (64 values, the 8x8 image row by row) and labels. */
+    public static float[][] features(int n) {
+        List<String> lines = lines();
+        float[][] x = new float[Math.min(n, lines.size())][];
+        for (int i = 0; i < x.length; i++) {
+            String[] cells = lines.get(i).split(",");
+            x[i] = new float[64];
+            for (int j = 0; j < 64; j++) {
+                x[i][j] = Float.parseFloat(cells[j]) / 16f;
+            }
+        }
+        return x;
+    }
+
+    /** Labels of the first {@code n} digits. */
+    public static int[] labels(int n) {
+        List<String> lines = lines();
+        int[] y = new int[Math.min(n, lines.size())];
+        for (int i = 0; i < y.length; i++) {
+            String[] cells = lines.get(i).split(",");
+            y[i] = (int) Float.parseFloat(cells[64]);
+        }
+        return y;
+    }
+
+    private static List<String> lines() {
         if (!Files.isRegularFile(SOURCE)) {
             throw new IllegalStateException("test data " + SOURCE + " is missing: install python3-sklearn (.ci/run does)");
         }
@@ -29,7 +53,15 @@ public final class Digits {
                     lines.add(l.trim());
                 }
             }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
+        return lines;
+    }
+
+    /** Writes train.csv (first 1,500 rows) and test.csv (the rest), no header, label last, into {@code dir}. */
+    public static void writeCsv(Path dir) throws IOException {
+        List<String> lines = lines();
         Files.write(dir.resolve("train.csv"), lines.subList(0, 1500));
         Files.write(dir.resolve("test.csv"), lines.subList(1500, lines.size()));
     }

@@ -93,6 +93,91 @@ class SparkTrainerTest {
         }
     }
 
+    private static ModelArtifact batchNormCnn() {
+        DatasetInfo info = Examples.info(prepared);
+        LayerSpec bn = new LayerSpec.BatchNorm(1e-5);
+        Architecture arch = new Architecture("bn-cnn", 1, 8, 8, info.numClasses(), List.of(new LayerSpec.Conv2d(8, 3, 1),
+                bn, new LayerSpec.Relu(), new LayerSpec.DepthwiseConv2d(3, 1), bn, new LayerSpec.Relu(),
+                new LayerSpec.Conv2d(16, 1, 1), bn, new LayerSpec.Relu(), new LayerSpec.Flatten(),
+                new LayerSpec.Dense(info.numClasses())));
+        return new ModelArtifact("test", arch, ParamInit.he(arch, 5), Map.of(), null);
+    }
+
+    /** Records each epoch's model and writes it with the averaged optimizer state as a resumable checkpoint. */
+    private static final class Checkpoints implements TrainingListener {
+        final List<ModelArtifact> models = new ArrayList<>();
+        final List<float[]> states = new ArrayList<>();
+        final Path dir;
+        final int stopAfter;
+
+        Checkpoints(Path dir, int stopAfter) {
+            this.dir = dir;
+            this.stopAfter = stopAfter;
+        }
+
+        @Override
+        public void onOptimizerState(EpochStats stats, float[] state) {
+            states.add(state.clone());
+        }
+
+        @Override
+        public boolean onEpoch(EpochStats stats, ModelArtifact model) {
+            models.add(model);
+            ResumePoint.write(dir, "bn", stats.epoch(), model, states.get(states.size() - 1));
+            return stats.epoch() < stopAfter;
+        }
+    }
+
+    @Test
+    void batchNormNetworkTrainsGammaAndBetaAndValidatesWithPopulationStatistics() {
+        var validation = Examples.collect(Examples.load(TestSpark.get(), prepared, Examples.VALIDATION));
+        Checkpoints listener = new Checkpoints(dir.resolve("bn-full"), 99);
+        TrainSpec spec = new TrainSpec("bn", new TrainingParams(3, 32, 0.01, 0, 0), 2, 4, 1, false);
+        TrainResult r = SparkTrainer.train(TestSpark.get(), TrainRows.hardLabels(
+                        Examples.load(TestSpark.get(), prepared, Examples.TRAIN)), validation, batchNormCnn(),
+                GraphHooks.NONE, new CrossEntropyObjective(), spec, List.of(listener));
+        // a small convolutional net separates 8x8 digits above 90% in a few epochs; 0.85 leaves room for noise
+        assertThat(r.bestValidationAccuracy()).isGreaterThan(0.85);
+        // trained: conv 80, bn 2*8, depthwise 80, bn 2*8, pointwise 144, bn 2*16, dense 1024*10+10; Adam keeps two
+        // moments for each of those and none for the 2*(8+8+16) population statistics
+        int trainable = 80 + 16 + 80 + 16 + 144 + 32 + 10_250;
+        assertThat(r.best().architecture().parameterCount()).isEqualTo(trainable + 64);
+        assertThat(listener.states).hasSize(3).allSatisfy(st -> assertThat(st).hasSize(2 * trainable));
+        ModelArtifact best = r.best();
+        // statistics were computed for the trained weights, not left at the identity they started from
+        assertThat(best.params().get("L1_var")).isNotEqualTo(new float[]{1, 1, 1, 1, 1, 1, 1, 1});
+        assertThat(best.params().get("L7_mean")).isNotEqualTo(new float[16]);
+        assertThat(SparkTrainer.accuracy(best, GraphHooks.NONE, validation)).isEqualTo(r.bestValidationAccuracy());
+        ModelArtifact folded = dev.distillery.core.model.BatchNormFolding.fold(best);
+        assertThat(SparkTrainer.accuracy(folded, GraphHooks.NONE, validation))
+                .isCloseTo(r.bestValidationAccuracy(), org.assertj.core.data.Offset.offset(1.0 / validation.size()));
+
+        // interrupted after epoch 2 and resumed from its checkpoint, the run ends where the uninterrupted one did
+        Checkpoints first = new Checkpoints(dir.resolve("bn-resumed"), 2);
+        SparkTrainer.train(TestSpark.get(), TrainRows.hardLabels(Examples.load(TestSpark.get(), prepared,
+                Examples.TRAIN)), validation, batchNormCnn(), GraphHooks.NONE, new CrossEntropyObjective(), spec,
+                List.of(first));
+        ResumePoint point = ResumePoint.find(dir.resolve("bn-resumed"), "bn").orElseThrow();
+        assertThat(point.epochsDone()).isEqualTo(2);
+        assertThat(point.params()).hasSize(trainable);
+        assertThat(point.optimizerState()).hasSize(2 * trainable);
+        Checkpoints resumed = new Checkpoints(dir.resolve("bn-resumed"), 99);
+        SparkTrainer.train(TestSpark.get(), TrainRows.hardLabels(Examples.load(TestSpark.get(), prepared,
+                Examples.TRAIN)), validation, batchNormCnn(), GraphHooks.NONE, new CrossEntropyObjective(), spec,
+                List.of(resumed), point);
+        assertThat(resumed.models).hasSize(1);
+        ModelArtifact end = resumed.models.get(0);
+        ModelArtifact reference = listener.models.get(2);
+        for (String name : reference.params().keySet()) {
+            float[] a = end.params().get(name);
+            float[] b = reference.params().get(name);
+            for (int i = 0; i < a.length; i++) {
+                // the same rounds on the same rows; only the order of floating-point sums may differ
+                assertThat((double) a[i]).as(name).isCloseTo(b[i], org.assertj.core.data.Offset.offset(1e-4 * (1 + Math.abs(b[i]))));
+            }
+        }
+    }
+
     @Test
     void divergenceStopsWithEpochAndRoundInTheMessage() {
         var validation = Examples.collect(Examples.load(TestSpark.get(), prepared, Examples.VALIDATION));

@@ -55,6 +55,7 @@ public final class CostModel {
         if (modelFileBytes <= 0) {
             throw new IllegalArgumentException("model file size must be > 0 bytes, was " + modelFileBytes);
         }
+        dev.distillery.core.model.BatchNormFolding.requireFolded(architecture, "the cost model");
         List<LayerInfo> infos = architecture.layerInfos();
         long weightBytes = weightBytes(architecture, precision);
         long sparseBytes = sparseWeightBytes(architecture, precision, nonzeroWeights);
@@ -114,6 +115,7 @@ public final class CostModel {
 
     /** Bytes of all weights, biases and quantization scales at a precision, stored dense. */
     public static long weightBytes(Architecture architecture, Precision precision) {
+        dev.distillery.core.model.BatchNormFolding.requireFolded(architecture, "the cost model");
         return architecture.layerInfos().stream().mapToLong(l -> weightBytes(l, precision)).sum();
     }
 

@@ -217,4 +217,17 @@ class CostModelTest {
         double sum = c.layers().stream().mapToDouble(LayerCost::energyPicojoules).sum() * 1e-6;
         assertThat(c.energyMicrojoules().getAsDouble()).isCloseTo(sum, within(1e-12));
     }
+
+    @Test
+    void refusesAnArchitectureWithBatchNormInsteadOfCostingItWithout() {
+        Architecture bn = new Architecture("bn", 1, 8, 8, 10, List.of(new LayerSpec.Conv2d(4, 3, 1),
+                new LayerSpec.BatchNorm(1e-5), new LayerSpec.Relu(), new LayerSpec.Flatten(), new LayerSpec.Dense(10)));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CostModel.estimate(bn, Precision.FP32,
+                        TestProfiles.roomy()))
+                .isInstanceOf(dev.distillery.core.error.DataContractException.class)
+                .hasMessageContaining("the cost model needs a model without batch norm, but bn has batch_norm at layer 1");
+        CostEstimate folded = CostModel.estimate(dev.distillery.core.model.BatchNormFolding.foldArchitecture(bn),
+                Precision.FP32, TestProfiles.roomy());
+        assertThat(folded.params()).isEqualTo(4 * 9 + 4 + 256 * 10 + 10);
+    }
 }

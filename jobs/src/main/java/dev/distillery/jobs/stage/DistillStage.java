@@ -5,6 +5,7 @@ import dev.distillery.core.data.Examples;
 import dev.distillery.core.labels.SoftLabelFiles;
 import dev.distillery.core.labels.SoftLabelMetadata;
 import dev.distillery.core.model.Architecture;
+import dev.distillery.core.model.BatchNormFolding;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.ModelIO;
 import dev.distillery.core.nn.CrossEntropyObjective;
@@ -26,7 +27,9 @@ import java.util.Map;
  * {@code distill.temperatures} (same initial weights, for comparison), the same student trained on hard labels
  * alone as the baseline the report compares against, and, when the soft labels come from an ensemble and the label
  * stage also wrote the run's teacher's own labels, one more student distilled from that single teacher. Every model
- * records which of the others it differs from by one technique (see {@link ModelLineage}).
+ * records which of the others it differs from by one technique (see {@link ModelLineage}). A student with batch
+ * norm trains with it and is saved with every batch norm folded into the layer before it, so later stages see only
+ * conv, depthwise and dense layers.
  */
 public final class DistillStage implements Stage {
     public static final String KD_MODEL = "student-kd.dmodel";
@@ -87,6 +90,11 @@ public final class DistillStage implements Stage {
         DatasetInfo info = Examples.info(ctx.stageDir("prepared"));
         Architecture arch = StudentArchitecture.of(ctx.config().student(), info);
         ctx.console().printf("  student %s: %d parameters, %d MACs%n", arch.name(), arch.parameterCount(), arch.macs());
+        if (arch.hasBatchNorm()) {
+            Architecture folded = BatchNormFolding.foldArchitecture(arch);
+            ctx.console().printf("  saved with batch norm folded: %d parameters, %d MACs%n", folded.parameterCount(),
+                    folded.macs());
+        }
         var cfg = ctx.config();
         ModelArtifact init = new ModelArtifact(KIND, arch, ParamInit.he(arch, cfg.seed() + 1),
                 Map.of("config_hash", cfg.hashOf("seed", "student", "distill")), null);
@@ -106,7 +114,7 @@ public final class DistillStage implements Stage {
         TrainResult kd = StudentTraining.train(ctx, "student-kd", StudentTraining.distillationRows(ctx), validation,
                 init, GraphHooks.NONE, new DistillationObjective(temperature, cfg.distill().alpha()),
                 cfg.distill().training(), workDir);
-        ModelIO.write(kd.best().withKind(KIND, meta(Map.of("variant", "kd", "temperature",
+        ModelIO.write(BatchNormFolding.fold(kd.best()).withKind(KIND, meta(Map.of("variant", "kd", "temperature",
                 String.valueOf(temperature), "alpha", String.valueOf(cfg.distill().alpha()),
                 "best_epoch", String.valueOf(kd.bestEpoch())), kdLineage, ModelLineage.teachers(labels))),
                 workDir.resolve(KD_MODEL));
@@ -116,7 +124,8 @@ public final class DistillStage implements Stage {
             TrainResult r = StudentTraining.train(ctx, run, StudentTraining.distillationRows(ctx), validation, init,
                     GraphHooks.NONE, new DistillationObjective(t, cfg.distill().alpha()), cfg.distill().training(),
                     workDir);
-            ModelIO.write(r.best().withKind(KIND, meta(Map.of("variant", "kd", "temperature", String.valueOf(t),
+            ModelIO.write(BatchNormFolding.fold(r.best()).withKind(KIND, meta(Map.of("variant", "kd",
+                    "temperature", String.valueOf(t),
                     "alpha", String.valueOf(cfg.distill().alpha()), "best_epoch", String.valueOf(r.bestEpoch())),
                     ModelLineage.of(outputDir(), KD_MODEL, Lineage.SIBLING, "temperature", "distillation temperature"
                             + " T=" + t + " instead of T=" + temperature), ModelLineage.teachers(labels))),
@@ -131,7 +140,8 @@ public final class DistillStage implements Stage {
             TrainResult s = StudentTraining.train(ctx, "student-kd-single-teacher",
                     StudentTraining.distillationRows(ctx, singleDir), validation, init, GraphHooks.NONE,
                     new DistillationObjective(temperature, cfg.distill().alpha()), cfg.distill().training(), workDir);
-            ModelIO.write(s.best().withKind(KIND, meta(Map.of("variant", "kd-single-teacher", "temperature",
+            ModelIO.write(BatchNormFolding.fold(s.best()).withKind(KIND, meta(Map.of("variant", "kd-single-teacher",
+                    "temperature",
                     String.valueOf(temperature), "alpha", String.valueOf(cfg.distill().alpha()), "best_epoch",
                     String.valueOf(s.bestEpoch())), ModelLineage.of(outputDir(), BASELINE_MODEL, Lineage.SIBLING,
                     "distillation", kdDetail(temperature, cfg.distill().alpha(), single)),
@@ -141,11 +151,12 @@ public final class DistillStage implements Stage {
         }
         TrainResult base = StudentTraining.train(ctx, "baseline", StudentTraining.hardRows(ctx), validation,
                 init, GraphHooks.NONE, new CrossEntropyObjective(), cfg.distill().training(), workDir);
-        ModelIO.write(base.best().withKind(KIND, Map.of("variant", "baseline", "best_epoch",
+        ModelIO.write(BatchNormFolding.fold(base.best()).withKind(KIND, Map.of("variant", "baseline", "best_epoch",
                 String.valueOf(base.bestEpoch()))), workDir.resolve(BASELINE_MODEL));
         TrainingSummary.write(workDir.resolve("history-kd.json"), kd);
         TrainingSummary.write(workDir.resolve("history-baseline.json"), base);
-        result.metric("parameters", arch.parameterCount())
+        result.metric("parameters", BatchNormFolding.foldArchitecture(arch).parameterCount())
+                .metric("batch_norm", arch.hasBatchNorm())
                 .metric("architecture", arch.name()).output("kd", KD_MODEL).output("baseline", BASELINE_MODEL);
         TrainingSummary.metrics(result, "kd", kd);
         return TrainingSummary.metrics(result, "baseline", base);

@@ -3,6 +3,7 @@ package dev.distillery.jobs.stage;
 import dev.distillery.core.config.PruneConfig;
 import dev.distillery.core.data.Examples;
 import dev.distillery.core.model.Architecture;
+import dev.distillery.core.model.BatchNormFolding;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.ModelIO;
 import dev.distillery.core.nn.GraphHooks;
@@ -75,9 +76,10 @@ public final class PruneStage implements Stage {
         Path prepared = ctx.stageDir("prepared");
         Architecture arch = null;
         if (Files.exists(kd)) {
-            arch = ModelIO.read(kd, DistillStage.KIND).architecture();
+            arch = BatchNormFolding.foldArchitecture(ModelIO.read(kd, DistillStage.KIND).architecture());
         } else if (Files.exists(prepared)) {
-            arch = StudentArchitecture.of(ctx.config().student(), Examples.info(prepared));
+            arch = BatchNormFolding.foldArchitecture(StudentArchitecture.of(ctx.config().student(),
+                    Examples.info(prepared)));
         }
         if (arch == null) {
             return;
@@ -93,7 +95,9 @@ public final class PruneStage implements Stage {
     public StageResult run(StageContext ctx, Path workDir) {
         var cfg = ctx.config();
         PruneConfig pc = cfg.prune();
-        ModelArtifact student = ModelIO.read(ctx.stageDir("student").resolve(DistillStage.KD_MODEL), DistillStage.KIND);
+        // saved folded by distill; folding again is a no-op that keeps batch norm out of pruning in any case
+        ModelArtifact student = BatchNormFolding.fold(
+                ModelIO.read(ctx.stageDir("student").resolve(DistillStage.KD_MODEL), DistillStage.KIND));
         Architecture dense = student.architecture();
         ModelArtifact start;
         GraphHooks hooks;

@@ -4,6 +4,7 @@ import dev.distillery.core.config.TrainingParams;
 import dev.distillery.core.data.Examples;
 import dev.distillery.core.error.InvalidConfigException;
 import dev.distillery.core.model.Architecture;
+import dev.distillery.core.model.BatchNormFolding;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.ModelIO;
 import dev.distillery.core.model.QuantSpec;
@@ -79,7 +80,8 @@ public final class QatStage implements Stage {
                 qat.depthwiseWeightBits());
         Path prepared = ctx.stageDir("prepared");
         if (Files.exists(prepared.resolve(Examples.INFO_FILE))) {
-            Architecture arch = StudentArchitecture.of(ctx.config().student(), Examples.info(prepared));
+            Architecture arch = BatchNormFolding.foldArchitecture(
+                    StudentArchitecture.of(ctx.config().student(), Examples.info(prepared)));
             IntegerConverter.checkSupported(arch.layerInfos(), spec);
         } else if (ctx.config().student().type().equals("ds-cnn") && spec.depthwiseWeightBits() != 8) {
             throw new InvalidConfigException("qat.depthwise_weight_bits " + spec.depthwiseWeightBits()
@@ -93,9 +95,11 @@ public final class QatStage implements Stage {
         var cfg = ctx.config();
         var qatCfg = cfg.qat();
         boolean pruned = cfg.prune().enabled();
-        ModelArtifact source = pruned
+        // students are saved folded; folding here as well keeps batch norm out of calibration and fake
+        // quantization whatever file arrives, so the quantized layers are always the folded ones
+        ModelArtifact source = BatchNormFolding.fold(pruned
                 ? ModelIO.read(ctx.stageDir("student-pruned").resolve(PruneStage.MODEL), DistillStage.KIND)
-                : ModelIO.read(ctx.stageDir("student").resolve(DistillStage.KD_MODEL), DistillStage.KIND);
+                : ModelIO.read(ctx.stageDir("student").resolve(DistillStage.KD_MODEL), DistillStage.KIND));
         int rows = Math.max(qatCfg.calibrationRows(), cfg.ptq().enabled() ? cfg.ptq().rows(qatCfg) : 0);
         var sample = Examples.collect(Examples.load(ctx.spark(), ctx.stageDir("prepared"), Examples.TRAIN)
                 .orderBy("id").limit(rows));

@@ -13,6 +13,8 @@ import java.util.List;
  * Student architectures. {@code ds-cnn}: a 3x3 stem convolution, then depthwise-separable blocks (3x3 depthwise,
  * ReLU, 1x1 pointwise, ReLU), {@code repeats[i]} of width {@code blocks[i]} in a row, each group followed by 2x2
  * max pooling while the map is larger than 7x7, then a dense classifier. {@code mlp}: hidden dense layers with ReLU. Widths scale by the width multiplier.
+ * With {@code batch_norm}, a batch norm sits between every convolution (stem, depthwise, pointwise) or hidden dense
+ * layer and its ReLU, and the name ends in "-bn".
  */
 public final class StudentArchitecture {
     private StudentArchitecture() {
@@ -25,6 +27,7 @@ public final class StudentArchitecture {
             layers.add(new LayerSpec.Flatten());
             for (int units : cfg.hidden()) {
                 layers.add(new LayerSpec.Dense(scale(units, cfg.widthMultiplier())));
+                normalise(layers, cfg);
                 layers.add(new LayerSpec.Relu());
             }
             name = "student-mlp-" + String.join("-", cfg.hidden().stream()
@@ -33,6 +36,7 @@ public final class StudentArchitecture {
             int h = data.height();
             int w = data.width();
             layers.add(new LayerSpec.Conv2d(scale(cfg.stemFilters(), cfg.widthMultiplier()), 3, 1));
+            normalise(layers, cfg);
             layers.add(new LayerSpec.Relu());
             if (h > 7 && w > 7) {
                 layers.add(new LayerSpec.MaxPool(2));
@@ -42,8 +46,10 @@ public final class StudentArchitecture {
             for (int b = 0; b < cfg.blocks().size(); b++) {
                 for (int r = 0; r < cfg.repeatsOf(b); r++) {
                     layers.add(new LayerSpec.DepthwiseConv2d(3, 1));
+                    normalise(layers, cfg);
                     layers.add(new LayerSpec.Relu());
                     layers.add(new LayerSpec.Conv2d(scale(cfg.blocks().get(b), cfg.widthMultiplier()), 1, 1));
+                    normalise(layers, cfg);
                     layers.add(new LayerSpec.Relu());
                 }
                 if (h > 7 && w > 7) {
@@ -61,16 +67,27 @@ public final class StudentArchitecture {
             name = "student-ds-cnn-" + scale(cfg.stemFilters(), cfg.widthMultiplier()) + "-" + String.join("-", widths);
         }
         layers.add(new LayerSpec.Dense(data.numClasses()));
+        if (cfg.batchNorm()) {
+            name += "-bn";
+        }
         return new Architecture(name, data.channels(), data.height(), data.width(), data.numClasses(), layers);
     }
 
     /** Rejects a student larger than the configured fraction of its teacher, before any training. */
     public static void checkSize(Architecture student, Architecture teacher, double maxFraction) {
+        // the size that matters is the one deployed: batch norms are folded into the layers before them
+        student = dev.distillery.core.model.BatchNormFolding.foldArchitecture(student);
         long limit = (long) Math.floor(teacher.parameterCount() * maxFraction);
         if (student.parameterCount() > limit) {
             throw new InvalidConfigException("student " + student.name() + " has " + student.parameterCount()
                     + " parameters; student.max_teacher_fraction " + maxFraction + " of the teacher's "
                     + teacher.parameterCount() + " allows at most " + limit);
+        }
+    }
+
+    private static void normalise(List<LayerSpec> layers, StudentConfig cfg) {
+        if (cfg.batchNorm()) {
+            layers.add(new LayerSpec.BatchNorm(LayerSpec.BatchNorm.DEFAULT_EPSILON));
         }
     }
 

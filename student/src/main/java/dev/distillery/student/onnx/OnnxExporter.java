@@ -39,6 +39,7 @@ public final class OnnxExporter {
 
     static OnnxMl.ModelProto build(ModelArtifact model) {
         Architecture arch = model.architecture();
+        dev.distillery.core.model.BatchNormFolding.requireFolded(arch, "ONNX export");
         OnnxMl.GraphProto.Builder graph = OnnxMl.GraphProto.newBuilder().setName(arch.name());
         graph.addInput(valueInfo(INPUT, arch.inputSize()));
         graph.addOutput(valueInfo(LOGITS, arch.numClasses()));

@@ -29,6 +29,7 @@ public final class ChannelPruning {
         if (!(fraction >= 0 && fraction < 1)) {
             throw new InvalidConfigException("prune.channel_fraction must be in [0, 1), was " + fraction);
         }
+        dev.distillery.core.model.BatchNormFolding.requireFolded(arch, "channel pruning");
         Map<Integer, Integer> keep = new LinkedHashMap<>();
         int classifier = lastWeighted(arch);
         for (LayerInfo info : arch.layerInfos()) {

@@ -47,6 +47,7 @@ public final class GradualPruning implements RoundHook {
     /** As {@link #of(Architecture, double, double, int, double)}, the model-wide sparsity spread by {@code allocation}. */
     public static GradualPruning of(Architecture arch, SparsityAllocation allocation, double initial, double target,
                                     int interval, double rampFraction) {
+        dev.distillery.core.model.BatchNormFolding.requireFolded(arch, "gradual pruning");
         return new GradualPruning(arch, allocation, s -> {
             long perEpoch = s[0];
             long epochs = s[1];

@@ -26,6 +26,7 @@ public final class MagnitudePruning {
         if (!(sparsity >= 0 && sparsity < 1)) {
             throw new InvalidConfigException("prune.sparsity must be in [0, 1), was " + sparsity);
         }
+        dev.distillery.core.model.BatchNormFolding.requireFolded(model.architecture(), "magnitude pruning");
         Map<String, float[]> params = model.copyParams();
         for (LayerInfo info : model.architecture().layerInfos()) {
             if (!info.spec().hasWeights()) {
@@ -75,6 +76,7 @@ public final class MagnitudePruning {
 
     /** 0/1 masks of the non-zero weights of every weighted layer, keyed by weight name. */
     public static Map<String, float[]> masks(ModelArtifact model) {
+        dev.distillery.core.model.BatchNormFolding.requireFolded(model.architecture(), "magnitude pruning");
         Map<String, float[]> masks = new LinkedHashMap<>();
         for (LayerInfo info : model.architecture().layerInfos()) {
             if (!info.spec().hasWeights()) {

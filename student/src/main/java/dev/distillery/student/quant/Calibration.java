@@ -53,6 +53,7 @@ public final class Calibration {
                     + "; expected a percentage in (0, 100], e.g. 99.99");
         }
         Architecture arch = model.architecture();
+        dev.distillery.core.model.BatchNormFolding.requireFolded(arch, "calibration");
         checkSample(arch, sample);
         Map<String, String> variableToPoint = quantizationPoints(arch);
         List<String> variables = new ArrayList<>(variableToPoint.keySet());

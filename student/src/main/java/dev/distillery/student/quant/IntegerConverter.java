@@ -26,6 +26,7 @@ public final class IntegerConverter {
 
     public static IntegerModel convert(ModelArtifact model) {
         Architecture arch = model.architecture();
+        dev.distillery.core.model.BatchNormFolding.requireFolded(arch, "integer conversion");
         QuantSpec spec = model.quant();
         if (spec == null) {
             throw new InvalidConfigException("model " + arch.name() + " (" + model.kind()
@@ -68,6 +69,10 @@ public final class IntegerConverter {
      */
     public static void checkSupported(List<LayerInfo> infos, QuantSpec spec) {
         for (LayerInfo info : infos) {
+            if (info.batchNorm()) {
+                throw new dev.distillery.core.error.DataContractException(describe(info) + " is a batch norm; "
+                        + "quantization applies to the folded model (BatchNormFolding.foldArchitecture)");
+            }
             if (info.spec() instanceof LayerSpec.DepthwiseConv2d && spec.weightBits(info) != IntegerModel.DEPTHWISE_BITS) {
                 throw new InvalidConfigException(describe(info) + " cannot take " + spec.weightBits(info)
                         + "-bit weights: the integer runtime runs depthwise convolutions with "
@@ -162,6 +167,8 @@ public final class IntegerConverter {
             what = "max_pool " + p.size();
         } else if (s instanceof LayerSpec.Relu) {
             what = "relu";
+        } else if (s instanceof LayerSpec.BatchNorm) {
+            what = "batch_norm";
         } else {
             what = "flatten";
         }

@@ -38,6 +38,7 @@ public record IntegerModel(Architecture architecture, int weightBits, int activa
             throw new IllegalArgumentException("input zero point must be in [0, " + ((1 << activationBits) - 1)
                     + "], was " + inputZeroPoint);
         }
+        dev.distillery.core.model.BatchNormFolding.requireFolded(architecture, "an integer model");
         List<LayerInfo> weighted = architecture.layerInfos().stream().filter(i -> i.spec().hasWeights()).toList();
         if (weighted.size() != layers.size()) {
             throw new IllegalArgumentException("architecture " + architecture.name() + " has " + weighted.size()

@@ -55,6 +55,44 @@ class StudentArchitectureTest {
     }
 
     @Test
+    void batchNormAddsFourValuesPerChannelAndOneMacPerValueBeforeEachRelu() {
+        Architecture mlp = StudentArchitecture.of(config("student.type=mlp", "student.hidden=[20, 12]",
+                "student.width_multiplier=0.5", "student.batch_norm=true").student(), image(8));
+        // the 786-parameter, 760-MAC mlp above plus batch norms of 10 and 6 units
+        assertThat(mlp.name()).isEqualTo("student-mlp-10-6-bn");
+        assertThat(mlp.parameterCount()).isEqualTo(786 + 4 * 10 + 4 * 6);
+        assertThat(mlp.macs()).isEqualTo(760 + 10 + 6);
+
+        Architecture cnn = StudentArchitecture.of(config("student.type=ds-cnn", "student.stem_filters=4",
+                "student.blocks=[8, 16]", "student.repeats=[2, 1]", "student.width_multiplier=2.0",
+                "student.batch_norm=true").student(), image(16));
+        // the network above with a batch norm after each of its 7 convolutions:
+        // stem 8 ch on 16x16; block 1a dw 8 ch, pw 16 ch on 8x8; block 1b dw 16, pw 16 on 8x8; block 2 dw 16, pw 32 on 4x4
+        assertThat(cnn.name()).isEqualTo("student-ds-cnn-8-16x2-32-bn");
+        assertThat(cnn.layers()).filteredOn(l -> l instanceof LayerSpec.BatchNorm).hasSize(7);
+        for (int i = 0; i < cnn.layers().size(); i++) {
+            if (cnn.layers().get(i) instanceof LayerSpec.BatchNorm) {
+                assertThat(cnn.layers().get(i - 1).hasWeights()).isTrue();
+                assertThat(cnn.layers().get(i + 1)).isInstanceOf(LayerSpec.Relu.class);
+            }
+        }
+        assertThat(cnn.parameterCount()).isEqualTo(80 + 80 + 144 + 160 + 272 + 160 + 544 + 5130
+                + 4 * (8 + 8 + 16 + 16 + 16 + 16 + 32));
+        assertThat(cnn.macs()).isEqualTo(18_432L + 4_608 + 8_192 + 9_216 + 16_384 + 2_304 + 8_192 + 5_120
+                + 8 * 256 + 8 * 64 + 16 * 64 + 16 * 64 + 16 * 64 + 16 * 16 + 32 * 16);
+        // the size checked against the teacher is the folded one that later stages deploy
+        assertThat(dev.distillery.core.model.BatchNormFolding.foldArchitecture(cnn).parameterCount())
+                .isEqualTo(80 + 80 + 144 + 160 + 272 + 160 + 544 + 5130);
+    }
+
+    @Test
+    void batchNormIsOffByDefaultAndMustBeABoolean() {
+        assertThat(config().student().batchNorm()).isFalse();
+        assertThatThrownBy(() -> config("student.batch_norm=maybe"))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("student.batch_norm");
+    }
+
+    @Test
     void rejectsRepeatsThatDoNotMatchTheBlocks() {
         assertThatThrownBy(() -> config("student.blocks=[8, 16]", "student.repeats=[2]"))
                 .isInstanceOf(InvalidConfigException.class)

@@ -6,6 +6,7 @@ import dev.distillery.core.model.LayerSpec;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.nn.CrossEntropyObjective;
 import dev.distillery.core.nn.GraphHooks;
+import dev.distillery.core.nn.PreciseBatchNorm;
 import dev.distillery.core.nn.SameDiffNet;
 import org.nd4j.linalg.schedule.FixedSchedule;
 
@@ -45,6 +46,10 @@ public final class TestModels {
         Random rnd = new Random(seed);
         Map<String, float[]> params = new LinkedHashMap<>();
         for (LayerInfo info : arch.layerInfos()) {
+            if (info.batchNorm()) {
+                dev.distillery.core.nn.ParamInit.putBatchNorm(info, params);
+                continue;
+            }
             if (!info.spec().hasWeights()) {
                 continue;
             }
@@ -62,7 +67,10 @@ public final class TestModels {
         return new ModelArtifact("student", arch, params, Map.of("seed", Long.toString(seed)), null);
     }
 
-    /** Minibatch Adam with cross-entropy over {@code x}, cycling through it in a seeded order. */
+    /**
+     * Minibatch Adam with cross-entropy over {@code x}, cycling through it in a seeded order; batch norm statistics
+     * are then computed over the first 1,024 rows of {@code x}.
+     */
     public static ModelArtifact train(ModelArtifact model, GraphHooks hooks, float[][] x, int[] y, int steps,
                                       int batch, double lr, long seed) {
         SameDiffNet net = SameDiffNet.forTraining(model.architecture(), model.params(), hooks,
@@ -87,7 +95,9 @@ public final class TestModels {
             }
             net.fit(bx, by, null, step);
         }
-        return model.withParams(net.params());
+        ModelArtifact trained = PreciseBatchNorm.withTrainable(model, net.params());
+        return PreciseBatchNorm.refresh(trained, hooks, java.util.Arrays.copyOf(x, Math.min(x.length,
+                PreciseBatchNorm.SAMPLE_ROWS)));
     }
 
     /** A float student trained for {@code steps} Adam steps on the first 2,000 training images; cached per JVM. */

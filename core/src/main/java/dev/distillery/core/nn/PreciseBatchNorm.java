@@ -1,0 +1,48 @@
+package dev.distillery.core.nn;
+
+import dev.distillery.core.error.DataContractException;
+import dev.distillery.core.model.LayerInfo;
+import dev.distillery.core.model.ModelArtifact;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * "Precise" batch norm statistics: a network trains with batch statistics, and its population mean and variance
+ * are then computed with the trained weights over a fixed sample of training rows, taken as one batch, so every
+ * batch norm sees its input as normalised by the statistics of the layers before it. Nothing running is averaged
+ * across workers: the statistics always belong to the parameters they are stored with.
+ */
+public final class PreciseBatchNorm {
+    /** Training rows the population statistics are computed over. */
+    public static final int SAMPLE_ROWS = 1024;
+
+    private PreciseBatchNorm() {
+    }
+
+    /** {@code model} with its batch norm mean and variance recomputed over {@code sample}; unchanged without batch norm. */
+    public static ModelArtifact refresh(ModelArtifact model, GraphHooks hooks, float[][] sample) {
+        if (!model.architecture().hasBatchNorm()) {
+            return model;
+        }
+        if (sample == null || sample.length < 2) {
+            throw new DataContractException("batch norm statistics of " + model.architecture().name()
+                    + " need at least 2 training rows, found " + (sample == null ? 0 : sample.length));
+        }
+        SameDiffNet net = SameDiffNet.forStatistics(model.architecture(), model.params(), hooks);
+        Map<String, float[]> params = new LinkedHashMap<>(model.params());
+        params.putAll(net.batchStatistics(sample));
+        return model.withParams(params);
+    }
+
+    /** {@code base}'s parameters with the trainable ones replaced (statistics kept until the next refresh). */
+    public static ModelArtifact withTrainable(ModelArtifact base, Map<String, float[]> trainable) {
+        Map<String, float[]> params = new LinkedHashMap<>(base.params());
+        for (LayerInfo info : base.architecture().layerInfos()) {
+            for (String name : info.trainableNames()) {
+                params.put(name, trainable.get(name));
+            }
+        }
+        return base.withParams(params);
+    }
+}

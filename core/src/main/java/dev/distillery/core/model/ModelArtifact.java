@@ -42,6 +42,21 @@ public record ModelArtifact(String kind, Architecture architecture, Map<String, 
         return new ModelArtifact(kind, architecture, newParams, metadata, quant);
     }
 
+    /**
+     * The model with only the parameters its architecture names: drops tensors a training checkpoint carries beside
+     * the network (a hint projection), so what is saved as a model is exactly the architecture's parameters.
+     */
+    public ModelArtifact networkOnly() {
+        Map<String, float[]> own = new LinkedHashMap<>();
+        for (LayerInfo info : architecture.layerInfos()) {
+            if (info.spec().hasWeights()) {
+                own.put(info.weightName(), params.get(info.weightName()));
+                own.put(info.biasName(), params.get(info.biasName()));
+            }
+        }
+        return own.size() == params.size() ? this : withParams(own);
+    }
+
     public ModelArtifact withKind(String newKind, Map<String, String> extraMetadata) {
         Map<String, String> meta = new LinkedHashMap<>(metadata);
         meta.putAll(extraMetadata);

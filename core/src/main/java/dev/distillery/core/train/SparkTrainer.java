@@ -72,7 +72,13 @@ public final class SparkTrainer {
         CosineSchedule schedule = new CosineSchedule(spec.params().learningRate(),
                 (int) Math.round(spec.params().warmupEpochs() * maxBatches), epochs * maxBatches, 0.02);
 
-        float[] params = resume == null ? flat(init) : resume.params();
+        float[] params = resume == null ? withAuxiliary(flat(init), objective) : resume.params();
+        int expected = flat(init.networkOnly()).length + auxiliaryLength(objective);
+        if (params.length != expected) {
+            throw new dev.distillery.core.error.DataContractException("the checkpoint of " + spec.name() + " holds "
+                    + params.length + " trained values, this run trains " + expected + " (network and loss "
+                    + "parameters): it was written under another configuration; start over without --resume");
+        }
         float[] updater = resume == null ? new float[0] : resume.optimizerState();
         List<EpochStats> history = new ArrayList<>();
         ModelArtifact best = resume == null ? init : resume.best();
@@ -80,7 +86,9 @@ public final class SparkTrainer {
         double bestAcc = resume == null ? -1 : resume.bestAccuracy();
         int firstEpoch = resume == null ? 0 : Math.min(resume.epochsDone(), epochs);
         // The graph template is needed only where a worker builds its network, so it ships once per run.
-        Broadcast<java.util.Map<String, float[]>> template = jsc.broadcast(init.params());
+        Broadcast<java.util.Map<String, float[]>> template = jsc.broadcast(init.networkOnly().params());
+        // So is the objective, which may carry frozen teacher layers for hint distillation.
+        Broadcast<Objective> loss = jsc.broadcast(objective);
         roundHook.start(maxBatches, epochs, spec.averagingFrequency());
         try {
             for (int epoch = firstEpoch; epoch < epochs; epoch++) {
@@ -95,7 +103,7 @@ public final class SparkTrainer {
                             params, updater);
                     Broadcast<RoundTask.RoundState> state = jsc.broadcast(
                             new RoundTask.RoundState(params, everyRound ? updater : NONE));
-                    RoundTask task = new RoundTask(runId, init.architecture(), template, objective, hooks, spec,
+                    RoundTask task = new RoundTask(runId, init.architecture(), template, loss, hooks, spec,
                             schedule, state, epochState, epoch, round, rounds, maxBatches);
                     RoundResult r = data.mapPartitionsWithIndex(task, true).treeReduce(RoundResult::merge, DEPTH);
                     state.destroy();
@@ -122,7 +130,8 @@ public final class SparkTrainer {
                 if (epochState != null) {
                     epochState.destroy();
                 }
-                ModelArtifact current = init.withParams(SameDiffNet.unflatten(init.architecture(), params));
+                // checkpoints carry the objective's own parameters too, so that --resume continues them
+                ModelArtifact current = init.withParams(named(init.architecture(), params, objective));
                 double acc = validation.size() == 0 ? Double.NaN : accuracy(current, hooks, validation);
                 double secs = (System.nanoTime() - epochStart) / 1e9;
                 EpochStats stats = new EpochStats(spec.name(), epoch + 1, epochs, lossSum / Math.max(1, lossN), acc,
@@ -145,6 +154,7 @@ public final class SparkTrainer {
             }
         } finally {
             template.destroy();
+            loss.destroy();
             WorkerCache.evict(runId);
             try {
                 data.foreachPartition(it -> WorkerCache.evict(runId));
@@ -154,7 +164,8 @@ public final class SparkTrainer {
                 org.slf4j.LoggerFactory.getLogger(SparkTrainer.class).warn("cache cleanup failed: {}", cleanup.toString());
             }
         }
-        return new TrainResult(best, bestEpoch, bestAcc, history, total, (System.nanoTime() - start) / 1e9);
+        return new TrainResult(best.networkOnly(), bestEpoch, bestAcc, history, total,
+                (System.nanoTime() - start) / 1e9);
     }
 
     /** Top-1 accuracy of a model (with the same graph hooks used in training) on driver-held examples. */
@@ -201,20 +212,58 @@ public final class SparkTrainer {
         return List.of(n).iterator();
     }
 
+    /**
+     * A model's parameters as the trainer's flat vector: the network's in layer order (weights then bias), then any
+     * further tensors a checkpoint carries (an objective's auxiliary parameters) in the model's own order.
+     */
     static float[] flat(ModelArtifact m) {
-        List<float[]> parts = new ArrayList<>(m.params().values());
-        int n = parts.stream().mapToInt(p -> p.length).sum();
-        float[] out = new float[n];
-        int off = 0;
+        List<float[]> parts = new ArrayList<>();
+        java.util.Set<String> network = new java.util.HashSet<>();
         for (var info : m.architecture().layerInfos()) {
             if (!info.spec().hasWeights()) {
                 continue;
             }
             for (String name : List.of(info.weightName(), info.biasName())) {
-                float[] p = m.params().get(name);
-                System.arraycopy(p, 0, out, off, p.length);
-                off += p.length;
+                parts.add(m.params().get(name));
+                network.add(name);
             }
+        }
+        m.params().forEach((name, p) -> {
+            if (!network.contains(name)) {
+                parts.add(p);
+            }
+        });
+        return concat(parts);
+    }
+
+    private static float[] withAuxiliary(float[] network, Objective objective) {
+        List<float[]> parts = new ArrayList<>(List.of(network));
+        parts.addAll(objective.auxiliaryParams().values());
+        return concat(parts);
+    }
+
+    private static int auxiliaryLength(Objective objective) {
+        return objective.auxiliaryParams().values().stream().mapToInt(p -> p.length).sum();
+    }
+
+    /** The flat vector split into named tensors: the network's, then the objective's auxiliary ones. */
+    private static java.util.Map<String, float[]> named(dev.distillery.core.model.Architecture arch, float[] flat,
+                                                        Objective objective) {
+        java.util.Map<String, float[]> out = SameDiffNet.unflatten(arch, flat);
+        int off = flat.length - auxiliaryLength(objective);
+        for (var e : objective.auxiliaryParams().entrySet()) {
+            out.put(e.getKey(), java.util.Arrays.copyOfRange(flat, off, off + e.getValue().length));
+            off += e.getValue().length;
+        }
+        return out;
+    }
+
+    private static float[] concat(List<float[]> parts) {
+        float[] out = new float[parts.stream().mapToInt(p -> p.length).sum()];
+        int off = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, out, off, p.length);
+            off += p.length;
         }
         return out;
     }

@@ -10,7 +10,9 @@ import dev.distillery.core.nn.GraphHooks;
 import dev.distillery.core.nn.ParamInit;
 import dev.distillery.core.train.TrainResult;
 import dev.distillery.student.arch.StudentArchitecture;
+import dev.distillery.student.hint.HintPlan;
 import dev.distillery.student.nn.DistillationObjective;
+import dev.distillery.student.nn.HintObjective;
 import dev.distillery.teacher.train.TeacherTraining;
 
 import java.nio.file.Files;
@@ -21,11 +23,14 @@ import java.util.Map;
 /**
  * distill: the student trained on soft labels with the Hinton loss, one more such student per extra value of
  * {@code distill.temperatures} (same initial weights, for comparison), and the same student trained on hard
- * labels alone as the baseline the report compares against.
+ * labels alone as the baseline the report compares against. With {@code distill.hint} set, one more student is
+ * distilled with an intermediate-feature hint from the teacher ({@value #HINT_MODEL}).
  */
 public final class DistillStage implements Stage {
     public static final String KD_MODEL = "student-kd.dmodel";
     public static final String BASELINE_MODEL = "student-baseline.dmodel";
+    /** The student distilled with the Hinton loss plus an intermediate-feature hint, when {@code distill.hint} is set. */
+    public static final String HINT_MODEL = "student-kd-hint.dmodel";
     public static final String KIND = "student";
 
     /** File of the student distilled at a temperature from {@code distill.temperatures}. */
@@ -73,6 +78,7 @@ public final class DistillStage implements Stage {
             StudentArchitecture.checkSize(StudentArchitecture.of(ctx.config().student(), Examples.info(prepared)),
                     teacher, ctx.config().student().maxTeacherFraction());
         }
+        HintPlanning.check(ctx);
     }
 
     @Override
@@ -103,6 +109,9 @@ public final class DistillStage implements Stage {
             TrainingSummary.metrics(result.output("kd_t" + temperatureId(t), temperatureModel(t)),
                     "kd_t" + temperatureId(t), r);
         }
+        if (cfg.distill().hint().enabled()) {
+            trainWithHint(ctx, arch, init, validation, workDir, result);
+        }
         TrainResult base = StudentTraining.train(ctx, "baseline", StudentTraining.hardRows(ctx), validation,
                 init, GraphHooks.NONE, new CrossEntropyObjective(), cfg.distill().training(), workDir);
         ModelIO.write(base.best().withKind(KIND, Map.of("variant", "baseline", "best_epoch",
@@ -113,5 +122,35 @@ public final class DistillStage implements Stage {
                 .metric("architecture", arch.name()).output("kd", KD_MODEL).output("baseline", BASELINE_MODEL);
         TrainingSummary.metrics(result, "kd", kd);
         return TrainingSummary.metrics(result, "baseline", base);
+    }
+
+    /**
+     * The hint student: same initial weights, data and Hinton loss as the main KD student, plus the hint term
+     * through a projection that is trained with it and dropped when the student is saved.
+     */
+    private static void trainWithHint(StageContext ctx, Architecture arch, ModelArtifact init,
+                                      dev.distillery.core.data.Examples.LocalExamples validation, Path workDir,
+                                      StageResult result) {
+        var cfg = ctx.config();
+        ModelArtifact teacher = ModelIO.read(ctx.stageDir("teacher").resolve(TrainTeacherStage.MODEL),
+                TeacherTraining.KIND);
+        HintPlan plan = HintPlan.resolve(cfg.distill().hint(), teacher.architecture(), arch);
+        ctx.console().printf("  hint: teacher L%d %s -> student L%d %s, projection of %d parameters (training only)%n",
+                plan.teacherLayer(), plan.teacherShape(), plan.studentLayer(), plan.studentShape(),
+                plan.projectionParams());
+        HintObjective objective = new HintObjective(cfg.distill().temperature(), cfg.distill().alpha(), plan, teacher,
+                cfg.seed() + 2);
+        TrainResult r = StudentTraining.train(ctx, "student-kd-hint", StudentTraining.distillationRows(ctx),
+                validation, init, GraphHooks.NONE, objective, cfg.distill().training(), workDir);
+        ModelIO.write(r.best().withKind(KIND, Map.of("variant", "kd_hint", "temperature",
+                String.valueOf(cfg.distill().temperature()), "alpha", String.valueOf(cfg.distill().alpha()),
+                "hint_teacher_layer", "L" + plan.teacherLayer(), "hint_student_layer", "L" + plan.studentLayer(),
+                "hint_weight", String.valueOf(plan.weight()), "best_epoch", String.valueOf(r.bestEpoch()))),
+                workDir.resolve(HINT_MODEL));
+        TrainingSummary.write(workDir.resolve("history-kd-hint.json"), r);
+        TrainingSummary.metrics(result.output("kd_hint", HINT_MODEL), "kd_hint", r)
+                .metric("kd_hint_teacher_layer", "L" + plan.teacherLayer())
+                .metric("kd_hint_student_layer", "L" + plan.studentLayer())
+                .metric("kd_hint_projection_parameters", plan.projectionParams());
     }
 }

@@ -72,7 +72,7 @@ public final class SparkTrainer {
         CosineSchedule schedule = new CosineSchedule(spec.params().learningRate(),
                 (int) Math.round(spec.params().warmupEpochs() * maxBatches), epochs * maxBatches, 0.02);
 
-        float[] params = resume == null ? withAuxiliary(flat(init), objective) : resume.params();
+        float[] params = resume == null ? withAuxiliary(flat(init.networkOnly()), objective) : resume.params();
         int expected = flat(init.networkOnly()).length + auxiliaryLength(objective);
         if (params.length != expected) {
             throw new dev.distillery.core.error.DataContractException("the checkpoint of " + spec.name() + " holds "
@@ -88,7 +88,7 @@ public final class SparkTrainer {
         // The graph template is needed only where a worker builds its network, so it ships once per run.
         Broadcast<java.util.Map<String, float[]>> template = jsc.broadcast(init.networkOnly().params());
         // So is the objective, which may carry frozen teacher layers for hint distillation.
-        Broadcast<Objective> loss = jsc.broadcast(objective);
+        Broadcast<Objective> sharedObjective = jsc.broadcast(objective);
         roundHook.start(maxBatches, epochs, spec.averagingFrequency());
         try {
             for (int epoch = firstEpoch; epoch < epochs; epoch++) {
@@ -103,7 +103,7 @@ public final class SparkTrainer {
                             params, updater);
                     Broadcast<RoundTask.RoundState> state = jsc.broadcast(
                             new RoundTask.RoundState(params, everyRound ? updater : NONE));
-                    RoundTask task = new RoundTask(runId, init.architecture(), template, loss, hooks, spec,
+                    RoundTask task = new RoundTask(runId, init.architecture(), template, sharedObjective, hooks, spec,
                             schedule, state, epochState, epoch, round, rounds, maxBatches);
                     RoundResult r = data.mapPartitionsWithIndex(task, true).treeReduce(RoundResult::merge, DEPTH);
                     state.destroy();
@@ -154,7 +154,7 @@ public final class SparkTrainer {
             }
         } finally {
             template.destroy();
-            loss.destroy();
+            sharedObjective.destroy();
             WorkerCache.evict(runId);
             try {
                 data.foreachPartition(it -> WorkerCache.evict(runId));

@@ -68,9 +68,10 @@ public final class HintObjective implements Objective {
         for (int i = 0; i < w.length; i++) {
             w[i] = (float) (gaussian(random) * std);
         }
-        this.projection = new LinkedHashMap<>();
-        projection.put(PROJECTION_WEIGHT, w);
-        projection.put(PROJECTION_BIAS, new float[out]);
+        Map<String, float[]> initial = new LinkedHashMap<>();
+        initial.put(PROJECTION_WEIGHT, w);
+        initial.put(PROJECTION_BIAS, new float[out]);
+        this.projection = java.util.Collections.unmodifiableMap(initial);
     }
 
     public HintPlan plan() {

@@ -71,11 +71,11 @@ class HintDistillStageTest {
         PrintStream oldErr = System.err;
         PrintStream oldOut = System.out;
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         System.setErr(new PrintStream(err, true));
-        System.setOut(new PrintStream(out, true));
+        System.setOut(new PrintStream(stdout, true));
         try {
-            return new Result(DistilleryCli.execute(args.toArray(new String[0])), out.toString(), err.toString());
+            return new Result(DistilleryCli.execute(args.toArray(new String[0])), stdout.toString(), err.toString());
         } finally {
             System.setErr(oldErr);
             System.setOut(oldOut);

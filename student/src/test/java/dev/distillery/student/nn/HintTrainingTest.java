@@ -34,7 +34,7 @@ import java.util.stream.IntStream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Hint distillation through the Spark trainer on 1,024 Fashion-MNIST images with two workers: the projection is
+ * Hint distillation through the Spark trainer on 512 Fashion-MNIST images with two workers: the projection is
  * trained, averaged and checkpointed like the student's weights, a resumed run picks it up, and the trained model
  * holds exactly the student architecture's parameters.
  */
@@ -51,14 +51,14 @@ class HintTrainingTest {
         ModelArtifact teacher = TestModels.trainedFloat(HintObjectiveTest.TEACHER, 60);
         HintPlan plan = HintPlan.resolve(new HintConfig("L4", "L6", 1.0), HintObjectiveTest.TEACHER, arch);
         HintObjective objective = new HintObjective(4.0, 0.7, plan, teacher, 5);
-        float[][] x = FashionMnist.trainImages(1024);
-        int[] y = FashionMnist.trainLabels(1024);
+        float[][] x = FashionMnist.trainImages(512);
+        int[] y = FashionMnist.trainLabels(512);
         float[][] logits = SameDiffNet.forInference(teacher.architecture(), teacher.params(), GraphHooks.NONE)
                 .logits(x);
         JavaRDD<TrainRow> rows = JavaSparkContext.fromSparkContext(TestSpark.get().sparkContext()).parallelize(
                 IntStream.range(0, x.length).mapToObj(i -> new TrainRow(x[i], y[i], logits[i])).toList(), 2);
-        LocalExamples validation = new LocalExamples(new long[256], FashionMnist.testImages(256),
-                FashionMnist.testLabels(256));
+        LocalExamples validation = new LocalExamples(new long[128], FashionMnist.testImages(128),
+                FashionMnist.testLabels(128));
         ModelArtifact init = TestModels.randomModel(arch, 3);
         List<Checkpoint> seen = new ArrayList<>();
         Path checkpoints = dir.resolve("checkpoints");

@@ -10,7 +10,8 @@ import java.util.Set;
 /**
  * Knowledge distillation: temperature T, weight alpha of the soft term, and the student's training settings.
  * {@code temperatures} lists further temperatures to compare: one more student is trained per value, the report
- * shows each as a variant, and the student at {@code temperature} stays the one later stages build on.
+ * shows each as a variant, and the student at {@code temperature} stays the one later stages build on. {@code hint},
+ * when set, trains one more student with intermediate-feature (FitNets) hints from a teacher layer.
  */
 public record DistillConfig(
         double temperature,
@@ -20,13 +21,15 @@ public record DistillConfig(
         @JsonProperty("batch_size") int batchSize,
         @JsonProperty("learning_rate") double learningRate,
         double l2,
-        @JsonProperty("warmup_epochs") double warmupEpochs) {
+        @JsonProperty("warmup_epochs") double warmupEpochs,
+        HintConfig hint) {
 
     public DistillConfig {
         Check.positive("distill.temperature", temperature);
         Check.range("distill.alpha", alpha, 0.0, 1.0, true);
         temperatures = temperatures == null ? List.of() : List.copyOf(checkTemperatures(temperatures));
         TrainingParams.of("distill", epochs, batchSize, learningRate, l2, warmupEpochs);
+        hint = hint == null ? HintConfig.OFF : hint;
     }
 
     private static List<Double> checkTemperatures(List<Double> values) {

@@ -43,6 +43,23 @@ public record ModelArtifact(String kind, Architecture architecture, Map<String, 
         return new ModelArtifact(kind, architecture, newParams, metadata, quant);
     }
 
+    /**
+     * The model with only the parameters its architecture names: drops tensors a training checkpoint carries beside
+     * the network (a hint projection), so what is saved as a model is exactly the architecture's parameters.
+     */
+    public ModelArtifact networkOnly() {
+        Map<String, float[]> own = new LinkedHashMap<>();
+        for (LayerInfo info : architecture.layerInfos()) {
+            for (String name : info.trainableNames()) {
+                own.put(name, params.get(name));
+            }
+            for (String name : info.statisticNames()) {
+                own.put(name, params.get(name));
+            }
+        }
+        return own.size() == params.size() ? this : withParams(own);
+    }
+
     public ModelArtifact withKind(String newKind, Map<String, String> extraMetadata) {
         Map<String, String> meta = new LinkedHashMap<>(metadata);
         meta.putAll(extraMetadata);

@@ -6,6 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.Serializable;
 import java.util.List;
+import java.util.Map;
 
 /** A training loss: declares its target placeholders, builds the loss on the logits and packs targets per batch. */
 public interface Objective extends Serializable {
@@ -21,6 +22,16 @@ public interface Objective extends Serializable {
 
     /** Whether the objective needs teacher logits in the training data. */
     boolean needsTeacher();
+
+    /**
+     * Trainable tensors that belong to the loss rather than to the network (a hint projection), by name in the order
+     * they are flattened after the network's parameters, with their initial values in row-major order. {@link #loss}
+     * must create them as variables under these names. The trainer trains, averages and checkpoints them with the
+     * network's parameters, but they never become part of the trained model.
+     */
+    default Map<String, float[]> auxiliaryParams() {
+        return Map.of();
+    }
 
     /** One-hot encoding helper shared by objectives. */
     static INDArray oneHot(int[] labels, int numClasses) {

@@ -1,7 +1,6 @@
 package dev.distillery.core.nn;
 
 import dev.distillery.core.error.DataContractException;
-import dev.distillery.core.model.LayerInfo;
 import dev.distillery.core.model.ModelArtifact;
 
 import java.util.LinkedHashMap;
@@ -35,14 +34,13 @@ public final class PreciseBatchNorm {
         return model.withParams(params);
     }
 
-    /** {@code base}'s parameters with the trainable ones replaced (statistics kept until the next refresh). */
+    /**
+     * {@code base}'s parameters with the trained ones replaced or added (a loss's own tensors, such as a hint
+     * projection, ride along); statistics are kept until the next refresh.
+     */
     public static ModelArtifact withTrainable(ModelArtifact base, Map<String, float[]> trainable) {
         Map<String, float[]> params = new LinkedHashMap<>(base.params());
-        for (LayerInfo info : base.architecture().layerInfos()) {
-            for (String name : info.trainableNames()) {
-                params.put(name, trainable.get(name));
-            }
-        }
+        params.putAll(trainable);
         return base.withParams(params);
     }
 }

@@ -35,6 +35,16 @@ public final class SameDiffNet {
         for (LayerInfo info : arch.layerInfos()) {
             paramNames.addAll(info.trainableNames());
         }
+        if (objective != null) {
+            // the loss's own trainable tensors (a hint projection) travel after the network's, in declared order
+            for (String name : objective.auxiliaryParams().keySet()) {
+                if (sd.getVariable(name) == null) {
+                    throw new IllegalStateException("the objective declares parameter " + name
+                            + " but its loss did not create it");
+                }
+                paramNames.add(name);
+            }
+        }
     }
 
     public static SameDiffNet forInference(Architecture arch, Map<String, float[]> params, GraphHooks hooks) {
@@ -134,6 +144,23 @@ public final class SameDiffNet {
         return values;
     }
 
+    /** A scalar variable of the graph (e.g. one term of the loss) for a batch, fed only with the inputs. */
+    public double scalar(float[][] features, String variable) {
+        NativeSettings.limitThreads();
+        INDArray out = sd.output(Map.of(GraphBuilder.INPUT, Nd4j.create(features)), variable).get(variable);
+        NativeMemory.step();
+        return out.sumNumber().doubleValue();
+    }
+
+    /** The current values of any variable or constant of the graph, row-major. */
+    public float[] tensor(String name) {
+        SDVariable v = sd.getVariable(name);
+        if (v == null || v.getArr() == null) {
+            throw new IllegalArgumentException("the graph has no tensor " + name);
+        }
+        return v.getArr().dup('c').data().asFloat();
+    }
+
     /** Trains on one minibatch at global step {@code iteration}. */
     public void fit(float[][] features, int[] labels, float[][] teacherLogits, int iteration) {
         NativeSettings.limitThreads();
@@ -158,6 +185,7 @@ public final class SameDiffNet {
         return sd.output(feed, lossName).get(lossName).sumNumber().doubleValue();
     }
 
+    /** The trained tensors by name: the network's parameters, then the objective's auxiliary ones. */
     public Map<String, float[]> params() {
         Map<String, float[]> out = new LinkedHashMap<>();
         for (String name : paramNames) {
@@ -179,7 +207,10 @@ public final class SameDiffNet {
     }
 
 
-    /** All trainable parameters concatenated in layer order (weights then bias, or gamma then beta, per layer). */
+    /**
+     * All trainable parameters concatenated in layer order (weights then bias, or gamma then beta, per layer), then
+     * the objective's auxiliary ones.
+     */
     public float[] flatParams() {
         return concat(params());
     }

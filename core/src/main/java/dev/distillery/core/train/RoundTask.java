@@ -26,7 +26,7 @@ final class RoundTask implements Function2<Integer, Iterator<TrainRow>, Iterator
 
     private final String runId;
     private final Architecture arch;
-    private final Objective objective;
+    private final Broadcast<Objective> objective;
     private final GraphHooks hooks;
     private final TrainSpec spec;
     private final CosineSchedule schedule;
@@ -39,8 +39,9 @@ final class RoundTask implements Function2<Integer, Iterator<TrainRow>, Iterator
     private final int round;
     private final int stepsPerEpoch;
 
-    RoundTask(String runId, Architecture arch, Broadcast<Map<String, float[]>> template, Objective objective, GraphHooks hooks,
-              TrainSpec spec, CosineSchedule schedule, Broadcast<RoundState> state, Broadcast<float[]> epochState,
+    RoundTask(String runId, Architecture arch, Broadcast<Map<String, float[]>> template,
+              Broadcast<Objective> objective, GraphHooks hooks, TrainSpec spec, CosineSchedule schedule,
+              Broadcast<RoundState> state, Broadcast<float[]> epochState,
               int epoch, int round, int rounds, int stepsPerEpoch) {
         this.runId = runId;
         this.arch = arch;
@@ -139,7 +140,7 @@ final class RoundTask implements Function2<Integer, Iterator<TrainRow>, Iterator
                 t[i] = list.get(i).teacher();
             }
         }
-        SameDiffNet net = SameDiffNet.forTraining(arch, template.value(), hooks, objective, schedule, spec.params().l2());
+        SameDiffNet net = SameDiffNet.forTraining(arch, template.value(), hooks, objective.value(), schedule, spec.params().l2());
         return new WorkerCache.Entry(x, y, t, net);
     }
 

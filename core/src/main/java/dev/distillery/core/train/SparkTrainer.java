@@ -73,7 +73,13 @@ public final class SparkTrainer {
         CosineSchedule schedule = new CosineSchedule(spec.params().learningRate(),
                 (int) Math.round(spec.params().warmupEpochs() * maxBatches), epochs * maxBatches, 0.02);
 
-        float[] params = resume == null ? flat(init) : resume.params();
+        float[] params = resume == null ? withAuxiliary(flat(init.networkOnly()), objective) : resume.params();
+        int expected = flat(init.networkOnly()).length + auxiliaryLength(objective);
+        if (params.length != expected) {
+            throw new dev.distillery.core.error.DataContractException("the checkpoint of " + spec.name() + " holds "
+                    + params.length + " trained values, this run trains " + expected + " (network and loss "
+                    + "parameters): it was written under another configuration; start over without --resume");
+        }
         float[] updater = resume == null ? new float[0] : resume.optimizerState();
         List<EpochStats> history = new ArrayList<>();
         ModelArtifact best = resume == null ? init : resume.best();
@@ -81,7 +87,9 @@ public final class SparkTrainer {
         double bestAcc = resume == null ? -1 : resume.bestAccuracy();
         int firstEpoch = resume == null ? 0 : Math.min(resume.epochsDone(), epochs);
         // The graph template is needed only where a worker builds its network, so it ships once per run.
-        Broadcast<java.util.Map<String, float[]>> template = jsc.broadcast(init.params());
+        Broadcast<java.util.Map<String, float[]>> template = jsc.broadcast(init.networkOnly().params());
+        // So is the objective, which may carry frozen teacher layers for hint distillation.
+        Broadcast<Objective> sharedObjective = jsc.broadcast(objective);
         float[][] statsSample = batchNormSample(data, init, spec);
         roundHook.start(maxBatches, epochs, spec.averagingFrequency());
         try {
@@ -97,7 +105,7 @@ public final class SparkTrainer {
                             params, updater);
                     Broadcast<RoundTask.RoundState> state = jsc.broadcast(
                             new RoundTask.RoundState(params, everyRound ? updater : NONE));
-                    RoundTask task = new RoundTask(runId, init.architecture(), template, objective, hooks, spec,
+                    RoundTask task = new RoundTask(runId, init.architecture(), template, sharedObjective, hooks, spec,
                             schedule, state, epochState, epoch, round, rounds, maxBatches);
                     RoundResult r = data.mapPartitionsWithIndex(task, true).treeReduce(RoundResult::merge, DEPTH);
                     state.destroy();
@@ -125,9 +133,10 @@ public final class SparkTrainer {
                     epochState.destroy();
                 }
                 // batch norms trained on batch statistics; the population statistics the validation pass (and the
-                // checkpoint) use are computed afresh for the averaged parameters
+                // checkpoint) use are computed afresh for the averaged parameters. Checkpoints carry the objective's
+                // own parameters too, so that --resume continues them.
                 ModelArtifact current = PreciseBatchNorm.refresh(PreciseBatchNorm.withTrainable(init,
-                        SameDiffNet.unflatten(init.architecture(), params)), hooks, statsSample);
+                        named(init.architecture(), params, objective)), hooks, statsSample);
                 double acc = validation.size() == 0 ? Double.NaN : accuracy(current, hooks, validation);
                 double secs = (System.nanoTime() - epochStart) / 1e9;
                 EpochStats stats = new EpochStats(spec.name(), epoch + 1, epochs, lossSum / Math.max(1, lossN), acc,
@@ -150,6 +159,7 @@ public final class SparkTrainer {
             }
         } finally {
             template.destroy();
+            sharedObjective.destroy();
             WorkerCache.evict(runId);
             try {
                 data.foreachPartition(it -> WorkerCache.evict(runId));
@@ -159,7 +169,8 @@ public final class SparkTrainer {
                 org.slf4j.LoggerFactory.getLogger(SparkTrainer.class).warn("cache cleanup failed: {}", cleanup.toString());
             }
         }
-        return new TrainResult(best, bestEpoch, bestAcc, history, total, (System.nanoTime() - start) / 1e9);
+        return new TrainResult(best.networkOnly(), bestEpoch, bestAcc, history, total,
+                (System.nanoTime() - start) / 1e9);
     }
 
     /** Top-1 accuracy of a model (with the same graph hooks used in training) on driver-held examples. */
@@ -215,21 +226,57 @@ public final class SparkTrainer {
         return List.of(n).iterator();
     }
 
+    /**
+     * A model's trained parameters as the trainer's flat vector: the network's in layer order (weights then bias, or
+     * gamma then beta), then any further tensors a checkpoint carries (an objective's auxiliary parameters) in the
+     * model's own order. Batch norm statistics are computed, not trained, and stay out.
+     */
     static float[] flat(ModelArtifact m) {
-        int n = 0;
+        List<float[]> parts = new ArrayList<>();
+        java.util.Set<String> network = new java.util.HashSet<>();
         for (var info : m.architecture().layerInfos()) {
+            network.addAll(info.statisticNames());
             for (String name : info.trainableNames()) {
-                n += m.params().get(name).length;
+                parts.add(m.params().get(name));
+                network.add(name);
             }
         }
-        float[] out = new float[n];
-        int off = 0;
-        for (var info : m.architecture().layerInfos()) {
-            for (String name : info.trainableNames()) {
-                float[] p = m.params().get(name);
-                System.arraycopy(p, 0, out, off, p.length);
-                off += p.length;
+        m.params().forEach((name, p) -> {
+            if (!network.contains(name)) {
+                parts.add(p);
             }
+        });
+        return concat(parts);
+    }
+
+    private static float[] withAuxiliary(float[] network, Objective objective) {
+        List<float[]> parts = new ArrayList<>(List.of(network));
+        parts.addAll(objective.auxiliaryParams().values());
+        return concat(parts);
+    }
+
+    private static int auxiliaryLength(Objective objective) {
+        return objective.auxiliaryParams().values().stream().mapToInt(p -> p.length).sum();
+    }
+
+    /** The flat vector split into named tensors: the network's, then the objective's auxiliary ones. */
+    private static java.util.Map<String, float[]> named(dev.distillery.core.model.Architecture arch, float[] flat,
+                                                        Objective objective) {
+        java.util.Map<String, float[]> out = SameDiffNet.unflatten(arch, flat);
+        int off = flat.length - auxiliaryLength(objective);
+        for (var e : objective.auxiliaryParams().entrySet()) {
+            out.put(e.getKey(), java.util.Arrays.copyOfRange(flat, off, off + e.getValue().length));
+            off += e.getValue().length;
+        }
+        return out;
+    }
+
+    private static float[] concat(List<float[]> parts) {
+        float[] out = new float[parts.stream().mapToInt(p -> p.length).sum()];
+        int off = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, out, off, p.length);
+            off += p.length;
         }
         return out;
     }

@@ -14,7 +14,9 @@ import dev.distillery.core.nn.ParamInit;
 import dev.distillery.core.train.TrainResult;
 import dev.distillery.evaluation.report.Lineage;
 import dev.distillery.student.arch.StudentArchitecture;
+import dev.distillery.student.hint.HintPlan;
 import dev.distillery.student.nn.DistillationObjective;
+import dev.distillery.student.nn.HintObjective;
 import dev.distillery.teacher.train.TeacherTraining;
 
 import java.nio.file.Files;
@@ -29,13 +31,16 @@ import java.util.Map;
  * stage also wrote the run's teacher's own labels, one more student distilled from that single teacher. Every model
  * records which of the others it differs from by one technique (see {@link ModelLineage}). A student with batch
  * norm trains with it and is saved with every batch norm folded into the layer before it, so later stages see only
- * conv, depthwise and dense layers.
+ * conv, depthwise and dense layers. With {@code distill.hint} set, one more student is distilled with an
+ * intermediate-feature hint from the teacher ({@value #HINT_MODEL}).
  */
 public final class DistillStage implements Stage {
     public static final String KD_MODEL = "student-kd.dmodel";
     public static final String BASELINE_MODEL = "student-baseline.dmodel";
     /** Student distilled from the run's teacher alone, beside the ensemble-distilled {@link #KD_MODEL}. */
     public static final String SINGLE_TEACHER_MODEL = "student-kd-single-teacher.dmodel";
+    /** The student distilled with the Hinton loss plus an intermediate-feature hint, when {@code distill.hint} is set. */
+    public static final String HINT_MODEL = "student-kd-hint.dmodel";
     public static final String KIND = "student";
 
     /** File of the student distilled at a temperature from {@code distill.temperatures}. */
@@ -83,6 +88,7 @@ public final class DistillStage implements Stage {
             StudentArchitecture.checkSize(StudentArchitecture.of(ctx.config().student(), Examples.info(prepared)),
                     teacher, ctx.config().student().maxTeacherFraction());
         }
+        HintPlanning.check(ctx);
     }
 
     @Override
@@ -149,6 +155,9 @@ public final class DistillStage implements Stage {
             TrainingSummary.write(workDir.resolve("history-kd-single-teacher.json"), s);
             TrainingSummary.metrics(result.output("kd_single_teacher", SINGLE_TEACHER_MODEL), "kd_single_teacher", s);
         }
+        if (cfg.distill().hint().enabled()) {
+            trainWithHint(ctx, arch, init, validation, workDir, result, labels);
+        }
         TrainResult base = StudentTraining.train(ctx, "baseline", StudentTraining.hardRows(ctx), validation,
                 init, GraphHooks.NONE, new CrossEntropyObjective(), cfg.distill().training(), workDir);
         ModelIO.write(BatchNormFolding.fold(base.best()).withKind(KIND, Map.of("variant", "baseline", "best_epoch",
@@ -175,5 +184,39 @@ public final class DistillStage implements Stage {
             out.putAll(p);
         }
         return out;
+    }
+
+    /**
+     * The hint student: same initial weights, data and Hinton loss as the main KD student, plus the hint term
+     * through a projection that is trained with it and dropped when the student is saved.
+     */
+    private void trainWithHint(StageContext ctx, Architecture arch, ModelArtifact init,
+                               dev.distillery.core.data.Examples.LocalExamples validation, Path workDir,
+                               StageResult result, SoftLabelMetadata labels) {
+        var cfg = ctx.config();
+        ModelArtifact teacher = ModelIO.read(ctx.stageDir("teacher").resolve(TrainTeacherStage.MODEL),
+                TeacherTraining.KIND);
+        HintPlan plan = HintPlan.resolve(cfg.distill().hint(), teacher.architecture(), arch);
+        ctx.console().printf("  hint: teacher L%d %s -> student L%d %s, projection of %d parameters (training only)%n",
+                plan.teacherLayer(), plan.teacherShape(), plan.studentLayer(), plan.studentShape(),
+                plan.projectionParams());
+        HintObjective objective = new HintObjective(cfg.distill().temperature(), cfg.distill().alpha(), plan, teacher,
+                cfg.seed() + 2);
+        TrainResult r = StudentTraining.train(ctx, "student-kd-hint", StudentTraining.distillationRows(ctx),
+                validation, init, GraphHooks.NONE, objective, cfg.distill().training(), workDir);
+        ModelIO.write(BatchNormFolding.fold(r.best()).withKind(KIND, meta(Map.of("variant", "kd_hint",
+                "temperature", String.valueOf(cfg.distill().temperature()),
+                "alpha", String.valueOf(cfg.distill().alpha()),
+                "hint_teacher_layer", "L" + plan.teacherLayer(), "hint_student_layer", "L" + plan.studentLayer(),
+                "hint_weight", String.valueOf(plan.weight()), "best_epoch", String.valueOf(r.bestEpoch())),
+                ModelLineage.of(outputDir(), KD_MODEL, Lineage.SIBLING, "hint", "intermediate-feature hint from"
+                        + " teacher L" + plan.teacherLayer() + " to student L" + plan.studentLayer() + " (weight "
+                        + plan.weight() + ") added to the distillation loss"), ModelLineage.teachers(labels))),
+                workDir.resolve(HINT_MODEL));
+        TrainingSummary.write(workDir.resolve("history-kd-hint.json"), r);
+        TrainingSummary.metrics(result.output("kd_hint", HINT_MODEL), "kd_hint", r)
+                .metric("kd_hint_teacher_layer", "L" + plan.teacherLayer())
+                .metric("kd_hint_student_layer", "L" + plan.studentLayer())
+                .metric("kd_hint_projection_parameters", plan.projectionParams());
     }
 }

@@ -114,6 +114,12 @@ public final class EvaluateStage implements Stage {
             students.add(new FloatFile("student-kd-t" + DistillStage.temperatureId(t), Variant.STUDENT_KD, "student",
                     DistillStage.temperatureModel(t)));
         }
+        if (cfg.distill().hint().enabled()) {
+            Path file = ctx.stageDir("student").resolve(DistillStage.HINT_MODEL);
+            ModelArtifact model = ModelIO.read(file, DistillStage.KIND);
+            variants.add(floatVariant("student-kd-hint", Variant.STUDENT_KD, model, file,
+                    floatRun(model, test, info, teacher, settings)));
+        }
         if (cfg.prune().enabled()) {
             students.add(new FloatFile("student-pruned", Variant.STUDENT_PRUNED, "student-pruned", PruneStage.MODEL));
         }
@@ -167,7 +173,8 @@ public final class EvaluateStage implements Stage {
                 .requiredProfiles(ev.requiredProfiles())
                 .note("qat_fake_quant_accuracy", String.format("%.4f", fakeQuantAccuracy))
                 .note("int8_vs_fake_quant_agreement", String.format("%.4f", agreement))
-                .note("distillation", "T=" + cfg.distill().temperature() + ", alpha=" + cfg.distill().alpha())
+                .note("distillation", "T=" + cfg.distill().temperature() + ", alpha=" + cfg.distill().alpha()
+                        + hintNote(cfg.distill().hint()))
                 .note("seed", String.valueOf(cfg.seed()))
                 .build();
         ReportWriter.write(report, workDir);
@@ -221,6 +228,11 @@ public final class EvaluateStage implements Stage {
         return Variant.of(name, kind, Precision.FP32, model.architecture(), run.metrics(), sizeOf(file),
                 model.weightSparsity(), file)
                 .withNonzeroWeights(VariantRun.nonzeroWeights(model)).withMeasurements(run.measurements());
+    }
+
+    private static String hintNote(dev.distillery.core.config.HintConfig hint) {
+        return hint.enabled() ? "; student-kd-hint adds a hint from teacher L" + hint.teacherIndex() + " to student L"
+                + hint.studentIndex() + ", weight " + hint.weight() : "";
     }
 
     /** A post-training-quantization variant, judged and timed in the integer runtime on its exported file. */

@@ -31,6 +31,15 @@ public final class DistillationObjective implements Objective {
 
     @Override
     public SDVariable loss(SameDiff sd, SDVariable logits, int numClasses) {
+        return hinton(sd, logits, numClasses, temperature, alpha, "loss");
+    }
+
+    /**
+     * Builds the Hinton loss on {@code logits} as variable {@code name}, creating the "teacher" and "label"
+     * placeholders; other objectives add their terms to it.
+     */
+    static SDVariable hinton(SameDiff sd, SDVariable logits, int numClasses, double temperature, double alpha,
+                             String name) {
         SDVariable teacher = sd.placeHolder("teacher", DataType.FLOAT, -1, numClasses);
         SDVariable label = sd.placeHolder("label", DataType.FLOAT, -1, numClasses);
         SDVariable logPt = sd.nn().logSoftmax(teacher.div(temperature));
@@ -38,7 +47,7 @@ public final class DistillationObjective implements Objective {
         SDVariable logPs = sd.nn().logSoftmax(logits.div(temperature));
         SDVariable kl = pt.mul(logPt.sub(logPs)).sum(1).mean();
         SDVariable ce = sd.loss().softmaxCrossEntropy(label, logits, null, LossReduce.MEAN_BY_NONZERO_WEIGHT_COUNT, 0.0);
-        return kl.mul(alpha * temperature * temperature).add("loss", ce.mul(1 - alpha));
+        return kl.mul(alpha * temperature * temperature).add(name, ce.mul(1 - alpha));
     }
 
     @Override

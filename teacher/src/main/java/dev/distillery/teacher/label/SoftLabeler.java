@@ -27,7 +27,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 
-
 /**
  * Batched teacher inference inside executors: every input row (and every augmented view of a training row) becomes
  * one row of raw teacher logits (temperature is applied later, at distillation). Executors write the soft-label
@@ -117,8 +116,8 @@ public final class SoftLabeler {
                              Path dir) {
         Broadcast<List<byte[]>> models = broadcast(spark, teachers);
         String folder = dir.toAbsolutePath().toString();
-        // Spark's binary rows, not Row objects: converting each example into a Row boxes every feature into a Scala
-        // sequence, which cost more than the teacher's inference in profiles of this stage.
+        // Spark's binary rows, not Row objects: each example's features are copied out in one call instead of being
+        // boxed one by one into a Scala sequence.
         JavaRDD<InternalRow> examples = rows.select("id", "features", "label", "split").queryExecution().toRdd()
                 .toJavaRDD();
         FlatMapFunction<Iterator<InternalRow>, Long> fn = it -> {

@@ -15,15 +15,12 @@ import dev.distillery.core.nn.GraphHooks;
 import dev.distillery.core.nn.SameDiffNet;
 import dev.distillery.core.testing.Digits;
 import dev.distillery.core.testing.TestSpark;
-import dev.distillery.jobs.cli.DistilleryCli;
 import dev.distillery.student.quant.IntegerModelIO;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,14 +45,11 @@ class EnsembleComparisonIT {
     static Path config;
     static Path out;
     static Path otherTeacher;
-    static Result pipeline;
+    static CliRun.Result pipeline;
     static JsonNode report;
     static Map<String, JsonNode> variants = new HashMap<>();
     @TempDir
     Path tmp;
-
-    private record Result(int code, String out, String err) {
-    }
 
     @BeforeAll
     static void runWithAnEnsembleOfTwoTeachers() throws Exception {
@@ -82,7 +76,7 @@ class EnsembleComparisonIT {
         // a second teacher of another seed and width, trained for real in its own run folder
         Path other = shared.resolve("other");
         for (String stage : List.of("prepare", "train-teacher")) {
-            Result r = run(stage, other, "seed=6", "teacher.conv_filters=[6]");
+            CliRun.Result r = run(stage, other, "seed=6", "teacher.conv_filters=[6]");
             assertThat(r.code()).as(stage + ": " + r.err()).isZero();
         }
         otherTeacher = other.resolve("teacher/teacher.dmodel");
@@ -95,25 +89,8 @@ class EnsembleComparisonIT {
         }
     }
 
-    private static Result run(String stage, Path dir, String... sets) {
-        List<String> args = new ArrayList<>(List.of(stage, "--config", config.toString(), "--out", dir.toString(),
-                "--master", "local[2]"));
-        for (String s : sets) {
-            args.add("--set");
-            args.add(s);
-        }
-        PrintStream oldErr = System.err;
-        PrintStream oldOut = System.out;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true));
-        System.setOut(new PrintStream(stdout, true));
-        try {
-            return new Result(DistilleryCli.execute(args.toArray(new String[0])), stdout.toString(), err.toString());
-        } finally {
-            System.setErr(oldErr);
-            System.setOut(oldOut);
-        }
+    private static CliRun.Result run(String stage, Path dir, String... sets) {
+        return CliRun.stage(config, stage, dir, sets);
     }
 
     @Test
@@ -244,7 +221,7 @@ class EnsembleComparisonIT {
             }
         }
         for (String stage : List.of("qat", "export", "evaluate")) {
-            Result r = run(stage, copy, "label.teachers=[" + otherTeacher + "]", "qat.weight_bits=4");
+            CliRun.Result r = run(stage, copy, "label.teachers=[" + otherTeacher + "]", "qat.weight_bits=4");
             assertThat(r.code()).as(stage + ": " + r.err()).isZero();
         }
         assertThat(copy.resolve("export/student-int4.dint")).isNotEmptyFile();

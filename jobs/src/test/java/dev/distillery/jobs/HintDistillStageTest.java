@@ -6,17 +6,13 @@ import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.ModelIO;
 import dev.distillery.core.testing.Digits;
 import dev.distillery.core.testing.TestSpark;
-import dev.distillery.jobs.cli.DistilleryCli;
 import dev.distillery.jobs.stage.DistillStage;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,9 +29,6 @@ class HintDistillStageTest {
     static Path config;
     static final String[] HINT = {"distill.hint.teacher_layer=L5", "distill.hint.student_layer=2",
             "distill.hint.weight=0.5"};
-
-    private record Result(int code, String out, String err) {
-    }
 
     @BeforeAll
     static void prepareTeacherAndLabels() throws Exception {
@@ -56,35 +49,18 @@ class HintDistillStageTest {
                 """.formatted(data));
         base = shared.resolve("base");
         for (String stage : List.of("prepare", "train-teacher", "label")) {
-            Result r = run(stage, base);
+            CliRun.Result r = run(stage, base);
             assertThat(r.code()).as(stage + ": " + r.err()).isZero();
         }
     }
 
-    private static Result run(String stage, Path out, String... sets) {
-        List<String> args = new ArrayList<>(List.of(stage, "--config", config.toString(), "--out", out.toString(),
-                "--master", "local[2]"));
-        for (String s : sets) {
-            args.add("--set");
-            args.add(s);
-        }
-        PrintStream oldErr = System.err;
-        PrintStream oldOut = System.out;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true));
-        System.setOut(new PrintStream(stdout, true));
-        try {
-            return new Result(DistilleryCli.execute(args.toArray(new String[0])), stdout.toString(), err.toString());
-        } finally {
-            System.setErr(oldErr);
-            System.setOut(oldOut);
-        }
+    private static CliRun.Result run(String stage, Path out, String... sets) {
+        return CliRun.stage(config, stage, out, sets);
     }
 
     @Test
     void trainsAHintStudentThatHoldsOnlyTheStudentsParameters() throws Exception {
-        Result r = run("distill", base, HINT);
+        CliRun.Result r = run("distill", base, HINT);
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("hint: teacher L5 [16] -> student L2 [8], projection of 144 parameters");
 
@@ -114,7 +90,7 @@ class HintDistillStageTest {
     @Test
     void refusesAHintOnALayerThatIsNotAnActivationBeforeAnyWork() throws Exception {
         Path out = shared.resolve("refused");
-        Result r = run("run", out, "distill.hint.teacher_layer=L4", "distill.hint.student_layer=L2");
+        CliRun.Result r = run("run", out, "distill.hint.teacher_layer=L4", "distill.hint.student_layer=L2");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("distill.hint.teacher_layer is L4, a dense layer of the teacher",
                 "hints use ReLU outputs: L1 [4x8x8], L5 [16]");
@@ -124,7 +100,7 @@ class HintDistillStageTest {
 
     @Test
     void refusesAMapHintOnAVectorBeforeTraining() {
-        Result r = run("distill", shared.resolve("base"), "distill.hint.teacher_layer=1",
+        CliRun.Result r = run("distill", shared.resolve("base"), "distill.hint.teacher_layer=1",
                 "distill.hint.student_layer=L2");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("student layer L2 [8] and teacher layer L1 [4x8x8] cannot be matched");

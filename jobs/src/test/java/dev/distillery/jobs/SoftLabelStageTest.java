@@ -15,17 +15,13 @@ import dev.distillery.core.nn.ParamInit;
 import dev.distillery.core.nn.SameDiffNet;
 import dev.distillery.core.testing.Digits;
 import dev.distillery.core.testing.TestSpark;
-import dev.distillery.jobs.cli.DistilleryCli;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -45,9 +41,6 @@ class SoftLabelStageTest {
     static Path config;
     @TempDir
     Path tmp;
-
-    private record Result(int code, String out, String err) {
-    }
 
     @BeforeAll
     static void prepareAndTrainTeacher() throws Exception {
@@ -70,25 +63,8 @@ class SoftLabelStageTest {
         assertThat(run("train-teacher", base).code()).isZero();
     }
 
-    private static Result run(String stage, Path out, String... sets) {
-        List<String> args = new ArrayList<>(List.of(stage, "--config", config.toString(), "--out", out.toString(),
-                "--master", "local[2]"));
-        for (String s : sets) {
-            args.add("--set");
-            args.add(s);
-        }
-        PrintStream oldErr = System.err;
-        PrintStream oldOut = System.out;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        ByteArrayOutputStream out2 = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true));
-        System.setOut(new PrintStream(out2, true));
-        try {
-            return new Result(DistilleryCli.execute(args.toArray(new String[0])), out2.toString(), err.toString());
-        } finally {
-            System.setErr(oldErr);
-            System.setOut(oldOut);
-        }
+    private static CliRun.Result run(String stage, Path out, String... sets) {
+        return CliRun.stage(config, stage, out, sets);
     }
 
     /** A fresh output folder holding the shared prepared data and teacher. */
@@ -120,7 +96,7 @@ class SoftLabelStageTest {
     @Test
     void writesSelfDescribingParquetThatAPlainReaderOpensAndSkipsAnUnchangedRerun() throws Exception {
         Path out = copyOfBase();
-        Result r = run("label", out);
+        CliRun.Result r = run("label", out);
         assertThat(r.code()).as(r.err()).isZero();
         Path labels = out.resolve("soft-labels/labels");
         long rows = 0;
@@ -142,7 +118,7 @@ class SoftLabelStageTest {
         assertThat(ManifestIO.read(out.resolve("soft-labels")).orElseThrow().rowCounts().get("soft_labels")).isEqualTo(rows);
 
         long modified = Files.getLastModifiedTime(SoftLabelFiles.files(labels).get(0)).toMillis();
-        Result again = run("label", out);
+        CliRun.Result again = run("label", out);
         assertThat(again.code()).isZero();
         assertThat(again.out()).contains("up to date");
         assertThat(Files.getLastModifiedTime(SoftLabelFiles.files(labels).get(0)).toMillis()).isEqualTo(modified);
@@ -152,10 +128,10 @@ class SoftLabelStageTest {
     void distillConsumesEveryStorageMode() throws Exception {
         Path out = copyOfBase();
         for (String mode : List.of("dense-float32", "dense-float16", "top-k")) {
-            Result l = run("label", out, "label.storage=" + mode, "label.top_k=2");
+            CliRun.Result l = run("label", out, "label.storage=" + mode, "label.top_k=2");
             assertThat(l.code()).as(mode + ": " + l.err()).isZero();
             assertThat(SoftLabelFiles.read(out.resolve("soft-labels/labels")).storage()).isEqualTo(mode);
-            Result d = run("distill", out, "label.storage=" + mode, "label.top_k=2");
+            CliRun.Result d = run("distill", out, "label.storage=" + mode, "label.top_k=2");
             assertThat(d.code()).as(mode + ": " + d.err()).isZero();
             assertThat(out.resolve("student/student-kd.dmodel")).isRegularFile();
         }
@@ -169,7 +145,7 @@ class SoftLabelStageTest {
                 Map.of(), null);
         Path secondFile = tmp.resolve("second.dmodel");
         ModelIO.write(second, secondFile);
-        Result r = run("label", out, "label.views=3", "label.augment.shift_pixels=1", "label.augment.noise_std=0.05",
+        CliRun.Result r = run("label", out, "label.views=3", "label.augment.shift_pixels=1", "label.augment.noise_std=0.05",
                 "label.teachers=[" + secondFile + "]", "label.ensemble=mean-logits");
         assertThat(r.code()).as(r.err()).isZero();
         Path labels = out.resolve("soft-labels/labels");
@@ -210,7 +186,7 @@ class SoftLabelStageTest {
                 new DatasetInfo(1, 6, 6, 10, List.of(), Map.of(), "test"));
         ModelIO.write(new ModelArtifact("teacher", arch, ParamInit.he(arch, 1), Map.of(), null),
                 out.resolve("teacher/teacher.dmodel"));
-        Result r = run("label", out);
+        CliRun.Result r = run("label", out);
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("expects 36 features per row").contains("64 to 64");
         assertNoLabelOutput(out);
@@ -229,7 +205,7 @@ class SoftLabelStageTest {
         poisoned.write().partitionBy("split").parquet(copy.toString());
         StageOutput.deleteTree(examples);
         Files.move(copy, examples);
-        Result r = run("label", out);
+        CliRun.Result r = run("label", out);
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("1 rows have NaN or infinite features (first id " + bad + ")");
         assertNoLabelOutput(out);
@@ -243,13 +219,13 @@ class SoftLabelStageTest {
             part = s.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow();
         }
         Files.write(part, "this is no Parquet file".getBytes());
-        Result r = run("label", out);
+        CliRun.Result r = run("label", out);
         assertThat(r.code()).as(r.err()).isEqualTo(2);
         assertThat(r.err()).contains("corrupt or unreadable Parquet file");
         assertNoLabelOutput(out);
 
         StageOutput.deleteTree(out.resolve("prepared/examples"));
-        Result missing = run("label", out);
+        CliRun.Result missing = run("label", out);
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err()).contains("prepared/examples").contains("do not exist");
         assertNoLabelOutput(out);
@@ -262,7 +238,7 @@ class SoftLabelStageTest {
         Path f = SoftLabelFiles.files(out.resolve("soft-labels/labels")).get(0);
         byte[] bytes = Files.readAllBytes(f);
         Files.write(f, java.util.Arrays.copyOf(bytes, bytes.length / 2));
-        Result r = run("distill", out);
+        CliRun.Result r = run("distill", out);
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains(f.getFileName().toString());
         assertThat(out.resolve("student")).doesNotExist();
@@ -274,13 +250,13 @@ class SoftLabelStageTest {
         Path teacher = out.resolve("teacher/teacher.dmodel");
         ModelArtifact t = ModelIO.read(teacher);
         ModelIO.write(new ModelArtifact("student", t.architecture(), t.params(), Map.of(), null), teacher);
-        Result student = run("label", out);
+        CliRun.Result student = run("label", out);
         assertThat(student.code()).isEqualTo(2);
         assertThat(student.err()).contains("holds a student model, expected a teacher model");
         assertNoLabelOutput(out);
 
         Files.write(teacher, "PK\u0003\u0004 a zip, not a model".getBytes());
-        Result garbage = run("label", out);
+        CliRun.Result garbage = run("label", out);
         assertThat(garbage.code()).isEqualTo(2);
         assertThat(garbage.err()).contains("is not a Distillery model file");
         assertNoLabelOutput(out);

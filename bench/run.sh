@@ -295,13 +295,13 @@ section_soft_labels() {
   echo
   echo "| storage | bytes per row | KL at T=1 | KL at T=4 | label rows/s |"
   echo "| --- | --- | --- | --- | --- |"
-  awk '$1=="RESULT" && $2=="label" && NF==7 {rate[$3]=$4/$5}
+  awk '$1=="RESULT" && $2=="label" && NF>=7 {rate[$3]=$4/$5}
        $1=="RESULT" && $2=="fidelity" {m=$3; sub(/^top-k-/, "top-k:", m); printf "| %s | %.1f | %s | %s | %.0f |\n", $3, $4, $5, $6, rate[m]}' "$WORK/soft-labels.txt"
   echo
   echo "| measurement | rows | rows/s or peak |"
   echo "| --- | --- | --- |"
   awk '$1=="RESULT" && $2=="plain" {printf "| plain loop, %s | %d | %.0f rows/s |\n", $3, $4, $4/$5}
-       $1=="RESULT" && $2=="views" {printf "| label stage, %d views | %d | heap %.2f GiB |\n", $3, $4, $6/1073741824}
+       $1=="RESULT" && $2=="views" {printf "| label stage, %d views | %d | heap %.2f GiB, live after GC %.2f GiB |\n", $3, $4, $6/1073741824, $8/1073741824}
        $1=="RESULT" && $2=="rss" {printf "| label stage RSS, %d views | | %.2f GiB |\n", $3, $4/1048576}' "$WORK/soft-labels.txt"
   echo
 }

@@ -53,7 +53,8 @@ public final class SparkTrainer {
         if (roundHook != RoundHook.NONE && !spec.syncOptimizerEveryRound()) {
             // a hook rewrites the averaged optimizer state before every round (pruning clears the moments of
             // pruned weights), so that state must travel every round rather than once per epoch
-            spec = new TrainSpec(spec.name(), spec.params(), spec.workers(), spec.averagingFrequency(), spec.seed(), true);
+            spec = new TrainSpec(spec.name(), spec.params(), spec.workers(), spec.averagingFrequency(), spec.seed(), true,
+                    spec.learningRateScale());
         }
         long start = System.nanoTime();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -70,7 +71,7 @@ public final class SparkTrainer {
         int maxBatches = counts.stream().mapToInt(c -> Minibatches.count(c, batch)).max().orElse(0);
         int rounds = (maxBatches + spec.averagingFrequency() - 1) / spec.averagingFrequency();
         int epochs = spec.params().epochs();
-        CosineSchedule schedule = new CosineSchedule(spec.params().learningRate(),
+        CosineSchedule schedule = new CosineSchedule(spec.learningRate(),
                 (int) Math.round(spec.params().warmupEpochs() * maxBatches), epochs * maxBatches, 0.02);
 
         float[] params = resume == null ? withAuxiliary(flat(init.networkOnly()), objective) : resume.params();

@@ -10,6 +10,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 class ConfigLoaderTest {
     @TempDir
@@ -59,6 +60,20 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(write("name: t\n"), List.of("spark.optimizer_sync=step")))
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("spark.optimizer_sync must be one of round, epoch, was step");
+    }
+
+    @Test
+    void learningRateScalingFollowsTheWorkerCountAndRejectsUnknownRules() throws Exception {
+        assertThat(ConfigLoader.load(write("name: t\n"), List.of()).spark().learningRateScale()).isEqualTo(1.0);
+        assertThat(ConfigLoader.load(write("name: t\n"), List.of("spark.lr_scaling=sqrt")).spark()
+                .learningRateScale()).isCloseTo(Math.sqrt(2), within(1e-12));
+        assertThat(ConfigLoader.load(write("name: t\n"), List.of("spark.lr_scaling=linear", "spark.workers=4"))
+                .spark().learningRateScale()).isEqualTo(4.0);
+        assertThat(ConfigLoader.load(write("name: t\n"), List.of("spark.lr_scaling=linear")).spark()
+                .learningRateScale(1)).isEqualTo(1.0);
+        assertThatThrownBy(() -> ConfigLoader.load(write("name: t\n"), List.of("spark.lr_scaling=cubic")))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("spark.lr_scaling must be one of none, sqrt, linear, was cubic");
     }
 
     @Test

@@ -25,6 +25,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 class SparkTrainerTest {
     @TempDir
@@ -61,6 +62,25 @@ class SparkTrainerTest {
         assertThat(r.trainRows()).isBetween(1200L, 1450L);
         // step time is a part of each epoch's wall time, never more
         assertThat(seen).allSatisfy(s -> assertThat(s.stepSeconds()).isPositive().isLessThanOrEqualTo(s.epochSeconds()));
+    }
+
+    @Test
+    void learningRateScaleMultipliesTheWholeSchedule() {
+        var validation = Examples.collect(Examples.load(TestSpark.get(), prepared, Examples.VALIDATION));
+        var rows = TrainRows.hardLabels(Examples.load(TestSpark.get(), prepared, Examples.TRAIN));
+        TrainingParams params = new TrainingParams(2, 64, 0.01, 0, 0.5);
+        List<Double> rates = new ArrayList<>();
+        for (double scale : new double[] {1.0, 2.0}) {
+            SparkTrainer.train(TestSpark.get(), rows, validation, mlp(), GraphHooks.NONE, new CrossEntropyObjective(),
+                    new TrainSpec("t", params, 2, 4, 1, false, scale), List.of((s, m) -> rates.add(s.learningRate())));
+        }
+        // epoch 1 ends mid-decay, epoch 2 at the floor: both twice as high with the scale of 2
+        assertThat(rates).hasSize(4);
+        assertThat(rates.get(2) / rates.get(0)).isCloseTo(2.0, within(1e-9));
+        assertThat(rates.get(3) / rates.get(1)).isCloseTo(2.0, within(1e-9));
+        assertThat(rates.get(1)).isLessThan(rates.get(0));
+        assertThatThrownBy(() -> new TrainSpec("t", params, 2, 4, 1, false, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("was 0.0");
     }
 
     @Test

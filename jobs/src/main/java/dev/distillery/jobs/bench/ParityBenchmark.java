@@ -97,7 +97,8 @@ public final class ParityBenchmark {
                 var rdd = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, workers);
                 TrainResult r = SparkTrainer.train(spark, rdd, validation, init, GraphHooks.NONE,
                         new CrossEntropyObjective(), new TrainSpec("parity", cfg.teacher().training(), workers,
-                                cfg.spark().averagingFrequency(), cfg.seed(), cfg.spark().syncOptimizerEveryRound()),
+                                cfg.spark().averagingFrequency(), cfg.seed(), cfg.spark().syncOptimizerEveryRound(),
+                                cfg.spark().learningRateScale(workers)),
                         List.of());
                 best = r.best();
                 validationAccuracy = r.bestValidationAccuracy();

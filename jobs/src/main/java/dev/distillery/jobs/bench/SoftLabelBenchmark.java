@@ -28,7 +28,9 @@ import static org.apache.spark.sql.functions.col;
 /**
  * Soft-label measurements, one per invocation (see bench/soft-labels.sh):
  * <ul>
- *   <li>{@code label <cli args...>}: runs the label stage and prints {@code RESULT label rows seconds peak_heap_bytes stage_seconds};</li>
+ *   <li>{@code label <cli args...>}: runs the label stage and prints {@code RESULT label rows seconds peak_heap_bytes
+ *       stage_seconds peak_live_heap_bytes}: the sum of the heap pools' peaks (what the collector let the heap grow
+ *       to) and the largest heap in use right after a collection (the live data the stage held);</li>
  *   <li>{@code plain <out> <batch>}: the same teacher on the same train and validation rows in a plain batched loop
  *       (rows loaded first, inference timed), {@code RESULT plain rows seconds};</li>
  *   <li>{@code teacher <out> <rows>}: a default-architecture teacher trained for one epoch on the first rows of
@@ -67,6 +69,23 @@ public final class SoftLabelBenchmark {
     }
 
     private static void label(String[] cli) throws Exception {
+        java.util.concurrent.atomic.AtomicLong liveHeap = new java.util.concurrent.atomic.AtomicLong();
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            ((javax.management.NotificationEmitter) gc).addNotificationListener((n, h) -> {
+                if (com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION
+                        .equals(n.getType())) {
+                    var info = com.sun.management.GarbageCollectionNotificationInfo.from(
+                            (javax.management.openmbean.CompositeData) n.getUserData());
+                    long used = 0;
+                    for (var u : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+                        if (isHeapPool(u.getKey())) {
+                            used += u.getValue().getUsed();
+                        }
+                    }
+                    liveHeap.accumulateAndGet(used, Math::max);
+                }
+            }, null, null);
+        }
         long t0 = System.nanoTime();
         int code = DistilleryCli.execute(cli);
         double secs = (System.nanoTime() - t0) / 1e9;
@@ -86,7 +105,16 @@ public final class SoftLabelBenchmark {
         }
         double stage = dev.distillery.core.manifest.ManifestIO.read(out.resolve("soft-labels")).orElseThrow()
                 .durationSeconds();
-        System.out.printf("RESULT label %d %.2f %d %.1f%n", rows, secs, peakHeap, stage);
+        System.out.printf("RESULT label %d %.2f %d %.1f %d%n", rows, secs, peakHeap, stage, liveHeap.get());
+    }
+
+    private static boolean isHeapPool(String name) {
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getName().equals(name)) {
+                return pool.getType() == MemoryType.HEAP;
+            }
+        }
+        return false;
     }
 
     private static void plain(Path out, int batch) {

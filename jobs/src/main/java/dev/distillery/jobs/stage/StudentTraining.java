@@ -81,7 +81,7 @@ final class StudentTraining {
                              Path workDir, RoundHook roundHook) {
         TrainSpec spec = new TrainSpec(run, params, ctx.config().spark().workers(),
                 ctx.config().spark().averagingFrequency(), ctx.config().seed(),
-                ctx.config().spark().syncOptimizerEveryRound());
+                ctx.config().spark().syncOptimizerEveryRound(), ctx.config().spark().learningRateScale());
         return SparkTrainer.train(ctx.spark(), rows, validation, init, hooks, objective, spec,
                 // checkpoint first: when an epoch's progress line appears, its checkpoint is already complete
                 List.of(new CheckpointWriter(workDir.resolve("checkpoints")), new ConsoleProgress(ctx.console())),

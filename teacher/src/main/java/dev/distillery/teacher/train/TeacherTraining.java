@@ -36,7 +36,8 @@ public final class TeacherTraining {
         var validation = Examples.collect(Examples.load(spark, preparedDir, Examples.VALIDATION));
         var rows = TrainRows.hardLabels(Examples.load(spark, preparedDir, Examples.TRAIN));
         TrainSpec spec = new TrainSpec("teacher", cfg.teacher().training(), cfg.spark().workers(),
-                cfg.spark().averagingFrequency(), cfg.seed(), cfg.spark().syncOptimizerEveryRound());
+                cfg.spark().averagingFrequency(), cfg.seed(), cfg.spark().syncOptimizerEveryRound(),
+                cfg.spark().learningRateScale());
         return SparkTrainer.train(spark, rows, validation, init, GraphHooks.NONE, new CrossEntropyObjective(), spec,
                 listeners, resume);
     }

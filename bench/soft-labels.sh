@@ -2,7 +2,8 @@
 # Soft labels on Fashion-MNIST with the default teacher architecture (conv32-conv64-dense128):
 #  modes:    label the 60,000 train and validation rows in each storage mode; bytes per row;
 #  fidelity: mean KL between the dense and the rebuilt teacher distributions at T=1 and T=4, per mode;
-#  plain:    the same teacher on the same rows in a plain single-JVM batched loop (OMP threads 1 and 2);
+#  plain:    the same teacher on the same rows in a plain single-JVM batched loop (OMP threads 1 and 2, and two
+#            threads with a teacher copy each and one OMP thread, as the label stage's two tasks run);
 #  memory:   peak JVM heap and process RSS of the label stage with 2 views (~114k rows) and LARGE views.
 # Usage: bench/soft-labels.sh [work dir] [large views] [teacher rows]
 #   (defaults target/bench-soft-labels, 22 (~1.19M rows), 0 = train the teacher with the train-teacher stage for
@@ -61,6 +62,7 @@ fi
 if step plain; then
   bench plain "$BASE" 128 | sed 's/^RESULT plain/RESULT plain omp1/'
   OMP_NUM_THREADS=2 bench plain "$BASE" 128 | sed 's/^RESULT plain/RESULT plain omp2/'
+  bench plain "$BASE" 128 2 | sed 's/^RESULT plain/RESULT plain threads2/'
 fi
 if step memory; then
   for views in 2 "$LARGE"; do

@@ -31,8 +31,9 @@ import static org.apache.spark.sql.functions.col;
  *   <li>{@code label <cli args...>}: runs the label stage and prints {@code RESULT label rows seconds peak_heap_bytes
  *       stage_seconds peak_live_heap_bytes}: the sum of the heap pools' peaks (what the collector let the heap grow
  *       to) and the largest heap in use right after a collection (the live data the stage held);</li>
- *   <li>{@code plain <out> <batch>}: the same teacher on the same train and validation rows in a plain batched loop
- *       (rows loaded first, inference timed), {@code RESULT plain rows seconds};</li>
+ *   <li>{@code plain <out> <batch> [threads]}: the same teacher on the same train and validation rows in a plain
+ *       batched loop (rows loaded first, inference timed), {@code RESULT plain rows seconds}; with several threads,
+ *       each runs its own copy of the teacher on its share of the rows, as the label stage's tasks do;</li>
  *   <li>{@code teacher <out> <rows>}: a default-architecture teacher trained for one epoch on the first rows of
  *       the prepared training split in a plain loop, written to {@code <out>/teacher/teacher.dmodel} (a quick
  *       stand-in for train-teacher when only the labelling is measured);</li>
@@ -49,7 +50,8 @@ public final class SoftLabelBenchmark {
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
             case "label" -> label(Arrays.copyOfRange(args, 1, args.length));
-            case "plain" -> plain(Path.of(args[1]), Integer.parseInt(args[2]));
+            case "plain" -> plain(Path.of(args[1]), Integer.parseInt(args[2]),
+                    args.length > 3 ? Integer.parseInt(args[3]) : 1);
             case "fidelity" -> fidelity(Path.of(args[1]), Path.of(args[2]));
             case "teacher" -> teacher(Path.of(args[1]), Integer.parseInt(args[2]));
             case "recode-all" -> {
@@ -117,7 +119,7 @@ public final class SoftLabelBenchmark {
         return false;
     }
 
-    private static void plain(Path out, int batch) {
+    private static void plain(Path out, int batch, int threads) throws Exception {
         SparkSession spark = SparkSessions.getOrCreate("local[1]", "plain-loop", 1);
         List<Row> rows = spark.read().parquet(out.resolve("prepared").resolve(Examples.PARQUET_DIR).toString())
                 .where(col("split").notEqual(Examples.TEST)).select("features").collectAsList();
@@ -127,15 +129,34 @@ public final class SoftLabelBenchmark {
         }
         rows = null;
         ModelArtifact teacher = ModelIO.read(out.resolve("teacher/teacher.dmodel"), "teacher");
-        TeacherEnsemble net = new TeacherEnsemble(List.of(teacher), "mean-logits");
-        net.logits(Arrays.copyOf(x, batch));   // warm-up: graph and native kernels
+        List<TeacherEnsemble> nets = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            TeacherEnsemble net = new TeacherEnsemble(List.of(teacher), "mean-logits");
+            net.logits(Arrays.copyOf(x, batch));   // warm-up: graph and native kernels
+            nets.add(net);
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        List<java.util.concurrent.Future<Double>> parts = new ArrayList<>();
         long t0 = System.nanoTime();
+        for (int t = 0; t < threads; t++) {
+            TeacherEnsemble net = nets.get(t);
+            int from = (int) ((long) x.length * t / threads);
+            int to = (int) ((long) x.length * (t + 1) / threads);
+            parts.add(pool.submit(() -> {
+                dev.distillery.core.nn.NativeSettings.limitThreads();
+                double sum = 0;
+                for (int i = from; i < to; i += batch) {
+                    sum += net.logits(Arrays.copyOfRange(x, i, Math.min(to, i + batch)))[0][0];
+                }
+                return sum;
+            }));
+        }
         double checksum = 0;
-        for (int i = 0; i < x.length; i += batch) {
-            float[][] logits = net.logits(Arrays.copyOfRange(x, i, Math.min(x.length, i + batch)));
-            checksum += logits[0][0];
+        for (var p : parts) {
+            checksum += p.get();
         }
         double secs = (System.nanoTime() - t0) / 1e9;
+        pool.shutdown();
         System.out.printf("RESULT plain %d %.2f %.3f%n", x.length, secs, checksum);
     }
 

@@ -115,23 +115,24 @@ public final class LabelStage implements Stage {
         if (!Files.isDirectory(examples)) {
             throw new DataContractException("prepared examples " + examples + " do not exist; run the prepare stage");
         }
-        Dataset<Row> rows;
-        long examplesIn;
-        try {
-            rows = ctx.spark().read().parquet(examples.toString()).where(col("split").notEqual(Examples.TEST));
-            examplesIn = SoftLabeler.checkInput(rows, teachers.get(0));
-        } catch (Exception e) {     // Spark throws its checked SparkException undeclared
-            throw corrupt(e, examples);
-        }
         LabelConfig cfg = ctx.config().label();
         SoftLabelMetadata meta = metadata(ctx, teachers, info);
         ViewAugmenter augmenter = new ViewAugmenter(cfg.augment(), ctx.config().seed(), info.channels(), info.height(),
                 info.width());
         LabelSpec spec = new LabelSpec(ctx.config().teacher().labelBatchSize(), cfg.ensemble(), cfg.views(), augmenter,
                 meta);
-        long written = SoftLabeler.write(ctx.spark(), teachers, rows, spec, workDir.resolve(PARQUET));
+        Dataset<Row> rows;
+        SoftLabeler.Written written;
+        try {
+            // the input is checked (feature count, NaN and infinities) in the labelling pass itself
+            rows = ctx.spark().read().parquet(examples.toString()).where(col("split").notEqual(Examples.TEST));
+            written = SoftLabeler.write(ctx.spark(), teachers, rows, spec, workDir.resolve(PARQUET));
+        } catch (Exception e) {     // Spark throws its checked SparkException undeclared
+            throw corrupt(e, examples);
+        }
         writeJson(workDir.resolve(META), meta);
-        StageResult result = new StageResult().rows("examples", examplesIn).rows("soft_labels", written)
+        StageResult result = new StageResult().rows("examples", written.examples())
+                .rows("soft_labels", written.rows())
                 .metric("storage", meta.storage()).metric("views", cfg.views()).metric("teachers", teachers.size())
                 .output("labels", PARQUET).output("metadata", META);
         if (teachers.size() > 1 && cfg.compareSingleTeacher()) {
@@ -139,7 +140,7 @@ public final class LabelStage implements Stage {
             List<ModelArtifact> first = teachers.subList(0, 1);
             SoftLabelMetadata single = metadata(ctx, first, info);
             long singleRows = SoftLabeler.write(ctx.spark(), first, rows, new LabelSpec(spec.batchSize(),
-                    cfg.ensemble(), cfg.views(), augmenter, single), workDir.resolve(SINGLE_TEACHER_PARQUET));
+                    cfg.ensemble(), cfg.views(), augmenter, single), workDir.resolve(SINGLE_TEACHER_PARQUET)).rows();
             writeJson(workDir.resolve(SINGLE_TEACHER_META), single);
             ctx.console().printf("  also labelled %d rows with the run's teacher alone, for the single-teacher "
                     + "comparison%n", singleRows);

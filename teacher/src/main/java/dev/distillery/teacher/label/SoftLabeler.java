@@ -46,8 +46,8 @@ public final class SoftLabeler {
     }
 
     /**
-     * Fails fast, before any inference, when a row's feature count differs from the teacher's input or a feature
-     * is NaN or infinite. One pass over the rows, aggregated in executors.
+     * Fails, before any inference, when a row's feature count differs from the teacher's input or a feature is NaN
+     * or infinite. One pass over the rows, aggregated in executors. ({@link #write} checks the same while it labels.)
      */
     public static long checkInput(Dataset<Row> rows, ModelArtifact teacher) {
         int expected = teacher.architecture().inputSize();
@@ -62,19 +62,7 @@ public final class SoftLabeler {
                     return List.of(p).iterator();
                 })
                 .fold(InputStats.EMPTY, InputStats::merge);
-        if (s.rows() == 0) {
-            throw new DataContractException("there are no rows to label: the prepared train and validation splits are "
-                    + "empty");
-        }
-        if (s.minLength() != expected || s.maxLength() != expected) {
-            throw new DataContractException("teacher " + teacher.architecture().name() + " expects " + expected
-                    + " features per row, the data has rows with " + s.minLength() + " to " + s.maxLength());
-        }
-        if (s.nonFinite() > 0) {
-            throw new DataContractException(s.nonFinite() + " rows have NaN or infinite features (first id "
-                    + s.firstNonFiniteId() + "); the teacher's outputs on them would be meaningless. Fix the data and "
-                    + "prepare again");
-        }
+        s.require(expected, teacher.architecture().name());
         return s.rows();
     }
 
@@ -107,24 +95,36 @@ public final class SoftLabeler {
         return rows.select("id", "features", "label", "split").mapPartitions(fn, Encoders.row(SCHEMA));
     }
 
+    /** What {@link #write} did: input examples read and soft-label rows written (views included). */
+    public record Written(long examples, long rows) {
+    }
+
+    /** One task's part: rows written and what it saw of its input. */
+    private record PartitionOutcome(long rows, InputStats input) implements java.io.Serializable {
+    }
+
     /**
      * Labels every row and writes {@code part-NNNNN.parquet} per input partition into {@code dir}, which every
-     * executor must see (local disk in local mode, a shared file system on a cluster).
-     * @return rows written
+     * executor must see (local disk in local mode, a shared file system on a cluster). The input is checked in the
+     * same pass: a partition stops labelling at its first row of the wrong feature count or with a NaN or infinite
+     * feature (nothing of it reaches the teacher), removes its file and counts the rest; the driver then fails with
+     * every bad row counted, and what other partitions wrote is left to the caller to discard.
      */
-    public static long write(SparkSession spark, List<ModelArtifact> teachers, Dataset<Row> rows, LabelSpec spec,
-                             Path dir) {
+    public static Written write(SparkSession spark, List<ModelArtifact> teachers, Dataset<Row> rows, LabelSpec spec,
+                                Path dir) {
+        int expected = teachers.get(0).architecture().inputSize();
         Broadcast<List<byte[]>> models = broadcast(spark, teachers);
         String folder = dir.toAbsolutePath().toString();
         // Spark's binary rows, not Row objects: each example's features are copied out in one call instead of being
         // boxed one by one into a Scala sequence.
         JavaRDD<InternalRow> examples = rows.select("id", "features", "label", "split").queryExecution().toRdd()
                 .toJavaRDD();
-        FlatMapFunction<Iterator<InternalRow>, Long> fn = it -> {
+        FlatMapFunction<Iterator<InternalRow>, PartitionOutcome> fn = it -> {
             TaskContext task = TaskContext.get();
-            LabelIterator labels = iterator(models.value(), new MappedIterator<>(it, ExampleRow::of), spec);
+            CheckedExamples input = new CheckedExamples(it, expected);
+            LabelIterator labels = iterator(models.value(), input, spec);
             if (!labels.hasNext()) {
-                return java.util.Collections.emptyIterator();
+                return List.of(new PartitionOutcome(0, input.drain())).iterator();
             }
             Path file = Path.of(folder, String.format("part-%05d.parquet", task.partitionId()));
             SoftLabelFileWriter out = SoftLabelFileWriter.open(file, spec.meta(),
@@ -137,14 +137,21 @@ public final class SoftLabeler {
                 out.abort();
                 throw e;
             }
+            if (input.failed()) {
+                out.abort();
+                return List.of(new PartitionOutcome(0, input.drain())).iterator();
+            }
             out.close();
-            return List.of(out.rows()).iterator();
+            return List.of(new PartitionOutcome(out.rows(), input.stats())).iterator();
         };
         long total = 0;
-        for (long n : examples.mapPartitions(fn).collect()) {
-            total += n;
+        InputStats seen = InputStats.EMPTY;
+        for (PartitionOutcome o : examples.mapPartitions(fn).collect()) {
+            total += o.rows();
+            seen = seen.merge(o.input());
         }
-        return total;
+        seen.require(expected, teachers.get(0).architecture().name());
+        return new Written(seen.rows(), total);
     }
 
     private static Broadcast<List<byte[]>> broadcast(SparkSession spark, List<ModelArtifact> teachers) {

@@ -70,6 +70,20 @@ class SoftLabelFilesTest {
     }
 
     @Test
+    void rowGroupsStayBoundedSoAWritersMemoryDoesNotGrowWithItsRows() throws Exception {
+        // ~45 bytes per dense row: 500,000 rows are about 22 MB, more than one 16 MiB row group
+        float[][] logits = write(tmp, meta(StorageMode.DENSE_FLOAT32, 10), 500_000);
+        try (var reader = org.apache.parquet.hadoop.ParquetFileReader.open(
+                new org.apache.parquet.io.LocalInputFile(tmp.resolve("part-00000.parquet")))) {
+            var blocks = reader.getFooter().getBlocks();
+            assertThat(blocks).hasSizeGreaterThan(1);
+            assertThat(blocks).allSatisfy(b -> assertThat(b.getCompressedSize())
+                    .isLessThanOrEqualTo(SoftLabelFileWriter.ROW_GROUP_BYTES + (1 << 20)));
+            assertThat(blocks.stream().mapToLong(b -> b.getRowCount()).sum()).isEqualTo(logits.length);
+        }
+    }
+
+    @Test
     void logitsAndIdsAreWrittenWithoutADictionaryAndRepeatedColumnsWithOne() throws Exception {
         write(tmp, meta(StorageMode.DENSE_FLOAT32, 10), 2000);
         java.util.Map<String, java.util.Set<org.apache.parquet.column.Encoding>> encodings = new java.util.HashMap<>();

@@ -64,9 +64,10 @@ class ConfigLoaderTest {
 
     @Test
     void learningRateScalingFollowsTheWorkerCountAndRejectsUnknownRules() throws Exception {
-        assertThat(ConfigLoader.load(write("name: t\n"), List.of()).spark().learningRateScale()).isEqualTo(1.0);
-        assertThat(ConfigLoader.load(write("name: t\n"), List.of("spark.lr_scaling=sqrt")).spark()
-                .learningRateScale()).isCloseTo(Math.sqrt(2), within(1e-12));
+        assertThat(ConfigLoader.load(write("name: t\n"), List.of()).spark().learningRateScale())
+                .isCloseTo(Math.sqrt(2), within(1e-12));
+        assertThat(ConfigLoader.load(write("name: t\n"), List.of("spark.lr_scaling=none")).spark()
+                .learningRateScale()).isEqualTo(1.0);
         assertThat(ConfigLoader.load(write("name: t\n"), List.of("spark.lr_scaling=linear", "spark.workers=4"))
                 .spark().learningRateScale()).isEqualTo(4.0);
         assertThat(ConfigLoader.load(write("name: t\n"), List.of("spark.lr_scaling=linear")).spark()

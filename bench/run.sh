@@ -6,9 +6,13 @@
 # section scripts bench/trainer.sh, bench/parity.sh and bench/soft-labels.sh.
 #
 # Usage: bench/run.sh quick|full|smoke [output file]
+#        bench/run.sh record parity|soft-labels
 #   quick  12,000 training images, 2 teacher and 2 student epochs, short JMH runs: at most 10 minutes on 2 cores
 #   full   all 60,000 images with the epochs of conf/fashion-mnist.yaml, longer JMH runs, every section script
 #   smoke  600 images, 1 epoch, one JMH iteration each: checks that the harness works, its figures mean nothing
+#   record measures one long section (parity: the teacher trained twice; soft-labels: every storage mode and the
+#          label stage at ~1.19M rows) into docs/measured/<section>.md. Full mode records them too; quick and smoke
+#          include the last recorded file, with its date and commit, instead of measuring again.
 # Environment: DISTILLERY_FASHION_MNIST (data folder), DISTILLERY_BENCH_WORK (scratch folder, default
 # target/bench-<mode>), DISTILLERY_PYTHON (the peer's interpreter, default /usr/bin/python3).
 # Exit codes: 0 written, 1 a measurement failed (its log is named), 2 bad usage or missing data or tools.
@@ -16,7 +20,10 @@
 set -euo pipefail
 HOME_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MODE="${1:-}"
-OUT_FILE="$(realpath -m "${2:-$HOME_DIR/docs/benchmarks.md}")"
+SECTION=""
+if [[ "$MODE" == record ]]; then SECTION="${2:-}"; OUT_FILE=/dev/null
+else OUT_FILE="$(realpath -m "${2:-$HOME_DIR/docs/benchmarks.md}")"; fi
+MEASURED="$HOME_DIR/docs/measured"
 DATA="${DISTILLERY_FASHION_MNIST:-/usr/share/datasets/fashion-mnist}"
 PYTHON="${DISTILLERY_PYTHON:-/usr/bin/python3}"
 CONF="$HOME_DIR/conf/fashion-mnist.yaml"
@@ -30,19 +37,22 @@ case "$MODE" in
          JMH=(-f 2 -wi 3 -w 2s -i 5 -r 2s); TRAINER=(12000 3 8) ;;
   smoke) ROWS=600; T_EPOCHS=1; S_EPOCHS=1; GEMM_SIZES=128,256; GEMM_SECONDS=0.2
          JMH=(-f 0 -wi 0 -i 1 -r 20ms); TRAINER=(); EXTRA_SETS=(--set data.test_limit=500) ;;
-  *) echo "usage: bench/run.sh quick|full|smoke [output file]" >&2; exit 2 ;;
+  record) [[ "$SECTION" == parity || "$SECTION" == soft-labels ]] \
+            || { echo "usage: bench/run.sh record parity|soft-labels" >&2; exit 2; }
+          GEMM_SIZES=1024,2048; GEMM_SECONDS=4 ;;
+  *) echo "usage: bench/run.sh quick|full|smoke [output file] | record parity|soft-labels" >&2; exit 2 ;;
 esac
 for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
   [[ -f "$DATA/$f.gz" || -f "$DATA/$f" ]] || { echo "error: $DATA/$f(.gz) not found; set DISTILLERY_FASHION_MNIST to the Fashion-MNIST IDX folder" >&2; exit 2; }
 done
-[[ -x "$PYTHON" ]] || { echo "error: the PyTorch peer's interpreter $PYTHON does not exist; set DISTILLERY_PYTHON" >&2; exit 2; }
+[[ "$MODE" == record || -x "$PYTHON" ]] || { echo "error: the PyTorch peer's interpreter $PYTHON does not exist; set DISTILLERY_PYTHON" >&2; exit 2; }
 mkdir -p "$(dirname "$OUT_FILE")"
 
 WORK="$(realpath -m "${DISTILLERY_BENCH_WORK:-$HOME_DIR/target/bench-$MODE}")"
 rm -rf "$WORK"; mkdir -p "$WORK"
 source "$HOME_DIR/bench/common.sh"
 JMH_CP="$HOME_DIR/benchmarks/target/classes:$(cat "$HOME_DIR/benchmarks/target/classpath.txt" 2>/dev/null || true)"
-[[ -f "$HOME_DIR/benchmarks/target/classes/META-INF/BenchmarkList" ]] \
+[[ "$MODE" == record || -f "$HOME_DIR/benchmarks/target/classes/META-INF/BenchmarkList" ]] \
   || { echo "error: JMH benchmarks not built; run mvn -B -DskipTests package first" >&2; exit 2; }
 
 log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
@@ -273,29 +283,59 @@ section_trainer() {
   echo
 }
 
-section_parity() {
-  echo "## Parity: two workers against one process"
+# A section too long for quick mode: measured in full and record modes, which also keep it in
+# docs/measured/<name>.md with its date, commit, load and command; the other modes include that file instead.
+long_section() {
+  local name="$1" title="$2" body="$WORK/$1.section.md" t0 before
+  echo "## $title"
   echo
-  if [[ "$MODE" != full ]]; then echo "Full mode only (\`bench/parity.sh\`, the whole teacher training twice)."; echo; return; fi
-  log "bench/parity.sh"
-  record "bench/parity.sh conf/fashion-mnist.yaml --set data.dir=$DATA"
-  "$HOME_DIR/bench/parity.sh" "$CONF" --set "data.dir=$DATA" 2> "$WORK/parity.log" || fail "bench/parity.sh" "$WORK/parity.log"
+  if [[ "$MODE" == full || "$MODE" == record ]]; then
+    t0=$(date -u '+%Y-%m-%d %H:%M'); before=$(cut -d' ' -f1-3 /proc/loadavg)
+    "$3" > "$body"
+    cat "$body"
+    mkdir -p "$MEASURED"
+    { echo "<!-- Recorded by bench/run.sh $MODE${SECTION:+ $SECTION}; do not edit by hand. -->"
+      echo "Measured $t0 to $(date -u '+%Y-%m-%d %H:%M') UTC by \`bench/run.sh $MODE${SECTION:+ $SECTION}\` at commit" \
+        "$(git -C "$HOME_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$HOME_DIR" diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)'),"
+      echo "load average $before before and $(cut -d' ' -f1-3 /proc/loadavg) after (2 cores: above 2.5 the timings are disturbed)."
+      echo
+      cat "$body"; } > "$MEASURED/$name.md.tmp"
+    mv -f "$MEASURED/$name.md.tmp" "$MEASURED/$name.md"
+  elif [[ -f "$MEASURED/$name.md" ]]; then
+    echo "Not measured again in $MODE mode. The last recorded measurement (docs/measured/$name.md, \`bench/run.sh record $name\`):"
+    echo
+    sed '/^<!--.*-->$/d' "$MEASURED/$name.md"
+  else
+    echo "Not measured in $MODE mode and never recorded: run \`bench/run.sh record $name\`."
+  fi
   echo
 }
 
-section_soft_labels() {
-  echo "## Soft-label storage"
+section_parity() { long_section parity "Parity: two workers against one process" measure_parity; }
+section_soft_labels() { long_section soft-labels "Soft labels: storage, fidelity, throughput, memory" measure_soft_labels; }
+
+measure_parity() {
+  log "bench/parity.sh"
+  record "bench/parity.sh conf/fashion-mnist.yaml --set data.dir=$DATA"
+  echo "Command: \`bench/parity.sh conf/fashion-mnist.yaml --set data.dir=$DATA\` (the config's teacher and epochs, all training rows)."
   echo
-  if [[ "$MODE" != full ]]; then echo "Full mode only (\`bench/soft-labels.sh\`: every storage mode on 60,000 rows and the label stage at ~1.19M rows)."; echo; return; fi
+  "$HOME_DIR/bench/parity.sh" "$CONF" --set "data.dir=$DATA" 2> "$WORK/parity.log" || fail "bench/parity.sh" "$WORK/parity.log"
+}
+
+measure_soft_labels() {
+  if [[ -z "${GEMM_LARGE:-}" ]]; then section_ceiling > /dev/null; fi
   log "bench/soft-labels.sh"
-  record "bench/soft-labels.sh $WORK/soft-labels 2 22"
-  "$HOME_DIR/bench/soft-labels.sh" "$WORK/soft-labels" 2 22 > "$WORK/soft-labels.txt" 2> "$WORK/soft-labels.log" \
+  record "bench/soft-labels.sh $WORK/soft-labels 22 10000"
+  echo "Command: \`bench/soft-labels.sh $WORK/soft-labels 22 10000\` (a stand-in teacher of the default architecture trained"
+  echo "for one epoch on 10,000 rows; every mode labels the 60,000 train and validation rows; local[2], one OpenMP thread per task)."
+  echo
+  "$HOME_DIR/bench/soft-labels.sh" "$WORK/soft-labels" 22 10000 > "$WORK/soft-labels.txt" 2> "$WORK/soft-labels.log" \
     || fail "bench/soft-labels.sh" "$WORK/soft-labels.log"
   echo "Bytes per row and fidelity (mean KL divergence of the rebuilt teacher distribution from the dense one):"
   echo
-  echo "| storage | bytes per row | KL at T=1 | KL at T=4 | label rows/s |"
+  echo "| storage | bytes per row | KL at T=1 | KL at T=4 | label rows/s (stage time) |"
   echo "| --- | --- | --- | --- | --- |"
-  awk '$1=="RESULT" && $2=="label" && NF>=7 {rate[$3]=$4/$5}
+  awk '$1=="RESULT" && $2=="label" && NF>=8 {rate[$3]=$4/$7}
        $1=="RESULT" && $2=="fidelity" {m=$3; sub(/^top-k-/, "top-k:", m); printf "| %s | %.1f | %s | %s | %.0f |\n", $3, $4, $5, $6, rate[m]}' "$WORK/soft-labels.txt"
   echo
   echo "| measurement | rows | rows/s or peak |"
@@ -303,6 +343,21 @@ section_soft_labels() {
   awk '$1=="RESULT" && $2=="plain" {printf "| plain loop, %s | %d | %.0f rows/s |\n", $3, $4, $4/$5}
        $1=="RESULT" && $2=="views" {printf "| label stage, %d views | %d | heap %.2f GiB, live after GC %.2f GiB |\n", $3, $4, $6/1073741824, $8/1073741824}
        $1=="RESULT" && $2=="rss" {printf "| label stage RSS, %d views | | %.2f GiB |\n", $3, $4/1048576}' "$WORK/soft-labels.txt"
+  echo
+  awk -v gemm="${GEMM_LARGE:-0}" '$1=="RESULT" && $2=="label" && $3=="dense-float32" {label=$4/$7}
+       $1=="RESULT" && $2=="plain" && $4/$5 > plain {plain=$4/$5; how=$3}
+       $1=="RESULT" && $2=="teacher_macs" {macs=$3}
+       $1=="RESULT" && $2=="views" {heap[$3]=$6; live[$3]=$8; rows[$3]=$4}
+       $1=="RESULT" && $2=="rss" {rss[$3]=$4}
+       END {
+         if (label > 0 && plain > 0) printf "- Label stage (dense float32) against the fastest plain loop (%s): %.2fx, overhead %.1f%% (target: at most 20%%).\n", how, label/plain, 100*(1-label/plain)
+         if (label > 0 && macs > 0 && gemm > 0) printf "- Teacher inference in the label stage: %.1f GFLOP/s (%d MACs per row), %.1f%% of the %.1f GFLOP/s GEMM ceiling; the plain loop: %.1f GFLOP/s.\n", label*2*macs/1e9, macs, 100*label*2*macs/1e9/gemm, gemm, plain*2*macs/1e9
+         n=0; for (v in rows) {n++; views[n]=v}
+         if (n == 2) {
+           small = (rows[views[1]] < rows[views[2]]) ? views[1] : views[2]; large = (small == views[1]) ? views[2] : views[1]
+           printf "- Memory from %d to %d rows: peak heap %+.1f%%, live heap after GC %+.1f%%, peak RSS %+.1f%% (target: each within 15%%).\n", rows[small], rows[large], 100*(heap[large]/heap[small]-1), 100*(live[large]/live[small]-1), 100*(rss[large]/rss[small]-1)
+         }
+       }' "$WORK/soft-labels.txt"
   echo
 }
 
@@ -342,6 +397,15 @@ machine() {
 # ---------------------------------------------------------------------------------------------------------------
 START=$(date +%s); START_DATE=$(date -u '+%Y-%m-%d %H:%M')
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+if [[ "$MODE" == record ]]; then
+  log "bench/run.sh record $SECTION -> $MEASURED/$SECTION.md (work folder $WORK)"
+  case "$SECTION" in
+    parity) section_parity > /dev/null ;;
+    soft-labels) section_soft_labels > /dev/null ;;
+  esac
+  log "wrote $MEASURED/$SECTION.md in $(( $(date +%s) - START )) s"
+  exit 0
+fi
 log "bench/run.sh $MODE -> $OUT_FILE (work folder $WORK)"
 {
   section_ceiling

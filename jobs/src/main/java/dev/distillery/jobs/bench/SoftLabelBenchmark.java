@@ -158,6 +158,7 @@ public final class SoftLabelBenchmark {
         double secs = (System.nanoTime() - t0) / 1e9;
         pool.shutdown();
         System.out.printf("RESULT plain %d %.2f %.3f%n", x.length, secs, checksum);
+        System.out.printf("RESULT teacher_macs %d%n", teacher.architecture().macs());
     }
 
     private static void fidelity(Path dense, Path other) throws Exception {

@@ -3,6 +3,8 @@
 # gradual unstructured magnitude pruning, each fine-tuned under the distillation loss; test accuracy, parameters,
 # MACs, file bytes and weight sparsity of each on the 10,000 test images, measured separately.
 # Usage: bench/pruning.sh [out dir] [--set key=value ...]   (default out: ${TMPDIR:-/tmp}/distillery-pruning).
+# Environment: PRUNE_EPOCHS (fine-tuning epochs, 3), PRUNE_RAMP (magnitude ramp fraction, 0.5),
+# PRUNE_CHANNEL_FRACTION (0.4), PRUNE_SPARSITY (0.8).
 # Extra --set options apply to every stage (e.g. --set teacher.epochs=4 --set distill.epochs=4).
 set -euo pipefail
 HOME_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -11,6 +13,7 @@ DATA="${DISTILLERY_FASHION_MNIST:-/usr/share/datasets/fashion-mnist}"
 CHANNELS="${PRUNE_CHANNEL_FRACTION:-0.4}"   # 0.4 of the filters of every hidden layer: 48.5% of the default student's MACs
 SPARSITY="${PRUNE_SPARSITY:-0.8}"
 EPOCHS="${PRUNE_EPOCHS:-3}"
+RAMP="${PRUNE_RAMP:-0.5}"                   # magnitude: share of fine-tuning over which sparsity ramps up
 source "$HOME_DIR/bench/common.sh"
 D="$HOME_DIR/bin/distillery"
 COMMON=(--config "$HOME_DIR/conf/fashion-mnist.yaml" --set "data.dir=$DATA" "$@")
@@ -25,7 +28,7 @@ done
   --set "prune.epochs=$EPOCHS" > "$OUT/channels.log" 2>&1 &
 CH=$!
 "$D" prune "${COMMON[@]}" --out "$OUT/magnitude" --set prune.method=magnitude --set prune.schedule=gradual \
-  --set "prune.sparsity=$SPARSITY" --set prune.ramp_fraction=0.67 --set prune.frequency=25 \
+  --set "prune.sparsity=$SPARSITY" --set "prune.ramp_fraction=$RAMP" --set prune.frequency=25 \
   --set "prune.epochs=$EPOCHS" > "$OUT/magnitude.log" 2>&1 &
 MAG=$!
 wait "$CH" && wait "$MAG" || { echo "a prune run failed; see $OUT/*.log" >&2; exit 1; }

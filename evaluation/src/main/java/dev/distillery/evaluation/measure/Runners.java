@@ -57,15 +57,24 @@ public final class Runners {
 
     /** The float model exported to ONNX (as the export stage writes it) and run by ONNX Runtime's CPU provider. */
     public static InferenceRunner onnx(ModelArtifact model) {
+        return onnx(OnnxExporter.toBytes(model), "the ONNX export of " + model.kind());
+    }
+
+    /** The integer model exported as an ONNX QDQ graph (as the export stage writes it), run by ONNX Runtime. */
+    public static InferenceRunner onnxQdq(IntegerModel model) {
+        return onnx(dev.distillery.student.onnx.OnnxQdqExporter.toBytes(model), "the ONNX QDQ export of "
+                + model.architecture().name());
+    }
+
+    private static InferenceRunner onnx(byte[] bytes, String what) {
         try {
             OrtEnvironment env = OrtEnvironment.getEnvironment();
             OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-            OrtSession session = env.createSession(OnnxExporter.toBytes(model), options);
+            OrtSession session = env.createSession(bytes, options);
             String input = session.getInputNames().iterator().next();
             return new OnnxRunner(env, session, options, input);
         } catch (OrtException e) {
-            throw new DataContractException("ONNX Runtime could not load the ONNX export of " + model.kind() + ": "
-                    + e.getMessage(), e);
+            throw new DataContractException("ONNX Runtime could not load " + what + ": " + e.getMessage(), e);
         }
     }
 

@@ -328,6 +328,9 @@ measure_soft_labels() {
   record "bench/soft-labels.sh $WORK/soft-labels 22 10000"
   echo "Command: \`bench/soft-labels.sh $WORK/soft-labels 22 10000\` (a stand-in teacher of the default architecture trained"
   echo "for one epoch on 10,000 rows; every mode labels the 60,000 train and validation rows; local[2], one OpenMP thread per task)."
+  if [[ -n "${STEPS:-}" || -n "${MODES:-}" ]]; then
+    echo "Only part of the section was run: STEPS=\"${STEPS:-all}\", MODES=\"${MODES:-all}\"."
+  fi
   echo
   "$HOME_DIR/bench/soft-labels.sh" "$WORK/soft-labels" 22 10000 > "$WORK/soft-labels.txt" 2> "$WORK/soft-labels.log" \
     || fail "bench/soft-labels.sh" "$WORK/soft-labels.log"

@@ -343,7 +343,8 @@ measure_soft_labels() {
   echo
   echo "| measurement | rows | rows/s or peak |"
   echo "| --- | --- | --- |"
-  awk '$1=="RESULT" && $2=="plain" {printf "| plain loop, %s | %d | %.0f rows/s |\n", $3, $4, $4/$5}
+  awk '$1=="RESULT" && $2=="label" && NF>=8 {printf "| label stage, %s | %d | %.0f rows/s (stage %.1f s, process %.1f s) |\n", $3, $4, $4/$7, $7, $5}
+       $1=="RESULT" && $2=="plain" {printf "| plain loop, %s | %d | %.0f rows/s |\n", $3, $4, $4/$5}
        $1=="RESULT" && $2=="views" {printf "| label stage, %d views | %d | heap %.2f GiB, live after GC %.2f GiB |\n", $3, $4, $6/1073741824, $8/1073741824}
        $1=="RESULT" && $2=="rss" {printf "| label stage RSS, %d views | | %.2f GiB |\n", $3, $4/1048576}' "$WORK/soft-labels.txt"
   echo

@@ -3,8 +3,8 @@ package dev.distillery.evaluation.measure;
 import java.util.Arrays;
 
 /**
- * Times inference, one input per call (or a batch): a few untimed calls let JIT, caches and native allocators settle, then each timed
- * call is measured on its own so the median and the 90th percentile can be reported (means hide GC pauses).
+ * Times inference, one input per call (or a batch): a few untimed calls let JIT, caches and native allocators
+ * settle, then each timed call is measured on its own so the median and the 90th percentile can be reported (means hide GC pauses).
  */
 public final class LatencyProbe {
     private LatencyProbe() {

@@ -80,11 +80,7 @@ public final class LatencyBenchmark {
     private static int[] argmax(float[][] logits) {
         int[] out = new int[logits.length];
         for (int i = 0; i < logits.length; i++) {
-            for (int c = 1; c < logits[i].length; c++) {
-                if (logits[i][c] > logits[i][out[i]]) {
-                    out[i] = c;
-                }
-            }
+            out[i] = dev.distillery.core.train.SparkTrainer.argmax(logits[i]);
         }
         return out;
     }

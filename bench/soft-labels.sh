@@ -4,16 +4,18 @@
 #  fidelity: mean KL between the dense and the rebuilt teacher distributions at T=1 and T=4, per mode;
 #  plain:    the same teacher on the same rows in a plain single-JVM batched loop (OMP threads 1 and 2, and two
 #            threads with a teacher copy each and one OMP thread, as the label stage's two tasks run);
-#  memory:   peak JVM heap and process RSS of the label stage with 2 views (~114k rows) and LARGE views.
+#  memory:   peak JVM heap and process RSS of the label stage with 2 views (~114k rows) and LARGE views;
+#  plain-views: after memory, the plain loop (two threads with a teacher copy each, its fastest form) on exactly the
+#            rows the LARGE-views label run wrote: the same views by the same augmenter, made in the timed loop.
 # Usage: bench/soft-labels.sh [work dir] [large views] [teacher rows]
 #   (defaults target/bench-soft-labels, 22 (~1.19M rows), 0 = train the teacher with the train-teacher stage for
 #   one epoch; N > 0 = a stand-in teacher trained for one epoch on the first N rows in a plain loop, much faster).
-#   STEPS="teacher modes recode fidelity plain memory" selects steps (recode: top-k re-encoded from the dense
+#   STEPS="teacher modes recode fidelity plain memory plain-views" selects steps (recode: top-k re-encoded from the dense
 #   float32 labels instead of labelled again, and every mode's fidelity, in one JVM), MODES="dense-float32 top-k:3" the storage modes. Prints RESULT lines; every JVM gets -Xmx6g.
 set -euo pipefail
 HOME_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WORK="$(realpath -m "${1:-$HOME_DIR/target/bench-soft-labels}")"; LARGE="${2:-22}"; TEACHER_ROWS="${3:-0}"
-STEPS="${STEPS:-teacher modes fidelity plain memory}"
+STEPS="${STEPS:-teacher modes fidelity plain memory plain-views}"
 DATA="${DISTILLERY_FASHION_MNIST:-/usr/share/datasets/fashion-mnist}"
 source "$HOME_DIR/bench/common.sh"
 CP="$HOME_DIR/jobs/target/classes:$CP"
@@ -72,4 +74,8 @@ if step memory; then
       --set "label.views=$views" "${AUG[@]}" 2>>"$WORK/bench.log" | sed "s/^RESULT label/RESULT views $views/"
     echo "RESULT rss $views $(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time-$views.txt") kB"
   done
+fi
+if step plain-views; then
+  [[ -f "$BASE/soft-labels/manifest.json" ]] || { echo "error: plain-views needs the memory step's labels in $BASE/soft-labels" >&2; exit 2; }
+  bench plain "$BASE" 128 2 views | sed 's/^RESULT plain/RESULT plain-views threads2/'
 fi

@@ -31,9 +31,13 @@ import static org.apache.spark.sql.functions.col;
  *   <li>{@code label <cli args...>}: runs the label stage and prints {@code RESULT label rows seconds peak_heap_bytes
  *       stage_seconds peak_live_heap_bytes}: the sum of the heap pools' peaks (what the collector let the heap grow
  *       to) and the largest heap in use right after a collection (the live data the stage held);</li>
- *   <li>{@code plain <out> <batch> [threads]}: the same teacher on the same train and validation rows in a plain
- *       batched loop (rows loaded first, inference timed), {@code RESULT plain rows seconds}; with several threads,
- *       each runs its own copy of the teacher on its share of the rows, as the label stage's tasks do;</li>
+ *   <li>{@code plain <out> <batch> [threads] [views]}: the same teacher on the same train and validation rows in a
+ *       plain batched loop (rows loaded first, inference timed), {@code RESULT plain rows seconds checksum views};
+ *       with several threads, each runs its own copy of the teacher on its share of the rows, as the label stage's
+ *       tasks do. With {@code views}, the loop labels exactly the rows of the soft labels under
+ *       {@code <out>/soft-labels/labels}: every training example in each of the views their metadata records, made
+ *       by the same augmenter and seed in the same order as the label stage, batch by batch inside the timed loop;
+ *       </li>
  *   <li>{@code teacher <out> <rows>}: a default-architecture teacher trained for one epoch on the first rows of
  *       the prepared training split in a plain loop, written to {@code <out>/teacher/teacher.dmodel} (a quick
  *       stand-in for train-teacher when only the labelling is measured);</li>
@@ -51,7 +55,7 @@ public final class SoftLabelBenchmark {
         switch (args[0]) {
             case "label" -> label(Arrays.copyOfRange(args, 1, args.length));
             case "plain" -> plain(Path.of(args[1]), Integer.parseInt(args[2]),
-                    args.length > 3 ? Integer.parseInt(args[3]) : 1);
+                    args.length > 3 ? Integer.parseInt(args[3]) : 1, args.length > 4 && args[4].equals("views"));
             case "fidelity" -> fidelity(Path.of(args[1]), Path.of(args[2]));
             case "teacher" -> teacher(Path.of(args[1]), Integer.parseInt(args[2]));
             case "recode-all" -> {
@@ -119,15 +123,27 @@ public final class SoftLabelBenchmark {
         return false;
     }
 
-    private static void plain(Path out, int batch, int threads) throws Exception {
+    private static void plain(Path out, int batch, int threads, boolean views) throws Exception {
         SparkSession spark = SparkSessions.getOrCreate("local[1]", "plain-loop", 1);
         List<Row> rows = spark.read().parquet(out.resolve("prepared").resolve(Examples.PARQUET_DIR).toString())
-                .where(col("split").notEqual(Examples.TEST)).select("features").collectAsList();
+                .where(col("split").notEqual(Examples.TEST)).select("id", "split", "features").collectAsList();
         float[][] x = new float[rows.size()][];
+        long[] ids = new long[x.length];
+        boolean[] train = new boolean[x.length];
         for (int i = 0; i < x.length; i++) {
-            x[i] = Rows.floats(rows.get(i), 0);
+            ids[i] = rows.get(i).getLong(0);
+            train[i] = Examples.TRAIN.equals(rows.get(i).getString(1));
+            x[i] = Rows.floats(rows.get(i), 2);
         }
         rows = null;
+        int viewCount = 1;
+        dev.distillery.core.augment.ViewAugmenter augmenter = null;
+        if (views) {
+            SoftLabelMetadata m = SoftLabelFiles.read(out.resolve("soft-labels/labels"));
+            viewCount = m.views();
+            augmenter = new dev.distillery.core.augment.ViewAugmenter(m.augment(), m.seed(), m.shape().get(0),
+                    m.shape().get(1), m.shape().get(2));
+        }
         ModelArtifact teacher = ModelIO.read(out.resolve("teacher/teacher.dmodel"), "teacher");
         List<TeacherEnsemble> nets = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
@@ -136,28 +152,47 @@ public final class SoftLabelBenchmark {
             nets.add(net);
         }
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
-        List<java.util.concurrent.Future<Double>> parts = new ArrayList<>();
+        List<java.util.concurrent.Future<double[]>> parts = new ArrayList<>();
         long t0 = System.nanoTime();
         for (int t = 0; t < threads; t++) {
             TeacherEnsemble net = nets.get(t);
             int from = (int) ((long) x.length * t / threads);
             int to = (int) ((long) x.length * (t + 1) / threads);
+            int perExample = viewCount;
+            var aug = augmenter;
             parts.add(pool.submit(() -> {
                 dev.distillery.core.nn.NativeSettings.limitThreads();
                 double sum = 0;
-                for (int i = from; i < to; i += batch) {
-                    sum += net.logits(Arrays.copyOfRange(x, i, Math.min(to, i + batch)))[0][0];
+                long labelled = 0;
+                float[][] in = new float[batch][];
+                int n = 0;
+                for (int i = from; i < to; i++) {
+                    for (int v = 0; v < (train[i] ? perExample : 1); v++) {
+                        in[n++] = aug == null ? x[i] : aug.view(x[i], ids[i], v);
+                        if (n == batch) {
+                            sum += net.logits(in)[0][0];
+                            labelled += n;
+                            n = 0;
+                        }
+                    }
                 }
-                return sum;
+                if (n > 0) {
+                    sum += net.logits(Arrays.copyOf(in, n))[0][0];
+                    labelled += n;
+                }
+                return new double[]{sum, labelled};
             }));
         }
         double checksum = 0;
+        long labelled = 0;
         for (var p : parts) {
-            checksum += p.get();
+            double[] r = p.get();
+            checksum += r[0];
+            labelled += (long) r[1];
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         pool.shutdown();
-        System.out.printf("RESULT plain %d %.2f %.3f%n", x.length, secs, checksum);
+        System.out.printf("RESULT plain %d %.2f %.3f %d%n", labelled, secs, checksum, viewCount);
         System.out.printf("RESULT teacher_macs %d%n", teacher.architecture().macs());
     }
 

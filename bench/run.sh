@@ -32,7 +32,7 @@ THREADS="$(nproc)"
 EXTRA_SETS=()   # smoke: fewer test rows written by prepare (accuracies are measured on the IDX test file)
 case "$MODE" in
   quick) ROWS=12000; T_EPOCHS=2; S_EPOCHS=2; GEMM_SIZES=1024,2048; GEMM_SECONDS=4
-         JMH=(-f 1 -wi 2 -w 1s -i 3 -r 1s); TRAINER=(4000 1 8) ;;
+         JMH=(-f 1 -wi 1 -w 1s -i 2 -r 1s); TRAINER=(4000 1 8) ;;
   full)  ROWS=0; T_EPOCHS=6; S_EPOCHS=10; GEMM_SIZES=1024,2048; GEMM_SECONDS=15
          JMH=(-f 2 -wi 3 -w 2s -i 5 -r 2s); TRAINER=(12000 3 8) ;;
   smoke) ROWS=600; T_EPOCHS=1; S_EPOCHS=1; GEMM_SIZES=128,256; GEMM_SECONDS=0.2
@@ -227,6 +227,51 @@ profile_stage() {
   echo "| --- | --- | --- |"
   frames "$1" distillery
   echo
+}
+
+section_step_profile() {
+  local steps=40 warm=10; [[ "$MODE" == smoke ]] && { steps=2; warm=1; }
+  [[ "$MODE" == full ]] && { steps=100; warm=20; }
+  log "per-op training step profile (teacher and student, one thread, $steps steps)"
+  local blas=/usr/lib/x86_64-linux-gnu/openblas-openmp env=() m
+  [[ -f "$blas/libblas.so.3" ]] && env=("LD_LIBRARY_PATH=$blas${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}")
+  for m in teacher student; do
+    record "OMP_NUM_THREADS=1 java ... dev.distillery.jobs.bench.StepProfile $DATA $m 64 $warm $steps"
+    (export OMP_NUM_THREADS=1; jvm "$WORK/step-$m.log" dev.distillery.jobs.bench.StepProfile "$DATA" "$m" 64 "$warm" "$steps" \
+      > "$WORK/step-$m.txt") || fail "the $m step profile" "$WORK/step-$m.log"
+    record "${env[*]} $PYTHON bench/peer/step_profile.py --data $DATA --model $m --batch 64 --warmup $warm --steps $steps --threads 1"
+    env "${env[@]}" "$PYTHON" "$HOME_DIR/bench/peer/step_profile.py" --data "$DATA" --model "$m" --batch 64 --warmup "$warm" \
+      --steps "$steps" --threads 1 > "$WORK/step-$m-peer.txt" 2> "$WORK/step-$m-peer.log" || fail "the $m step profile in PyTorch" "$WORK/step-$m-peer.log"
+  done
+  echo "## One training step, op by op"
+  echo
+  echo "Where the engines spend a training step (batch 64, Adam, one thread, $steps steps after $warm of warm-up, real"
+  echo "Fashion-MNIST minibatches, no Spark): Distillery's StepProfile times every SameDiff op through a listener; PyTorch's"
+  echo "step_profile.py reads its operator profiler (top-level operators; a backward entry holds that operator's whole"
+  echo "gradient). \"outside ops\" is the rest of the step: the engine's graph session and optimizer update for"
+  echo "SameDiff, Python and autograd bookkeeping for PyTorch. The step itself is timed without the profiler in PyTorch."
+  echo
+  for m in teacher student; do
+    awk -v m="$m" 'FNR==1 {f++} $1=="RESULT" && $2=="step" {st[f]=$5; in_[f]=$6}
+         END {printf "- %s: Distillery %.1f ms per step (%.1f ms inside ops), PyTorch %.1f ms (%.1f ms inside operators): Distillery/PyTorch speed %.2fx.\n", m, st[1], in_[1], st[2], in_[2], st[2]/st[1]}' \
+      "$WORK/step-$m.txt" "$WORK/step-$m-peer.txt"
+  done
+  echo
+  for m in teacher student; do
+    echo "| $m: SameDiff op | ms per step | calls | PyTorch operator | ms per step | calls |"
+    echo "| --- | --- | --- | --- | --- | --- |"
+    awk -F'\t' 'NR==FNR {a[FNR]=$0; na=FNR; next} {b[FNR]=$0; nb=FNR}
+      END {for (i = 1; i <= (na > nb ? na : nb); i++) {split(a[i] "\t\t", x, "\t"); split(b[i] "\t\t", y, "\t")
+        printf "| %s | %s | %s | %s | %s | %s |\n", (x[1] == "" ? "" : "`" x[1] "`"), x[2], x[3], (y[1] == "" ? "" : "`" y[1] "`"), y[2], y[3]}}' \
+      <(step_ops "$WORK/step-$m.txt" "(outside ops)") <(step_ops "$WORK/step-$m-peer.txt" "(outside operators)")
+    echo
+  done
+}
+
+# the 8 costliest ops of a StepProfile or step_profile.py output, then the step's time outside them: name, ms, calls
+step_ops() {
+  { awk '$1=="RESULT" && $2=="op" {n=$4; sub(/^autograd::engine::evaluate_function:_/, "backward: ", n); printf "%s\t%.2f\t%g\n", n, $5, $6}' "$1" | head -8
+    awk -v label="$2" '$1=="RESULT" && $2=="step" {printf "%s\t%.2f\t\n", label, $5-$6}' "$1"; }
 }
 
 section_jmh() {
@@ -440,6 +485,7 @@ log "bench/run.sh $MODE -> $OUT_FILE (work folder $WORK)"
   section_pipeline
   section_peer
   section_profile
+  section_step_profile
   section_jmh
   section_trainer
   section_parity

@@ -161,6 +161,11 @@ public final class SameDiffNet {
         return v.getArr().dup('c').data().asFloat();
     }
 
+    /** Attaches a SameDiff listener (per-op profiling in the benchmarks); it sees every later training step. */
+    public void addListener(org.nd4j.autodiff.listeners.Listener listener) {
+        sd.addListeners(listener);
+    }
+
     /** Trains on one minibatch at global step {@code iteration}. */
     public void fit(float[][] features, int[] labels, float[][] teacherLogits, int iteration) {
         NativeSettings.limitThreads();

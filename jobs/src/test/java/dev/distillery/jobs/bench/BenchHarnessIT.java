@@ -31,7 +31,7 @@ class BenchHarnessIT {
         assertThat(r.code).as("bench/run.sh smoke:%n%s", r.log).isZero();
         String doc = Files.readString(out, StandardCharsets.UTF_8);
         assertThat(doc).contains("# Benchmarks", "## Machine", "## Commands", "## Compute ceiling: float GEMM",
-                "## Distillery's pipeline", "## Against PyTorch", "## Where the time goes", "## Kernels (JMH)",
+                "## Distillery's pipeline", "## Against PyTorch", "## Where the time goes", "## One training step, op by op", "## Kernels (JMH)",
                 "## Inference latency: fp32 against int8", "## Quantization and pruning", "benchmarks-notes.md");
         // a GEMM row with a positive rate
         assertThat(positive(doc, "^\\| 256 x 256 \\| ([0-9.]+) \\|")).isTrue();
@@ -46,6 +46,14 @@ class BenchHarnessIT {
                 + "\\d+\\.\\d\\d% \\| \\d+\\.\\d\\d% \\|");
         assertThat(doc).containsPattern("(?m)^\\| soft labels, rows/s \\(label stage.*\\| \\d+\\.\\d\\dx \\|");
         assertThat(doc).containsPattern("(?m)^\\| soft labels, rows/s \\(plain.*\\| \\d+\\.\\d\\dx \\|");
+        // the op-by-op step profile: both engines' step times and a ratio for each model, the convolution's
+        // gradient among SameDiff's ops and the step's time outside the ops
+        for (String model : List.of("teacher", "student")) {
+            assertThat(doc).containsPattern("(?m)^- " + model + ": Distillery [0-9.]+ ms per step \\([0-9.]+ ms inside "
+                    + "ops\\), PyTorch [0-9.]+ ms .*: Distillery/PyTorch speed [0-9.]+x\\.$");
+        }
+        assertThat(doc).containsPattern("(?m)^\\| `conv2d_bp` \\| [0-9.]+ \\| 2 \\|");
+        assertThat(doc).containsPattern("(?m)^\\| `\\(outside ops\\)` \\| -?[0-9.]+ \\|");
         // every integer kernel beside its float transcription, and the training-step benchmarks
         assertThat(doc).containsPattern("(?m)^\\| teacher 3x3 conv, 32->64, 14x14 \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+x \\|");
         assertThat(doc).containsPattern("(?m)^\\| student dense 3136->10 \\| [0-9.]+ \\|");

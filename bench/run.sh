@@ -2,8 +2,9 @@
 # Distillery's benchmarks in one run, written as one generated Markdown file (default docs/benchmarks.md): the
 # machine, its float GEMM ceiling, the pipeline's own figures (stage time, peak heap and RSS, training and labelling
 # throughput as GFLOP/s against that ceiling), the same job run by a PyTorch peer with Distillery/PyTorch ratios and
-# accuracies side by side, a JFR summary of every stage where Distillery is behind, JMH kernel benchmarks, and the
-# section scripts bench/trainer.sh, bench/parity.sh and bench/soft-labels.sh.
+# accuracies side by side, a JFR summary of every stage where Distillery is behind, one training step op by op in
+# both engines (StepProfile, bench/peer/step_profile.py), JMH kernel benchmarks, and the section scripts
+# bench/trainer.sh, bench/parity.sh and bench/soft-labels.sh.
 #
 # Usage: bench/run.sh quick|full|smoke [output file]
 #        bench/run.sh record parity|soft-labels

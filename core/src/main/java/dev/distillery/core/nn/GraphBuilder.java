@@ -42,6 +42,7 @@ public final class GraphBuilder {
     public static SameDiff build(Architecture arch, Map<String, float[]> params, GraphHooks hooks,
                                  boolean batchStatistics) {
         SameDiff sd = SameDiff.create();
+        sd.addListeners(new EngineKernels());
         SDVariable x = sd.placeHolder(INPUT, DataType.FLOAT, -1, arch.inputSize());
         x = hooks.activation(sd, "input", x);
         if (arch.spatial()) {

@@ -4,7 +4,7 @@
 minibatches, timed over the steps after a warm-up, then the same steps again under PyTorch's operator profiler.
 The counterpart of Distillery's StepProfile; prints its RESULT format:
 
-  RESULT step <model> <batch> <ms per step> <ms per step inside top-level operators>
+  RESULT step <model> <batch> <ms per step> <ms per step inside top-level operators> <ms per step when profiled>
   RESULT op <model> <operator> <ms per step> <calls per step>
 
 Usage: step_profile.py --data DIR --model teacher|student [--batch 64] [--warmup 20] [--steps 100] [--threads 1]
@@ -65,8 +65,10 @@ def main(argv):
         step(s)
     ms = (time.perf_counter() - t0) * 1e3 / a.steps
     with torch.autograd.profiler.profile() as prof:
+        t0 = time.perf_counter()
         for s in range(a.warmup, a.warmup + a.steps):
             step(s)
+        profiled = (time.perf_counter() - t0) * 1e3 / a.steps
     # operators called directly by the step (no parent operator), so that nested calls are not counted twice
     top = {}
     for e in prof.function_events:
@@ -74,7 +76,7 @@ def main(argv):
             t, n = top.get(e.name, (0.0, 0))
             top[e.name] = (t + e.cpu_time_total / 1e3, n + 1)
     inside = sum(t for t, _ in top.values()) / a.steps
-    print(f"RESULT step {a.model} {a.batch} {ms:.3f} {inside:.3f}")
+    print(f"RESULT step {a.model} {a.batch} {ms:.3f} {inside:.3f} {profiled:.3f}")
     for name, (t, n) in sorted(top.items(), key=lambda kv: -kv[1][0]):
         print(f"RESULT op {a.model} {name.replace(' ', '_')} {t / a.steps:.3f} {n / a.steps:.1f}")
     return 0

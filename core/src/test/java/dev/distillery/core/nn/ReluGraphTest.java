@@ -14,7 +14,10 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The graphs' ReLU, {@code x * (x > 0)}, against the engine's own relu op: the same values and input gradient. */
+/**
+ * The training graphs' ReLU, {@code x * (x > 0)}, against the engine's own relu op: the same values and input
+ * gradient.
+ */
 class ReluGraphTest {
 
     @Test
@@ -24,14 +27,17 @@ class ReluGraphTest {
                 new LayerSpec.Relu(), new LayerSpec.Dense(3)));
         Map<String, float[]> params = ParamInit.he(arch, 7);
         INDArray x = Nd4j.rand(DataType.FLOAT, 5, 6).subi(0.5);
-        SameDiff graph = GraphBuilder.build(arch, params, GraphHooks.NONE);
-        SameDiff reference = GraphBuilder.build(arch, params, GraphHooks.NONE);
+        SameDiff graph = GraphBuilder.build(arch, params, GraphHooks.NONE, true);
+        SameDiff reference = GraphBuilder.build(arch, params, GraphHooks.NONE, true);
         // the reference: the same graph with the engine's relu op between the two dense layers
         Map<String, INDArray> got = valueAndGradient(graph, x, null);
         Map<String, INDArray> want = valueAndGradient(reference, x, arch);
         assertThat(got.get("logits")).isEqualTo(want.get("logits"));
         assertThat(got.get("gradient")).isEqualTo(want.get("gradient"));
         assertThat(got.get("gradient").sumNumber().doubleValue()).isNotZero();
+        // the product form is what the training graph runs
+        assertThat(graph.getOps().values().stream().map(op -> op.getOp().opName())).contains("multiply")
+                .doesNotContain("relu");
     }
 
     private static Map<String, INDArray> valueAndGradient(SameDiff sd, INDArray x, Architecture referenceOf) {

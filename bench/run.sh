@@ -122,13 +122,18 @@ train_rows_text() {
   echo "${rows:-?} training rows (data.train_limit=$ROWS, 10% held out for validation), $T_EPOCHS teacher and $S_EPOCHS student epochs, batch 64, the 10,000 test images"
 }
 
+# the PyTorch peer's environment, into the caller's env array: Debian's OpenMP build of OpenBLAS, where installed,
+# shares torch's OpenMP threads (the pthread build is the default)
+peer_env() {
+  local blas=/usr/lib/x86_64-linux-gnu/openblas-openmp
+  [[ -f "$blas/libblas.so.3" ]] && env=("LD_LIBRARY_PATH=$blas${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}") || true
+}
+
 section_peer() {
   log "PyTorch peer"
   local args=(--data "$DATA" --train-limit "$ROWS" --teacher-epochs "$T_EPOCHS" --student-epochs "$S_EPOCHS"
               --threads "$THREADS" --batch-size 64 --label-batch-size 128 --teacher-lr 0.002 --student-lr 0.003 --temperature 4.0 --alpha 0.7)
-  # Debian's OpenMP build of OpenBLAS, where installed, shares torch's OpenMP threads (the pthread build is the default)
-  local blas=/usr/lib/x86_64-linux-gnu/openblas-openmp env=()
-  [[ -f "$blas/libblas.so.3" ]] && env=("LD_LIBRARY_PATH=$blas${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}")
+  local env=(); peer_env
   record "${env[*]} $PYTHON bench/peer/peer.py ${args[*]}"
   env "${env[@]}" "$PYTHON" "$HOME_DIR/bench/peer/peer.py" "${args[@]}" > "$WORK/peer.txt" 2> "$WORK/peer.log" \
     || fail "the PyTorch peer" "$WORK/peer.log"
@@ -234,8 +239,7 @@ section_step_profile() {
   local steps=40 warm=10; [[ "$MODE" == smoke ]] && { steps=2; warm=1; }
   [[ "$MODE" == full ]] && { steps=100; warm=20; }
   log "per-op training step profile (teacher and student, one thread, $steps steps)"
-  local blas=/usr/lib/x86_64-linux-gnu/openblas-openmp env=() m
-  [[ -f "$blas/libblas.so.3" ]] && env=("LD_LIBRARY_PATH=$blas${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}")
+  local env=() m; peer_env
   for m in teacher student; do
     record "OMP_NUM_THREADS=1 java ... dev.distillery.jobs.bench.StepProfile $DATA $m 64 $warm $steps"
     (export OMP_NUM_THREADS=1; jvm "$WORK/step-$m.log" dev.distillery.jobs.bench.StepProfile "$DATA" "$m" 64 "$warm" "$steps" \

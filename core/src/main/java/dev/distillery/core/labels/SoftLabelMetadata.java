@@ -61,6 +61,11 @@ public record SoftLabelMetadata(
         shape = List.copyOf(shape);
     }
 
+    /** The augmenter that made these labels' views, {@code (id, view)} to input, as the label stage made them. */
+    public dev.distillery.core.augment.ViewAugmenter augmenter() {
+        return new dev.distillery.core.augment.ViewAugmenter(augment, seed, shape.get(0), shape.get(1), shape.get(2));
+    }
+
     public StorageMode mode() {
         return StorageMode.of(storage);
     }

@@ -141,8 +141,7 @@ public final class SoftLabelBenchmark {
         if (views) {
             SoftLabelMetadata m = SoftLabelFiles.read(out.resolve("soft-labels/labels"));
             viewCount = m.views();
-            augmenter = new dev.distillery.core.augment.ViewAugmenter(m.augment(), m.seed(), m.shape().get(0),
-                    m.shape().get(1), m.shape().get(2));
+            augmenter = m.augmenter();
         }
         ModelArtifact teacher = ModelIO.read(out.resolve("teacher/teacher.dmodel"), "teacher");
         List<TeacherEnsemble> nets = new ArrayList<>();

@@ -52,8 +52,7 @@ final class StudentTraining {
                     + List.of(info.channels(), info.height(), info.width()) + "; run label again");
         }
         SoftTargets targets = new SoftTargets(meta);
-        ViewAugmenter views = new ViewAugmenter(meta.augment(), meta.seed(), info.channels(), info.height(),
-                info.width());
+        ViewAugmenter views = meta.augmenter();   // its shape is the prepared data's, checked above
         Dataset<Row> examples = Examples.load(ctx.spark(), prepared, Examples.TRAIN);
         List<String> cols = new java.util.ArrayList<>(List.of("id", "view"));
         cols.addAll(targets.columns());

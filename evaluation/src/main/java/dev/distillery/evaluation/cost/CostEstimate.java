@@ -48,6 +48,18 @@ public record CostEstimate(
         reasons = List.copyOf(reasons);
     }
 
+    /** The same estimate marked unsupported for the given reasons (appended to its own); unchanged when none. */
+    public CostEstimate unsupportedBecause(List<String> more) {
+        if (more.isEmpty()) {
+            return this;
+        }
+        List<String> all = new java.util.ArrayList<>(reasons);
+        all.addAll(more);
+        return new CostEstimate(architecture, profileId, precision, params, macs, weightBytes, sparseWeightBytes,
+                flashBytes, peakActivationBytes, peakLayer, ramBytes, layers, latencySeconds, energyMicrojoules,
+                fitsRam, fitsFlash, false, all);
+    }
+
     /** Supported and within both memory budgets: the variant can be deployed on this profile. */
     public boolean runs() {
         return supported && fitsRam && fitsFlash;

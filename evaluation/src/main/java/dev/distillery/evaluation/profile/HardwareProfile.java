@@ -21,6 +21,7 @@ import java.util.Set;
  *                         which execute in place from flash)
  * @param invocationOverheadSeconds fixed cost of one inference call beyond its layers (runtime dispatch, driver
  *                         or accelerator hand-off), added once to the summed roofline
+ * @param toolchain        the artifact format the device takes, its weight-granularity rules and the emulated core
  */
 public record HardwareProfile(
         String id,
@@ -36,7 +37,8 @@ public record HardwareProfile(
         Set<Operator> supportedOps,
         boolean weightsInRam,
         double invocationOverheadSeconds,
-        List<Citation> sources) {
+        List<Citation> sources,
+        Toolchain toolchain) {
 
     public HardwareProfile {
         requireText("id", id);
@@ -67,6 +69,18 @@ public record HardwareProfile(
             throw new InvalidConfigException("sources must cite at least one document for the figures");
         }
         sources = List.copyOf(sources);
+        toolchain = toolchain == null ? Toolchain.DEFAULT : toolchain;
+    }
+
+    /** A profile whose toolchain takes ONNX and every weight granularity, with nothing emulated. */
+    public HardwareProfile(String id, String name, String description, Set<Precision> precisions, long ramBytes,
+                           long flashBytes, Map<Precision, Double> throughputMacsPerS,
+                           double memoryBandwidthBytesPerS, Map<Precision, Double> energyPjPerMac,
+                           double energyPjPerByte, Set<Operator> supportedOps, boolean weightsInRam,
+                           double invocationOverheadSeconds, List<Citation> sources) {
+        this(id, name, description, precisions, ramBytes, flashBytes, throughputMacsPerS, memoryBandwidthBytesPerS,
+                energyPjPerMac, energyPjPerByte, supportedOps, weightsInRam, invocationOverheadSeconds, sources,
+                Toolchain.DEFAULT);
     }
 
     /**

@@ -27,7 +27,28 @@ record ProfileFile(
         @JsonProperty("supported_ops") List<String> supportedOps,
         @JsonProperty("weights_in_ram") Boolean weightsInRam,
         @JsonProperty("invocation_overhead_s") Double invocationOverheadS,
-        List<Citation> sources) {
+        List<Citation> sources,
+        ToolchainFile toolchain) {
+
+    /** The YAML shape of {@code toolchain:}, every field nullable. */
+    record ToolchainFile(
+            String format,
+            @JsonProperty("per_tensor_weights") List<String> perTensorWeights,
+            @JsonProperty("per_tensor_rule") String perTensorRule,
+            String core,
+            @JsonProperty("clock_hz") Double clockHz,
+            @JsonProperty("cycles_per_instruction") Double cyclesPerInstruction) {
+
+        Toolchain toToolchain() {
+            DeployFormat f = parse("toolchain.format", () -> DeployFormat.parse(required("toolchain.format", format)));
+            Set<Operator> ops = EnumSet.noneOf(Operator.class);
+            for (String op : perTensorWeights == null ? List.<String>of() : perTensorWeights) {
+                ops.add(parse("toolchain.per_tensor_weights", () -> Operator.parse(op)));
+            }
+            return new Toolchain(f, ops, perTensorRule, java.util.Optional.ofNullable(core),
+                    clockHz == null ? 0 : clockHz, cyclesPerInstruction == null ? 0 : cyclesPerInstruction);
+        }
+    }
 
     HardwareProfile toProfile(String id) {
         Set<Precision> parsedPrecisions = parsePrecisions();
@@ -38,7 +59,8 @@ record ProfileFile(
                 byPrecision("energy_pj_per_mac", energyPjPerMac),
                 required("energy_pj_per_byte", energyPjPerByte),
                 parseOps(), required("weights_in_ram", weightsInRam),
-                required("invocation_overhead_s", invocationOverheadS), citedSources());
+                required("invocation_overhead_s", invocationOverheadS), citedSources(),
+                toolchain == null ? Toolchain.DEFAULT : toolchain.toToolchain());
     }
 
     /** Every figure must be named by some source: a number nobody can trace is worse than none. */
@@ -107,6 +129,6 @@ record ProfileFile(
     static List<String> fieldNames() {
         return List.of("name", "description", "precisions", "ram_bytes", "flash_bytes",
                 "throughput_macs_per_s", "memory_bandwidth_bytes_per_s", "energy_pj_per_mac", "energy_pj_per_byte",
-                "supported_ops", "weights_in_ram", "invocation_overhead_s", "sources");
+                "supported_ops", "weights_in_ram", "invocation_overhead_s", "sources", "toolchain");
     }
 }

@@ -84,9 +84,11 @@ public final class ProfileLoader {
         } catch (UnrecognizedPropertyException e) {
             // A misspelt key inside a source must list the source's fields, not the profile's.
             boolean inSource = e.getPath().stream().anyMatch(ref -> "sources".equals(ref.getFieldName()));
-            String path = inSource ? describePath(e) + "." : "";
+            boolean inToolchain = e.getPath().stream().anyMatch(ref -> "toolchain".equals(ref.getFieldName()));
+            String path = inSource || inToolchain ? describePath(e) + "." : "";
             List<String> known = inSource ? List.of("title", "url", "figures", "used_for", "assumed")
-                    : ProfileFile.fieldNames();
+                    : inToolchain ? List.of("format", "per_tensor_weights", "per_tensor_rule", "core", "clock_hz",
+                    "cycles_per_instruction") : ProfileFile.fieldNames();
             throw new InvalidConfigException(where + ": unknown field '" + path + e.getPropertyName() + "' (known: "
                     + String.join(", ", known) + ")", e);
         } catch (JsonMappingException e) {

@@ -108,6 +108,19 @@ final class JsonReport {
         p.supportedOps().forEach(op -> ops.add(op.id()));
         node.put("weights_in_ram", p.weightsInRam());
         node.put("invocation_overhead_s", p.invocationOverheadSeconds());
+        ObjectNode toolchain = node.putObject("toolchain");
+        toolchain.put("format", p.toolchain().format().id());
+        ArrayNode perTensor = toolchain.putArray("per_tensor_weights");
+        p.toolchain().perTensorWeights().forEach(op -> perTensor.add(op.id()));
+        toolchain.put("per_tensor_rule", p.toolchain().perTensorRule());
+        toolchain.put("core", p.toolchain().core().orElse(null));
+        if (p.toolchain().core().isPresent()) {
+            toolchain.put("clock_hz", p.toolchain().clockHz());
+            toolchain.put("cycles_per_instruction", p.toolchain().cyclesPerInstruction());
+        } else {
+            toolchain.putNull("clock_hz");
+            toolchain.putNull("cycles_per_instruction");
+        }
         ArrayNode sources = node.putArray("sources");
         for (Citation c : p.sources()) {
             ObjectNode s = sources.addObject();
@@ -136,6 +149,8 @@ final class JsonReport {
         node.put("source", v.source() == null ? null : v.source().toString());
         node.put("architecture", v.architecture().name());
         node.put("candidate", v.candidate());
+        ArrayNode perTensorLayers = node.putArray("per_tensor_layers");
+        v.perTensorLayers().stream().sorted().forEach(perTensorLayers::add);
         ArrayNode measured = node.putArray("measured_latency");
         for (LatencyMeasurement m : v.measurements()) {
             ObjectNode n = measured.addObject();

@@ -123,7 +123,7 @@ public final class ReportBuilder {
             List<ProfileRow> profileRows = new ArrayList<>();
             for (Variant v : variants) {
                 CostEstimate cost = CostModel.estimate(v.architecture(), v.precision(), profile, v.sizeBytes(),
-                        v.nonzeroWeights());
+                        v.nonzeroWeights()).unsupportedBecause(WeightSchemes.violations(v, profile));
                 profileRows.add(Gates.judge(v, cost, gate, teacher));
             }
             Gates.recommend(variants, profileRows, profile.id()).ifPresent(v -> recommended.put(profile.id(), v.name()));

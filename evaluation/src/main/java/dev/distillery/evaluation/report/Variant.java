@@ -9,6 +9,7 @@ import dev.distillery.evaluation.measure.LatencyMeasurement;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -25,11 +26,13 @@ import java.util.regex.Pattern;
  * @param lineage    the variant it is compared with in the ablation table and what separates them; null when the
  *                   model file records none (the teacher, the hard-label baseline, files of older runs)
  * @param teachers   the teachers it was distilled from; null for models trained without soft labels
+ * @param perTensorLayers indices of the weighted layers whose integer weights carry a single scale (per-tensor);
+ *                   empty for float variants and for integer variants quantized per output channel throughout
  */
 public record Variant(String name, String kind, Precision precision, double accuracy, long params, long sizeBytes,
                       long macs, double sparsity, Path source, ClassificationMetrics metrics,
                       Architecture architecture, List<Long> nonzeroWeights, List<LatencyMeasurement> measurements,
-                      Lineage lineage, TeacherSet teachers) {
+                      Lineage lineage, TeacherSet teachers, Set<Integer> perTensorLayers) {
     public static final String TEACHER = "teacher";
     public static final String STUDENT_BASELINE = "student-baseline";
     public static final String STUDENT_KD = "student-kd";
@@ -72,6 +75,7 @@ public record Variant(String name, String kind, Precision precision, double accu
                     + nonzeroWeights.size() + " layers, the architecture has " + architecture.layers().size());
         }
         measurements = measurements == null ? List.of() : List.copyOf(measurements);
+        perTensorLayers = perTensorLayers == null ? Set.of() : Set.copyOf(perTensorLayers);
         if (lineage != null && lineage.from().equals(name)) {
             throw new IllegalArgumentException("variant " + name + " cannot be compared with itself");
         }
@@ -84,22 +88,28 @@ public record Variant(String name, String kind, Precision precision, double accu
 
     public Variant withNonzeroWeights(List<Long> counts) {
         return new Variant(name, kind, precision, accuracy, params, sizeBytes, macs, sparsity, source, metrics,
-                architecture, counts, measurements, lineage, teachers);
+                architecture, counts, measurements, lineage, teachers, perTensorLayers);
     }
 
     public Variant withMeasurements(List<LatencyMeasurement> measured) {
         return new Variant(name, kind, precision, accuracy, params, sizeBytes, macs, sparsity, source, metrics,
-                architecture, nonzeroWeights, measured, lineage, teachers);
+                architecture, nonzeroWeights, measured, lineage, teachers, perTensorLayers);
     }
 
     public Variant withLineage(Lineage from) {
         return new Variant(name, kind, precision, accuracy, params, sizeBytes, macs, sparsity, source, metrics,
-                architecture, nonzeroWeights, measurements, from, teachers);
+                architecture, nonzeroWeights, measurements, from, teachers, perTensorLayers);
+    }
+
+    /** The same variant with the indices of its per-tensor quantized layers. */
+    public Variant withPerTensorLayers(Set<Integer> layers) {
+        return new Variant(name, kind, precision, accuracy, params, sizeBytes, macs, sparsity, source, metrics,
+                architecture, nonzeroWeights, measurements, lineage, teachers, layers);
     }
 
     public Variant withTeachers(TeacherSet set) {
         return new Variant(name, kind, precision, accuracy, params, sizeBytes, macs, sparsity, source, metrics,
-                architecture, nonzeroWeights, measurements, lineage, set);
+                architecture, nonzeroWeights, measurements, lineage, set, perTensorLayers);
     }
 
     /** A variant whose accuracy comes from its metrics and whose params and MACs come from its architecture. */
@@ -107,6 +117,7 @@ public record Variant(String name, String kind, Precision precision, double accu
                              ClassificationMetrics metrics, long sizeBytes, double sparsity, Path source) {
         Objects.requireNonNull(metrics, "metrics");
         return new Variant(name, kind, precision, metrics.accuracy(), architecture.parameterCount(), sizeBytes,
-                architecture.macs(), sparsity, source, metrics, architecture, List.of(), List.of(), null, null);
+                architecture.macs(), sparsity, source, metrics, architecture, List.of(), List.of(), null, null,
+                Set.of());
     }
 }

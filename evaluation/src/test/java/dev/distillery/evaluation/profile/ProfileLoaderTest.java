@@ -71,17 +71,47 @@ class ProfileLoaderTest {
     }
 
     @Test
-    void npuProfilesLackDenseBecauseTheirCompilersKeepPerChannelDenseOnTheCpu() {
+    void npuProfilesTakeDenseWithPerTensorWeightsOnlyAndSayWhichRuleRequiresIt() {
         List<String> npus = List.of("cortex-m55-ethos-u55", "phone-npu-int8");
-        for (String id : npus) {
-            assertThat(ProfileLoader.load(SHIPPED, id).supportedOps()).as(id)
-                    .containsExactlyInAnyOrder(Operator.CONV2D, Operator.DEPTHWISE_CONV2D, Operator.MAX_POOL,
-                            Operator.RELU, Operator.FLATTEN);
+        for (String id : SHIPPED_IDS) {
+            HardwareProfile p = ProfileLoader.load(SHIPPED, id);
+            assertThat(p.supportedOps()).as(id).containsExactlyInAnyOrder(Operator.values());
+            if (npus.contains(id)) {
+                assertThat(p.toolchain().perTensorWeights()).as(id).containsExactly(Operator.DENSE);
+                assertThat(p.toolchain().perTensorRule()).as(id).contains("FULLY_CONNECTED");
+                assertThat(p.toolchain().format()).as(id).isEqualTo(DeployFormat.TFLITE);
+            } else {
+                assertThat(p.toolchain().perTensorWeights()).as(id).isEmpty();
+            }
         }
-        for (String id : SHIPPED_IDS.stream().filter(id -> !npus.contains(id)).toList()) {
-            assertThat(ProfileLoader.load(SHIPPED, id).supportedOps()).as(id)
-                    .containsExactlyInAnyOrder(Operator.values());
-        }
+    }
+
+    @Test
+    void microcontrollerProfilesNameTheEmulatedCoreTheirCBuildIsMeasuredOn() {
+        assertThat(ProfileLoader.load(SHIPPED, "cortex-m4f").toolchain().core()).contains("cortex-m4f");
+        assertThat(ProfileLoader.load(SHIPPED, "cortex-m7").toolchain().core()).contains("cortex-m7");
+        assertThat(ProfileLoader.load(SHIPPED, "cortex-m55-ethos-u55").toolchain().core()).contains("cortex-m55");
+        assertThat(ProfileLoader.load(SHIPPED, "cortex-m4f").toolchain().format()).isEqualTo(DeployFormat.C);
+        assertThat(ProfileLoader.load(SHIPPED, "x86-avx2-host").toolchain().core()).isEmpty();
+    }
+
+    @Test
+    void rejectsAPerTensorRequirementWithoutTheRuleBehindIt() throws IOException {
+        write("npu", VALID + "toolchain:\n  format: tflite\n  per_tensor_weights: [dense]\n");
+
+        assertThatThrownBy(() -> ProfileLoader.load(dir, "npu")).isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("toolchain.per_tensor_rule");
+    }
+
+    @Test
+    void rejectsAnUnknownDeploymentFormatAndAMisspeltToolchainField() throws IOException {
+        write("fmt", VALID + "toolchain:\n  format: tfl\n");
+        write("typo", VALID + "toolchain:\n  format: c\n  clock: 64000000\n");
+
+        assertThatThrownBy(() -> ProfileLoader.load(dir, "fmt")).isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("unknown deployment format 'tfl' (known: c, tflite, onnx)");
+        assertThatThrownBy(() -> ProfileLoader.load(dir, "typo")).isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("unknown field 'toolchain.clock'").hasMessageContaining("clock_hz");
     }
 
     @Test

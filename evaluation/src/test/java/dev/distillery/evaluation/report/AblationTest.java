@@ -53,7 +53,7 @@ class AblationTest {
     static Variant pruned() {
         Variant v = variant("student-pruned", Variant.STUDENT_PRUNED, Precision.FP32, STUDENT, 15);
         return new Variant(v.name(), v.kind(), v.precision(), v.accuracy(), v.params(), v.sizeBytes(), v.macs(), 0.5,
-                v.source(), v.metrics(), v.architecture(), HALF_ZERO, List.of(), null, ONE)
+                v.source(), v.metrics(), v.architecture(), HALF_ZERO, List.of(), null, ONE, null)
                 .withLineage(new Lineage("student-kd", Lineage.DERIVED, List.of("pruning"), "magnitude pruning to 50%"));
     }
 

@@ -153,18 +153,29 @@ class ReportBuilderTest {
     }
 
     @Test
-    void shippedNpuProfilesRejectTheIntegerStudentsPerChannelDenseLayerByName() {
-        // Vela and NNAPI accept per-channel weight scales for convolutions only; the integer models quantize their
-        // dense layers per channel too, so those layers would leave the accelerator.
+    void shippedNpuProfilesRejectAPerChannelDenseLayerByNameAndRunThePerTensorOne() {
+        // Vela and NNAPI accept per-channel weight scales for convolutions only: a dense layer quantized per channel
+        // would leave the accelerator, the same layer with one scale runs on it.
+        Variant perChannel = ReportFixtures.studentInt8();
+        int dense = perChannel.architecture().layerInfos().stream()
+                .filter(i -> i.spec() instanceof dev.distillery.core.model.LayerSpec.Dense).findFirst().orElseThrow()
+                .index();
+        Variant perTensorDense = Variant.of("student-ptq-minmax-per_tensor", perChannel.kind(),
+                        perChannel.precision(), perChannel.architecture(), perChannel.metrics(), perChannel.sizeBytes(),
+                        perChannel.sparsity(), perChannel.source())
+                .withPerTensorLayers(java.util.Set.of(dense));
         Report report = new ReportBuilder("npus").profiles(dev.distillery.evaluation.profile.ProfileLoader.loadAll(
                         ReportFixtures.SHIPPED, List.of("cortex-m55-ethos-u55", "phone-npu-int8")))
-                .variants(List.of(ReportFixtures.studentKd(), ReportFixtures.studentInt8())).build();
+                .variants(List.of(ReportFixtures.studentKd(), perChannel, perTensorDense)).build();
 
         for (String id : List.of("cortex-m55-ethos-u55", "phone-npu-int8")) {
             ProfileRow int8 = report.row("student-int8", id).orElseThrow();
             assertThat(int8.passed()).as(id).isFalse();
-            assertThat(int8.reasons()).as(id).anyMatch(r -> r.startsWith(id + " has no dense operator (layer"));
-            assertThat(report.recommendation(id)).as(id).isEmpty();
+            assertThat(int8.reasons()).as(id).anyMatch(r -> r.startsWith(id + " takes dense with per-tensor weights "
+                    + "only, and layer " + dense + " of student-int8 carry per-channel scales (")
+                    && r.contains("FULLY_CONNECTED"));
+            assertThat(report.row("student-ptq-minmax-per_tensor", id).orElseThrow().passed()).as(id).isTrue();
+            assertThat(report.recommendation(id)).as(id).contains("student-ptq-minmax-per_tensor");
         }
     }
 }

@@ -144,7 +144,8 @@ public final class EvaluateStage implements Stage {
         String intName = "student-" + intPrecision.id();
         variants.add(Variant.of(intName, intName, intPrecision, qat.architecture(), intRun.metrics(),
                         sizeOf(intFile), qat.weightSparsity(), intFile)
-                .withNonzeroWeights(VariantRun.nonzeroWeights(intModel)).withMeasurements(intRun.measurements()));
+                .withNonzeroWeights(VariantRun.nonzeroWeights(intModel)).withMeasurements(intRun.measurements())
+                .withPerTensorLayers(intModel.perTensorLayers()));
         metadata.put(intName, intModel.metadata());
         for (Path ptqFile : ExportStage.ptqFiles(ctx.stageDir("export"))) {
             IntegerModel ptqModel = IntegerModelIO.read(ptqFile);
@@ -249,7 +250,8 @@ public final class EvaluateStage implements Stage {
         Precision precision = integerPrecision(model, file);
         return Variant.of("student-" + base, precision == Precision.INT4 ? Variant.STUDENT_INT4 : Variant.STUDENT_INT8,
                         precision, model.architecture(), run.metrics(), sizeOf(file), sparsity, file)
-                .withNonzeroWeights(VariantRun.nonzeroWeights(model)).withMeasurements(run.measurements());
+                .withNonzeroWeights(VariantRun.nonzeroWeights(model)).withMeasurements(run.measurements())
+                .withPerTensorLayers(model.perTensorLayers());
     }
 
     /** The variant's precision from the integer model's own header (its weight width), not from the config. */

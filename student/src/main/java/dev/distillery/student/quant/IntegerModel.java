@@ -92,6 +92,25 @@ public record IntegerModel(Architecture architecture, int weightBits, int activa
         return (1 << activationBits) - 1;
     }
 
+    /**
+     * Indices of the weighted layers quantized per tensor: every output channel has the same weight scale. A
+     * per-channel layer whose channels happen to share one scale counts too, since any per-tensor toolchain takes it.
+     */
+    public java.util.Set<Integer> perTensorLayers() {
+        java.util.Set<Integer> out = new java.util.TreeSet<>();
+        for (IntegerLayer layer : layers) {
+            float[] scales = layer.weightScale();
+            boolean same = true;
+            for (float s : scales) {
+                same &= Float.compare(s, scales[0]) == 0;
+            }
+            if (same) {
+                out.add(layer.index());
+            }
+        }
+        return java.util.Collections.unmodifiableSet(out);
+    }
+
     /** The integer layer for architecture layer {@code index}. */
     public IntegerLayer layer(int index) {
         return layers.stream().filter(l -> l.index() == index).findFirst()

@@ -14,6 +14,8 @@ import java.util.Map;
  *                           with its estimates
  * @param latencyRuns        timed batch-1 calls per variant and runtime (0 skips the measurement)
  * @param bootstrapResamples resamples of the accuracy confidence interval
+ * @param downloadLinksBps   link name to bits per second: the report gives each recommendation's download time
+ * @param inferencesPerDay   the inference rate at which the report gives each recommendation's energy per day
  */
 public record EvaluationConfig(
         @JsonProperty("profiles_dir") String profilesDir,
@@ -24,7 +26,9 @@ public record EvaluationConfig(
         @JsonProperty("required_profiles") List<String> requiredProfiles,
         @JsonProperty("host_profile") String hostProfile,
         @JsonProperty("latency_runs") Integer latencyRuns,
-        @JsonProperty("bootstrap_resamples") Integer bootstrapResamples) {
+        @JsonProperty("bootstrap_resamples") Integer bootstrapResamples,
+        @JsonProperty("download_links_bps") Map<String, Double> downloadLinksBps,
+        @JsonProperty("inferences_per_day") Double inferencesPerDay) {
 
     public EvaluationConfig {
         Check.required("evaluation.profiles_dir", profilesDir);
@@ -59,6 +63,16 @@ public record EvaluationConfig(
         if (bootstrapResamples < 10) {
             throw new InvalidConfigException("evaluation.bootstrap_resamples must be >= 10, was " + bootstrapResamples);
         }
+        downloadLinksBps = downloadLinksBps == null ? Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(downloadLinksBps));
+        for (var e : downloadLinksBps.entrySet()) {
+            if (e.getValue() == null) {
+                throw new InvalidConfigException("evaluation.download_links_bps." + e.getKey() + " has no value");
+            }
+            Check.positive("evaluation.download_links_bps." + e.getKey(), e.getValue());
+        }
+        inferencesPerDay = inferencesPerDay == null ? 0.0 : inferencesPerDay;
+        Check.range("evaluation.inferences_per_day", inferencesPerDay, 0.0, 1e9, true);
     }
 
     private static Map<String, Double> perProfile(String key, Map<String, Double> values, List<String> profiles) {

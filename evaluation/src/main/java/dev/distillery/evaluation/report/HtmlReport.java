@@ -51,6 +51,10 @@ final class HtmlReport {
         ablation(h, report);
         teachers(h, report);
         recommendations(h, report);
+        deviceTable(h, "deployment", "Deployment", DeviceTables.DEPLOYMENT_NOTE, DeviceTables.deploymentHeaders(report),
+                DeviceTables.deploymentRows(report));
+        deviceTable(h, "measured", "Measured on emulated microcontroller cores", DeviceTables.MEASURED_NOTE,
+                DeviceTables.measuredHeaders(), DeviceTables.measuredRows(report));
         for (int i = 0; i < report.profiles().size(); i++) {
             profile(h, report, report.profiles().get(i), i);
         }
@@ -255,6 +259,22 @@ final class HtmlReport {
                     .append(escape(c.usedFor())).append("</li>\n");
         }
         h.append("</ul>\n</details>\n");
+    }
+
+    private static void deviceTable(StringBuilder h, String id, String title, String note, List<String> headers,
+                                    List<List<String>> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        h.append("<h2 id=\"").append(id).append("\">").append(escape(title)).append("</h2>\n<p class=\"meta\">")
+                .append(escape(note)).append("</p>\n<table>\n");
+        header(h, headers.toArray(String[]::new));
+        for (List<String> r : rows) {
+            h.append("<tr>");
+            r.forEach(c -> h.append(td(c)));
+            h.append("</tr>\n");
+        }
+        h.append("</table>\n");
     }
 
     private static void header(StringBuilder h, String... names) {

@@ -63,6 +63,10 @@ final class JsonReport {
         report.requiredProfiles().forEach(required::add);
         ArrayNode failed = root.putArray("failed_required_profiles");
         report.failedRequiredProfiles().forEach(failed::add);
+        ArrayNode devices = root.putArray("device_measurements");
+        report.deviceRows().forEach(d -> deviceRow(devices.addObject(), d));
+        ArrayNode deployments = root.putArray("deployments");
+        report.deployments().forEach(d -> deployment(deployments.addObject(), d));
         ObjectNode check = root.putObject("cost_model_check");
         check.put("host_profile", report.hostProfile());
         ArrayNode checks = check.putArray("rows");
@@ -291,6 +295,45 @@ final class JsonReport {
             layer.put("energy_uj", l.energyPicojoules() * 1e-6);
             layer.put("bound", l.memoryBound() ? "memory" : "compute");
         }
+    }
+
+    private static void deviceRow(ObjectNode n, DeviceRow d) {
+        DeviceMeasurement m = d.measured();
+        n.put("variant", d.variant());
+        n.put("profile", d.profileId());
+        n.put("core", m.core());
+        n.put("machine", m.machine());
+        n.put("measured", "flash and stack from the " + m.core() + " build (arm-none-eabi-gcc), instructions on "
+                + "QEMU " + m.machine() + "; latency_ms = instructions x assumed cycles per instruction / clock");
+        n.put("flash_bytes", m.flashBytes());
+        n.put("flash_weight_bytes", m.flashWeightBytes());
+        n.put("flash_code_bytes", m.flashCodeBytes());
+        n.put("ram_bytes", m.ramBytes());
+        n.put("arena_bytes", m.arenaBytes());
+        n.put("stack_bytes", m.stackBytes());
+        n.put("instructions_per_inference", m.instructionsPerInference());
+        n.put("latency_ms", d.measuredLatencyMs());
+        n.put("estimated_flash_bytes", d.estimatedFlashBytes());
+        n.put("estimated_ram_bytes", d.estimatedRamBytes());
+        optional(n, "estimated_latency_ms", d.estimatedLatencyMs());
+        optional(n, "calibrated_latency_ms", d.calibratedLatencyMs());
+        n.put("flash_error", d.flashError());
+        n.put("ram_error", d.ramError());
+        optional(n, "latency_error", d.latencyError());
+        optional(n, "calibrated_latency_error", d.calibratedLatencyError());
+    }
+
+    private static void deployment(ObjectNode n, Deployment d) {
+        n.put("profile", d.profileId());
+        n.put("variant", d.variant());
+        n.put("format", d.format().id());
+        n.put("artifact", d.artifact());
+        n.put("artifact_bytes", d.artifactBytes());
+        n.put("download_bytes", d.downloadBytes());
+        ObjectNode links = n.putObject("download_seconds");
+        d.downloadSeconds().forEach(links::put);
+        n.put("inferences_per_day", d.inferencesPerDay());
+        optional(n, "energy_j_per_day", d.joulesPerDay());
     }
 
     private static void optional(ObjectNode node, String field, OptionalDouble value) {

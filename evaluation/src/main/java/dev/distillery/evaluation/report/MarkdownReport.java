@@ -50,6 +50,8 @@ final class MarkdownReport {
                     report.failedRequiredProfiles())).append(" have no passing student variant.\n");
         }
 
+        deviceSections(md, report);
+
         md.append("\n## Per-class precision / recall\n\n");
         int classes = report.variants().stream().filter(v -> v.metrics() != null)
                 .mapToInt(v -> v.metrics().numClasses()).max().orElse(0);
@@ -113,6 +115,20 @@ final class MarkdownReport {
         }
         md.append('\n').append(ESTIMATE_NOTE).append('\n');
         return md.toString();
+    }
+
+    private static void deviceSections(StringBuilder md, Report report) {
+        if (!report.deployments().isEmpty()) {
+            md.append("\n## Deployment\n\n").append(DeviceTables.DEPLOYMENT_NOTE).append("\n\n");
+            table(md, DeviceTables.deploymentHeaders(report));
+            DeviceTables.deploymentRows(report).forEach(r -> row(md, r));
+        }
+        if (!report.deviceRows().isEmpty()) {
+            md.append("\n## Measured on emulated microcontroller cores\n\n").append(DeviceTables.MEASURED_NOTE)
+                    .append("\n\n");
+            table(md, DeviceTables.measuredHeaders());
+            DeviceTables.measuredRows(report).forEach(r -> row(md, r));
+        }
     }
 
     private static void ablation(StringBuilder md, Report report) {

@@ -25,12 +25,15 @@ import java.util.stream.Collectors;
  * @param costChecks  measured against estimated latency, per variant and runtime
  * @param classNames  names of the classes by index; empty when the data has none (then "class i" is shown)
  * @param ablation    what each technique added or cost, from the variants' lineage (see {@link Ablation})
+ * @param deviceRows  C builds measured on emulated microcontroller cores beside the cost model's estimates
+ * @param deployments per profile with a recommendation: its artifact, download times and energy per day
  */
 public record Report(String title, Instant created, String configHash, String dataset,
                      List<HardwareProfile> profiles, List<Variant> variants, List<ProfileRow> rows,
                      Map<String, String> notes, Map<String, String> recommended, Map<String, List<String>> pareto,
                      String hostProfile, List<CostCheck> costChecks, List<String> requiredProfiles,
-                     List<String> classNames, List<AblationStep> ablation) {
+                     List<String> classNames, List<AblationStep> ablation, List<DeviceRow> deviceRows,
+                     List<Deployment> deployments) {
 
     public Report {
         Objects.requireNonNull(title, "title");
@@ -48,6 +51,8 @@ public record Report(String title, Instant created, String configHash, String da
         requiredProfiles = List.copyOf(requiredProfiles);
         classNames = List.copyOf(classNames);
         ablation = List.copyOf(ablation);
+        deviceRows = deviceRows == null ? List.of() : List.copyOf(deviceRows);
+        deployments = deployments == null ? List.of() : List.copyOf(deployments);
     }
 
     /** The name of class {@code index}: its configured name, else "class i". */

@@ -4,6 +4,7 @@ import dev.distillery.core.error.InvalidConfigException;
 import dev.distillery.evaluation.cost.CostEstimate;
 import dev.distillery.evaluation.cost.CostModel;
 import dev.distillery.evaluation.measure.LatencyMeasurement;
+import dev.distillery.evaluation.profile.DeployFormat;
 import dev.distillery.evaluation.profile.HardwareProfile;
 
 import java.time.Instant;
@@ -33,6 +34,11 @@ public final class ReportBuilder {
     private HardwareProfile host;
     private final List<String> classNames = new ArrayList<>();
     private final Map<String, String> notes = new LinkedHashMap<>();
+    private final Map<String, Map<DeployFormat, Artifact>> artifacts = new LinkedHashMap<>();
+    private boolean artifactsKnown;
+    private final List<DeviceMeasurement> deviceMeasurements = new ArrayList<>();
+    private final Map<String, Double> downloadLinks = new LinkedHashMap<>();
+    private double inferencesPerDay;
 
     public ReportBuilder(String title) {
         this.title = Objects.requireNonNull(title, "title");
@@ -105,6 +111,29 @@ public final class ReportBuilder {
         return this;
     }
 
+    /**
+     * The artifacts export wrote, by variant name and format. Once given, a candidate without an artifact in a
+     * profile's format fails that profile: its toolchain has nothing to take.
+     */
+    public ReportBuilder artifacts(Map<String, Map<DeployFormat, Artifact>> byVariant) {
+        byVariant.forEach((v, files) -> artifacts.put(v, Map.copyOf(files)));
+        artifactsKnown = true;
+        return this;
+    }
+
+    /** C builds measured on emulated cores; they calibrate the latency estimates of the profiles on those cores. */
+    public ReportBuilder deviceMeasurements(List<DeviceMeasurement> measured) {
+        deviceMeasurements.addAll(measured);
+        return this;
+    }
+
+    /** Link name to bits per second, and inferences per day: the deployment context of each recommendation. */
+    public ReportBuilder deploymentContext(Map<String, Double> linkBitsPerSecond, double perDay) {
+        downloadLinks.putAll(linkBitsPerSecond);
+        this.inferencesPerDay = perDay;
+        return this;
+    }
+
     public ReportBuilder note(String key, String value) {
         notes.put(key, value);
         return this;
@@ -117,16 +146,25 @@ public final class ReportBuilder {
         Map<String, List<String>> pareto = new LinkedHashMap<>();
         OptionalDouble teacher = variants.stream().filter(v -> !v.candidate()).mapToDouble(Variant::accuracy)
                 .findFirst();
-        for (HardwareProfile profile : profiles) {
+        Map<String, Double> instructionsPerMac = DeviceCalibration.instructionsPerMac(deviceMeasurements, variants);
+        List<DeviceRow> deviceRows = new ArrayList<>();
+        List<Deployment> deployments = new ArrayList<>();
+        for (HardwareProfile declared : profiles) {
+            HardwareProfile profile = DeviceCalibration.calibrated(declared, instructionsPerMac);
             GateThresholds gate = new GateThresholds(opt(minAccuracy, profile.id()), opt(maxLatencyMs, profile.id()),
                     opt(maxAccuracyDrop, profile.id()));
             List<ProfileRow> profileRows = new ArrayList<>();
             for (Variant v : variants) {
                 CostEstimate cost = CostModel.estimate(v.architecture(), v.precision(), profile, v.sizeBytes(),
-                        v.nonzeroWeights()).unsupportedBecause(WeightSchemes.violations(v, profile));
+                        v.nonzeroWeights()).unsupportedBecause(WeightSchemes.violations(v, profile))
+                        .unsupportedBecause(missingArtifact(v, profile));
                 profileRows.add(Gates.judge(v, cost, gate, teacher));
             }
             Gates.recommend(variants, profileRows, profile.id()).ifPresent(v -> recommended.put(profile.id(), v.name()));
+            deviceRows.addAll(DeviceCalibration.rows(declared, profile, variants, profileRows, deviceMeasurements));
+            if (recommended.containsKey(profile.id())) {
+                deployment(profile, recommended.get(profile.id()), profileRows).ifPresent(deployments::add);
+            }
             pareto.put(profile.id(), Gates.paretoFront(variants, profileRows, profile.id()));
             rows.addAll(profileRows);
         }
@@ -144,7 +182,39 @@ public final class ReportBuilder {
             }
         }
         return new Report(title, created, configHash, dataset, profiles, variants, rows, notes, recommended, pareto,
-                host == null ? null : host.id(), checks, required, classNames, Ablation.of(variants));
+                host == null ? null : host.id(), checks, required, classNames, Ablation.of(variants), deviceRows,
+                deployments);
+    }
+
+    private List<String> missingArtifact(Variant v, HardwareProfile profile) {
+        DeployFormat format = profile.toolchain().format();
+        if (!artifactsKnown || !v.candidate() || artifacts.getOrDefault(v.name(), Map.of()).containsKey(format)) {
+            return List.of();
+        }
+        return List.of(profile.id() + " takes " + format + " and export wrote no " + format + " artifact of "
+                + v.name() + (v.precision().integer() ? "" : " (" + format + " artifacts are written for integer "
+                + "variants only)"));
+    }
+
+    private java.util.Optional<Deployment> deployment(HardwareProfile profile, String variantName,
+                                                      List<ProfileRow> rows) {
+        Artifact artifact = artifacts.getOrDefault(variantName, Map.of()).get(profile.toolchain().format());
+        if (artifact == null) {
+            return java.util.Optional.empty();
+        }
+        ProfileRow row = rows.stream().filter(r -> r.variant().equals(variantName)).findFirst().orElseThrow();
+        long download = artifact.bytes();
+        if (profile.toolchain().format() == DeployFormat.C) {
+            download = deviceMeasurements.stream().filter(m -> m.variant().equals(variantName)
+                            && profile.toolchain().core().map(m.core()::equals).orElse(false))
+                    .mapToLong(DeviceMeasurement::flashBytes).findFirst().orElse(download);
+        }
+        OptionalDouble energy = row.cost().energyMicrojoules();
+        OptionalDouble perDay = energy.isPresent()
+                ? OptionalDouble.of(energy.getAsDouble() * 1e-6 * inferencesPerDay) : OptionalDouble.empty();
+        return java.util.Optional.of(new Deployment(profile.id(), variantName, profile.toolchain().format(),
+                artifact.path(), artifact.bytes(), download, Deployment.downloadSeconds(download, downloadLinks),
+                inferencesPerDay, perDay));
     }
 
     private static OptionalDouble opt(Map<String, Double> values, String id) {

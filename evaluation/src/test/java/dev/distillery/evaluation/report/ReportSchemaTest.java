@@ -32,6 +32,22 @@ class ReportSchemaTest {
     }
 
     @Test
+    void aReportWithDeploymentsAndDeviceMeasurementsMatchesTheSchema() throws IOException {
+        Variant int8 = ReportFixtures.studentInt8();
+        Report report = ReportFixtures.builder(Map.of())
+                .artifacts(Map.of("student-int8", Map.of(
+                        dev.distillery.evaluation.profile.DeployFormat.C, new Artifact("export/c/student_int8.c", 9000),
+                        dev.distillery.evaluation.profile.DeployFormat.TFLITE, new Artifact("export/s.tflite", 8000))))
+                .deviceMeasurements(List.of(new DeviceMeasurement("student-int8", "cortex-m7", "mps2-an500", 30_000,
+                        4_000, 20_000, 600, 9 * int8.macs())))
+                .deploymentContext(Map.of("lte-m", 300_000.0), 1440).build();
+
+        assertThat(report.deployments()).isNotEmpty();
+        assertThat(report.deviceRows()).isNotEmpty();
+        assertThat(schema().validate(render(report), InputFormat.JSON)).isEmpty();
+    }
+
+    @Test
     void aReportWithoutMeasurementsOrTeacherMatchesTheSchema() throws IOException {
         Report report = new ReportBuilder("students only").profiles(ReportFixtures.profiles())
                 .variants(List.of(ReportFixtures.studentKd(), ReportFixtures.studentInt8())).build();

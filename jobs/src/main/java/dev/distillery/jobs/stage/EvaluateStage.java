@@ -172,6 +172,7 @@ public final class EvaluateStage implements Stage {
                 .maxLatencyMs(ev.maxLatencyMs())
                 .maxAccuracyDrop(ev.maxAccuracyDrop())
                 .requiredProfiles(ev.requiredProfiles())
+                .deploymentContext(ev.downloadLinksBps(), ev.inferencesPerDay())
                 .note("qat_fake_quant_accuracy", String.format("%.4f", fakeQuantAccuracy))
                 .note("int8_vs_fake_quant_agreement", String.format("%.4f", agreement))
                 .note("distillation", "T=" + cfg.distill().temperature() + ", alpha=" + cfg.distill().alpha()

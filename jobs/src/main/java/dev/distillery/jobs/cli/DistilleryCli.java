@@ -31,8 +31,9 @@ public final class DistilleryCli {
             {"distill", "Train the student with the distillation loss, and the hard-label baseline student."},
             {"prune", "Magnitude-prune the distilled student and fine-tune it under the distillation loss."},
             {"qat", "Post-training quantization variants, then quantization-aware fine-tuning (int8 or int4 weights, int8 activations)."},
-            {"export", "Convert the QAT model to an integer model and the float student to ONNX."},
+            {"export", "Write every integer variant as an integer model, QDQ ONNX, full-integer TFLite and C sources, and the float students as ONNX."},
             {"evaluate", "Evaluate every variant on the test split and each hardware profile; write reports."},
+            {"deploy", "Write a deployment bundle per profile with a recommended variant: the artifact its toolchain takes, quantization, model card, checksums."},
     };
 
     private DistilleryCli() {

@@ -103,28 +103,8 @@ public final class EvaluateStage implements Stage {
         VariantRun teacherRun = floatRun(teacherModel, test, info, null, settings);
         variants.add(floatVariant("teacher", Variant.TEACHER, teacherModel, teacherFile, teacherRun));
         int[] teacher = teacherRun.predictions();
-        List<FloatFile> students = new ArrayList<>(List.of(
-                new FloatFile("student-baseline", Variant.STUDENT_BASELINE, "student", DistillStage.BASELINE_MODEL)));
-        if (Files.exists(ctx.stageDir("student").resolve(DistillStage.SINGLE_TEACHER_MODEL))) {
-            students.add(new FloatFile("student-kd-single-teacher", Variant.STUDENT_KD, "student",
-                    DistillStage.SINGLE_TEACHER_MODEL));
-        }
-        students.add(new FloatFile("student-kd", Variant.STUDENT_KD, "student", DistillStage.KD_MODEL));
-        for (double t : cfg.distill().extraTemperatures()) {
-            students.add(new FloatFile("student-kd-t" + DistillStage.temperatureId(t), Variant.STUDENT_KD, "student",
-                    DistillStage.temperatureModel(t)));
-        }
-        if (cfg.distill().hint().enabled()) {
-            Path file = ctx.stageDir("student").resolve(DistillStage.HINT_MODEL);
-            ModelArtifact model = ModelIO.read(file, DistillStage.KIND);
-            variants.add(floatVariant("student-kd-hint", Variant.STUDENT_KD, model, file,
-                    floatRun(model, test, info, teacher, settings)));
-        }
-        if (cfg.prune().enabled()) {
-            students.add(new FloatFile("student-pruned", Variant.STUDENT_PRUNED, "student-pruned", PruneStage.MODEL));
-        }
-        for (FloatFile s : students) {
-            Path file = ctx.stageDir(s.dir()).resolve(s.file());
+        for (FloatStudents.Entry s : FloatStudents.of(ctx)) {
+            Path file = s.path(ctx);
             ModelArtifact model = ModelIO.read(file, DistillStage.KIND);
             variants.add(floatVariant(s.name(), s.kind(), model, file, floatRun(model, test, info, teacher, settings)));
             metadata.put(s.name(), model.metadata());
@@ -159,7 +139,10 @@ public final class EvaluateStage implements Stage {
 
         List<HardwareProfile> profiles = profiles(ctx);
         HardwareProfile host = ProfileLoader.load(ctx.resolve(ev.profilesDir()), ev.hostProfile());
-        Report report = new ReportBuilder("Distillery report: " + cfg.name())
+        ReportBuilder builder = new ReportBuilder("Distillery report: " + cfg.name());
+        ExportedArtifacts.read(ctx.stageDir("export"))
+                .ifPresent(index -> builder.artifacts(index.byFormat(ctx.stageDir("export"), "export")));
+        Report report = builder
                 .created(Instant.now())
                 .configHash(cfg.hashOf("seed", "data", "teacher", "student", "distill", "prune", "qat", "evaluation"))
                 .dataset(info.source() + " (" + info.numClasses() + " classes, " + info.channels() + "x" + info.height()
@@ -195,10 +178,6 @@ public final class EvaluateStage implements Stage {
             result.output(card.replace('-', '_').replace(".md", ""), card);
         }
         return result;
-    }
-
-    /** A float student the stage judges: report name and kind, and its file in the run folder. */
-    private record FloatFile(String name, String kind, String dir, String file) {
     }
 
     /** Each variant with the lineage and teachers its model file records (see {@link ModelLineage}). */

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,8 @@ import java.util.Map;
 /**
  * export: the QAT model as an integer-only model file and as a quantized (QDQ) ONNX model, both named by the
  * model's weight width ({@code student-int8.dint} or {@code student-int4.dint}), every post-training-quantization
- * variant as an integer model file, and the float KD student as ONNX.
+ * variant the same way under {@code ptq/}, every float student as ONNX, and an index of it all
+ * ({@link ExportedArtifacts}).
  */
 public final class ExportStage implements Stage {
     public static final String INT8_MODEL = integerModel(8);
@@ -57,19 +59,21 @@ public final class ExportStage implements Stage {
 
     @Override
     public List<Path> inputs(StageContext ctx) {
-        return List.of(ctx.stageDir("student"), ctx.stageDir("student-qat"));
+        List<Path> in = new ArrayList<>(List.of(ctx.stageDir("student"), ctx.stageDir("student-qat")));
+        if (ctx.config().prune().enabled()) {
+            in.add(ctx.stageDir("student-pruned"));
+        }
+        return in;
     }
 
     @Override
     public StageResult run(StageContext ctx, Path workDir) {
+        List<ExportedArtifacts.Entry> entries = new ArrayList<>();
         ModelArtifact qat = ModelIO.read(ctx.stageDir("student-qat").resolve(QatStage.MODEL), DistillStage.KIND);
         IntegerModel integer = converted(qat, "student-qat", QatStage.MODEL);
         String intFile = integerModel(integer.weightBits());
         String qdqFile = qdqModel(integer.weightBits());
-        IntegerModelIO.write(integer, workDir.resolve(intFile));
-        OnnxQdqExporter.export(integer, workDir.resolve(qdqFile));
-        ModelArtifact kd = ModelIO.read(ctx.stageDir("student").resolve(DistillStage.KD_MODEL), DistillStage.KIND);
-        OnnxExporter.export(kd, workDir.resolve(ONNX_MODEL));
+        entries.add(exportInteger(integer, "student-int" + integer.weightBits(), workDir, intFile, qdqFile));
         List<Path> ptq = QatStage.ptqModels(ctx.stageDir("student-qat"));
         if (!ptq.isEmpty()) {
             try {
@@ -79,16 +83,36 @@ public final class ExportStage implements Stage {
             }
         }
         for (Path file : ptq) {
-            String name = file.getFileName().toString().replaceFirst("\\.dmodel$", ".dint");
-            IntegerModelIO.write(converted(ModelIO.read(file, DistillStage.KIND), "student-qat/" + QatStage.PTQ_DIR,
-                    file.getFileName().toString()), workDir.resolve(PTQ_DIR).resolve(name));
+            String base = file.getFileName().toString().replaceFirst("\\.dmodel$", "");
+            IntegerModel model = converted(ModelIO.read(file, DistillStage.KIND), "student-qat/" + QatStage.PTQ_DIR,
+                    file.getFileName().toString());
+            entries.add(exportInteger(model, "student-" + base, workDir, PTQ_DIR + "/" + base + ".dint",
+                    PTQ_DIR + "/" + base + "-qdq.onnx"));
         }
+        for (FloatStudents.Entry s : FloatStudents.of(ctx)) {
+            OnnxExporter.export(ModelIO.read(s.path(ctx), DistillStage.KIND), workDir.resolve(s.onnxFile()));
+            entries.add(new ExportedArtifacts.Entry(s.name(), "fp32", Map.of("onnx", s.onnxFile()), null, null));
+        }
+        new ExportedArtifacts(entries).write(workDir);
         return new StageResult()
                 .metric("int" + integer.weightBits() + "_bytes", workDir.resolve(intFile).toFile().length())
                 .metric("onnx_bytes", workDir.resolve(ONNX_MODEL).toFile().length())
                 .metric("qdq_onnx_bytes", workDir.resolve(qdqFile).toFile().length())
                 .metric("ptq_variants", ptq.size())
-                .output("int" + integer.weightBits(), intFile).output("onnx", ONNX_MODEL).output("qdq_onnx", qdqFile);
+                .output("int" + integer.weightBits(), intFile).output("onnx", ONNX_MODEL).output("qdq_onnx", qdqFile)
+                .output("artifacts", ExportedArtifacts.FILE);
+    }
+
+    /** Writes one integer variant in every integer format and returns its index entry. */
+    private static ExportedArtifacts.Entry exportInteger(IntegerModel model, String variant, Path workDir,
+                                                         String dintFile, String qdqFile) {
+        IntegerModelIO.write(model, workDir.resolve(dintFile));
+        OnnxQdqExporter.export(model, workDir.resolve(qdqFile));
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("dint", dintFile);
+        files.put("onnx", qdqFile);
+        var input = new ExportedArtifacts.IoQuantization("uint8", model.inputScale(), model.inputZeroPoint());
+        return new ExportedArtifacts.Entry(variant, "int" + model.weightBits(), files, input, null);
     }
 
     /** The integer-only form of a quantized model, recording that it was converted from {@code dir/file}. */

@@ -10,7 +10,8 @@ public final class Pipeline {
 
     public static List<Stage> stages() {
         return List.of(new PrepareStage(), new TrainTeacherStage(), new LabelStage(), new DistillStage(),
-                new PruneStage(), new QatStage(), new ExportStage(), new EvaluateStage());
+                new PruneStage(), new QatStage(), new ExportStage(), new EvaluateStage(),
+                new DeployStage());
     }
 
     public static Optional<Stage> byName(String name) {

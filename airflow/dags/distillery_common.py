@@ -44,6 +44,7 @@ STAGES = {
     "qat": ("qat", timedelta(hours=6)),
     "export": ("export", timedelta(minutes=30)),
     "evaluate": ("evaluate", timedelta(hours=1)),
+    "deploy": ("deploy", timedelta(minutes=30)),
 }
 
 # The CLI's exit codes: 2 bad input or config, 4 a quality gate failed. Retrying cannot change either, so such a

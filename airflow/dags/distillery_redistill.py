@@ -1,6 +1,6 @@
 """Re-distill students whenever new soft labels land (data-aware: scheduled on the soft-labels asset).
 
-Runs distill, prune, qat, export and evaluate on the output folder the soft-labels event names (its extra's
+Runs distill, prune, qat, export, evaluate and deploy on the output folder the soft-labels event names (its extra's
 "out" and "config"), else on the params. Events from distillery_pipeline are skipped: that run distills its own
 soft labels right after writing them.
 """
@@ -29,4 +29,5 @@ with DAG(
     qat = DistillerySparkSubmitOperator(stage="qat")
     export = DistillerySparkSubmitOperator(stage="export", outlets=[MODELS])
     evaluate = DistillerySparkSubmitOperator(stage="evaluate")
-    distill >> prune >> qat >> export >> evaluate
+    deploy = DistillerySparkSubmitOperator(stage="deploy")
+    distill >> prune >> qat >> export >> evaluate >> deploy

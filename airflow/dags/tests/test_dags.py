@@ -22,8 +22,8 @@ if DAGS_DIR not in sys.path:
 
 from tests import airflow_stub as stub  # noqa: E402
 
-PIPELINE_TASKS = ["prepare", "train_teacher", "label", "distill", "prune", "qat", "export", "evaluate"]
-REDISTILL_TASKS = ["distill", "prune", "qat", "export", "evaluate"]
+PIPELINE_TASKS = ["prepare", "train_teacher", "label", "distill", "prune", "qat", "export", "evaluate", "deploy"]
+REDISTILL_TASKS = ["distill", "prune", "qat", "export", "evaluate", "deploy"]
 FLAVOURS = ("airflow2", "airflow3")
 
 

@@ -9,7 +9,8 @@ import java.util.Locale;
  * How post-training calibration turns the observed values of an activation into its clipping threshold:
  * {@code minmax} keeps every value, {@code percentile} clips at a percentile of the values, {@code entropy}
  * picks the threshold whose quantized distribution is closest to the observed one in KL divergence (the search
- * TensorRT describes for int8 calibration).
+ * TensorRT describes for int8 calibration, on the positive values and the unsigned codes, see
+ * {@link Histogram#entropyThreshold}).
  */
 public enum CalibrationMethod {
     MINMAX, PERCENTILE, ENTROPY;

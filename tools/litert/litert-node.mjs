@@ -30,7 +30,17 @@ export async function loadLiteRtForNode() {
     importScripts(file);
   };
   const litert = await import('@litertjs/core');
-  // A directory lets the package choose the build (relaxed SIMD or the compatible one) the engine supports.
-  await litert.loadLiteRt(wasmDir + '/');
+  // Loading also tries to open a WebGPU device for the GPU accelerator, which Node has not; only the CPU is used here,
+  // so that one warning is dropped and every other one passes through.
+  const warn = console.warn;
+  console.warn = (...args) => {
+    if (!String(args[0]).startsWith('Failed to create default WebGPU device')) warn(...args);
+  };
+  try {
+    // A directory lets the package choose the build (relaxed SIMD or the compatible one) the engine supports.
+    await litert.loadLiteRt(wasmDir + '/');
+  } finally {
+    console.warn = warn;
+  }
   return { litert, wasmFile: loaded ? loaded.substring(loaded.lastIndexOf('/') + 1) : undefined };
 }

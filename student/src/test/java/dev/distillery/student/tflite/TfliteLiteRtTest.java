@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Named.named;
  * depthwise convolutions of stride 1 and 2 (asymmetric SAME padding), max pooling, flatten and two dense layers.
  */
 class TfliteLiteRtTest {
-    private static final int ROWS = 500;
+    private static final int ROWS = 1000;
 
     record Scheme(Architecture arch, int weightBits, boolean perTensor, CalibrationMethod method, int qatSteps) {
     }

@@ -48,8 +48,8 @@ class TfliteFullRun {
         int[] y = FashionMnist.testLabels(10_000);
         StringBuilder md = new StringBuilder("| model | weights | .tflite bytes | output scale / zero point "
                 + "| agreement (float logits) | within one step of a tie | agreement (quantized logits) "
-                + "| max difference (codes) | max error (steps) | saturated outputs | accuracy LiteRT / runtime "
-                + "| LiteRT ms |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "| max difference (codes) | max error (steps) | saturated outputs | outputs unlike the float "
+                + "emulation | accuracy LiteRT / runtime | LiteRT ms |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Map.Entry<String, IntegerModel> e : models.entrySet()) {
             IntegerModel model = e.getValue();
             Path file = out.resolve(e.getKey() + ".tflite");
@@ -61,18 +61,21 @@ class TfliteFullRun {
             LiteRt.Run run = liteRt.run(file, rows, out);
             float[][] logits = new IntegerRuntime(model).logits(x);
             Agreement a = Agreement.of(io, logits, run.outputs(), y);
+            int mismatches = TfliteLiteRtTest.emulationMismatches(model, io, x, run.outputs());
             int runtimeCorrect = 0;
             for (int i = 0; i < x.length; i++) {
                 runtimeCorrect += Agreement.argmax(logits[i]) == y[i] ? 1 : 0;
             }
             String ms = run.summary().replaceAll(".*\"ms\":(\\d+).*", "$1");
-            md.append(String.format("| %s | int%d %s | %d | %.6f / %d | %d / %d | %d | %d / %d | %d | %.3f | %d "
+            md.append(String.format("| %s | int%d %s | %d | %.6f / %d | %d / %d | %d | %d / %d | %d | %.3f | %d | %d "
                             + "| %.4f / %.4f | %s |%n", e.getKey(), model.weightBits(),
                     model.metadata().getOrDefault("weight_granularity", "per_channel"), Files.size(file),
                     io.output().scale(), io.output().zeroPoint(), a.agreeFloat(), a.rows(), a.ambiguous(),
-                    a.agreeQuantized(), a.rows(), a.maxCodeDifference(), a.maxSteps(), a.saturated(), a.accuracy(),
+                    a.agreeQuantized(), a.rows(), a.maxCodeDifference(), a.maxSteps(), a.saturated(), mismatches,
+                    a.accuracy(),
                     runtimeCorrect / (double) x.length, ms));
-            System.out.printf("%s: %s; LiteRT %s%n", e.getKey(), a, run.summary());
+            System.out.printf("%s: %s; %d outputs unlike the float emulation; LiteRT %s%n", e.getKey(), a,
+                    mismatches, run.summary());
             assertThat(run.outputs()).hasSize(x.length * io.outputSize());
         }
         Files.writeString(out.resolve("results.md"), md);

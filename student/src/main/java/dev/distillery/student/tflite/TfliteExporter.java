@@ -163,7 +163,8 @@ public final class TfliteExporter {
         }
     }
 
-    private static boolean reluAfterFinal(IntegerModel model) {
+    /** Whether a relu follows the final weighted layer: the integer runtime applies it to the float logits. */
+    static boolean reluAfterFinal(IntegerModel model) {
         int finalIndex = model.layers().get(model.layers().size() - 1).index();
         return model.architecture().layers().subList(finalIndex + 1, model.architecture().layers().size()).stream()
                 .anyMatch(l -> l instanceof LayerSpec.Relu);

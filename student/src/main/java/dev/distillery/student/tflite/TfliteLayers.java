@@ -30,8 +30,7 @@ final class TfliteLayers {
         this.graph = graph;
         this.output = output;
         this.finalIndex = model.layers().get(model.layers().size() - 1).index();
-        this.outputRelu = model.architecture().layers().subList(finalIndex + 1, model.architecture().layers().size())
-                .stream().anyMatch(l -> l instanceof LayerSpec.Relu);
+        this.outputRelu = TfliteExporter.reluAfterFinal(model);
     }
 
     /** Emits QUANTIZE from the uint8 {@code input} and every layer; returns the int8 logits tensor. */

@@ -14,9 +14,11 @@ package dev.distillery.student.tflite;
  * @param correct           rows whose output argmax is the label
  * @param ambiguous         rows whose two largest runtime logits lie within one output step of each other, where
  *                          the code grid alone may tie or reorder them
+ * @param unexplained       rows whose output argmax differs from the float logits' argmax although they are not
+ *                          {@code ambiguous}
  */
 record Agreement(int rows, int agreeFloat, int agreeQuantized, int maxCodeDifference, double maxSteps, int saturated,
-                 int correct, int ambiguous) {
+                 int correct, int ambiguous, int unexplained) {
 
     static Agreement of(TfliteIo io, float[][] logits, byte[] outputs, int[] labels) {
         TensorQuantization q = io.output();
@@ -30,6 +32,7 @@ record Agreement(int rows, int agreeFloat, int agreeQuantized, int maxCodeDiffer
         int saturated = 0;
         int correct = 0;
         int ambiguous = 0;
+        int unexplained = 0;
         for (int r = 0; r < logits.length; r++) {
             int[] device = new int[n];
             int[] reference = new int[n];
@@ -45,13 +48,15 @@ record Agreement(int rows, int agreeFloat, int agreeQuantized, int maxCodeDiffer
                 }
             }
             int predicted = argmax(device);
+            boolean tied = topGap(logits[r]) < q.scale();
             agreeFloat += predicted == argmax(logits[r]) ? 1 : 0;
+            unexplained += predicted != argmax(logits[r]) && !tied ? 1 : 0;
             agreeQuantized += predicted == argmax(reference) ? 1 : 0;
             correct += labels != null && predicted == labels[r] ? 1 : 0;
-            ambiguous += topGap(logits[r]) < q.scale() ? 1 : 0;
+            ambiguous += tied ? 1 : 0;
         }
         return new Agreement(logits.length, agreeFloat, agreeQuantized, maxCode, maxSteps, saturated, correct,
-                ambiguous);
+                ambiguous, unexplained);
     }
 
     double accuracy() {
@@ -94,9 +99,9 @@ record Agreement(int rows, int agreeFloat, int agreeQuantized, int maxCodeDiffer
 
     @Override
     public String toString() {
-        return String.format("argmax agreement %d/%d with float logits (%d rows within one step of a tie), %d/%d with"
-                        + " quantized logits; max difference %d codes, %.3f steps unsaturated; %d saturated outputs;"
-                        + " accuracy %.4f", agreeFloat, rows, ambiguous, agreeQuantized, rows, maxCodeDifference,
-                maxSteps, saturated, accuracy());
+        return String.format("argmax agreement %d/%d with float logits (%d rows within one step of a tie, %d"
+                        + " disagreements outside them), %d/%d with quantized logits; max difference %d codes, %.3f"
+                        + " steps unsaturated; %d saturated outputs; accuracy %.4f", agreeFloat, rows, ambiguous,
+                unexplained, agreeQuantized, rows, maxCodeDifference, maxSteps, saturated, accuracy());
     }
 }

@@ -47,9 +47,10 @@ class TfliteFullRun {
         float[][] x = FashionMnist.testImages(10_000);
         int[] y = FashionMnist.testLabels(10_000);
         StringBuilder md = new StringBuilder("| model | weights | .tflite bytes | output scale / zero point "
-                + "| agreement (float logits) | within one step of a tie | agreement (quantized logits) "
+                + "| agreement (float logits) | within one step of a tie | disagreements outside them "
+                + "| agreement (quantized logits) "
                 + "| max difference (codes) | max error (steps) | saturated outputs | outputs unlike the float "
-                + "emulation | accuracy LiteRT / runtime | LiteRT ms |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "emulation | accuracy LiteRT / runtime | LiteRT ms |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Map.Entry<String, IntegerModel> e : models.entrySet()) {
             IntegerModel model = e.getValue();
             Path file = out.resolve(e.getKey() + ".tflite");
@@ -67,10 +68,10 @@ class TfliteFullRun {
                 runtimeCorrect += Agreement.argmax(logits[i]) == y[i] ? 1 : 0;
             }
             String ms = run.summary().replaceAll(".*\"ms\":(\\d+).*", "$1");
-            md.append(String.format("| %s | int%d %s | %d | %.6f / %d | %d / %d | %d | %d / %d | %d | %.3f | %d | %d "
+            md.append(String.format("| %s | int%d %s | %d | %.6f / %d | %d / %d | %d | %d | %d / %d | %d | %.3f | %d | %d "
                             + "| %.4f / %.4f | %s |%n", e.getKey(), model.weightBits(),
                     model.metadata().getOrDefault("weight_granularity", "per_channel"), Files.size(file),
-                    io.output().scale(), io.output().zeroPoint(), a.agreeFloat(), a.rows(), a.ambiguous(),
+                    io.output().scale(), io.output().zeroPoint(), a.agreeFloat(), a.rows(), a.ambiguous(), a.unexplained(),
                     a.agreeQuantized(), a.rows(), a.maxCodeDifference(), a.maxSteps(), a.saturated(), mismatches,
                     a.accuracy(),
                     runtimeCorrect / (double) x.length, ms));

@@ -235,6 +235,27 @@ class TfliteExporterTest {
     }
 
     @Test
+    void reshapesAFinalConvolutionAndAFlattenedInputToVectors() {
+        Architecture allConv = new Architecture("all-conv", 1, 28, 28, 10, List.of(new LayerSpec.Conv2d(4, 3, 2),
+                new LayerSpec.Relu(), new LayerSpec.Conv2d(10, 14, 14), new LayerSpec.Flatten()));
+        Architecture mlp = new Architecture("mlp", 1, 28, 28, 10, List.of(new LayerSpec.Flatten(),
+                new LayerSpec.Dense(16), new LayerSpec.Relu(), new LayerSpec.Dense(10)));
+
+        TfliteFile conv = new TfliteFile(TfliteExporter.build(IntegerFixtures.untrained(allConv, 8, false),
+                IntegerFixtures.calibration()).bytes());
+        TfliteFile dense = new TfliteFile(TfliteExporter.build(IntegerFixtures.untrained(mlp, 8, false),
+                IntegerFixtures.calibration()).bytes());
+
+        assertThat(conv.ops.stream().map(o -> TfliteSchema.opName(conv.opcode(o).builtin())))
+                .containsExactly("QUANTIZE", "CONV_2D", "CONV_2D", "RESHAPE", "QUANTIZE");
+        assertThat(conv.tensor(conv.ops.get(2).outputs()[0]).shape()).containsExactly(1, 1, 1, 10);
+        assertThat(conv.tensor(conv.outputs[0]).shape()).containsExactly(1, 10);
+        assertThat(dense.ops.stream().map(o -> TfliteSchema.opName(dense.opcode(o).builtin())))
+                .containsExactly("QUANTIZE", "RESHAPE", "FULLY_CONNECTED", "FULLY_CONNECTED", "QUANTIZE");
+        assertThat(dense.tensor(dense.ops.get(2).inputs()[1]).shape()).containsExactly(16, 784);
+    }
+
+    @Test
     void choosesAnOutputRangeThatCoversTheCalibrationLogitsWithTheMargin() {
         float[][] calibration = IntegerFixtures.calibration();
         float[][] logits = new IntegerRuntime(separable).logits(calibration);

@@ -1,6 +1,7 @@
 package dev.distillery.student.tflite;
 
 import dev.distillery.core.model.Architecture;
+import dev.distillery.core.model.LayerSpec;
 import dev.distillery.student.quant.CalibrationMethod;
 import dev.distillery.student.quant.IntegerModel;
 import dev.distillery.student.runtime.FloatRequantizingRuntime;
@@ -14,6 +15,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -83,6 +85,37 @@ class TfliteLiteRtTest {
         assertThat(a.accuracy()).as("LiteRT's accuracy on the test images").isGreaterThan(0.7);
         // XNNPACK requantizes through float32: emulating that rounding reproduces every output code.
         assertThat(mismatches).as("output codes that differ from the float-requantizing emulation").isZero();
+    }
+
+    static Stream<Arguments> shapes() {
+        return Stream.of(
+                Arguments.of(named("final convolution flattened", new Architecture("all-conv", 1, 28, 28, 10, List.of(
+                        new LayerSpec.Conv2d(4, 3, 2), new LayerSpec.Relu(), new LayerSpec.Conv2d(10, 14, 14),
+                        new LayerSpec.Flatten())))),
+                Arguments.of(named("flattened input, dense layers, relu on the logits", new Architecture("mlp", 1, 28,
+                        28, 10, List.of(new LayerSpec.Flatten(), new LayerSpec.Dense(16), new LayerSpec.Relu(),
+                        new LayerSpec.Dense(10), new LayerSpec.Relu())))));
+    }
+
+    /** Layer stacks the Fashion-MNIST student lacks, untrained: the emulation must still hold code for code. */
+    @ParameterizedTest
+    @MethodSource("shapes")
+    void liteRtRunsOtherLayerStacksCodeForCode(Architecture arch, @TempDir Path dir) {
+        LiteRt liteRt = LiteRt.require();
+        IntegerModel model = IntegerFixtures.untrained(arch, 8, false);
+        Path file = dir.resolve(arch.name() + ".tflite");
+        TfliteIo io = TfliteExporter.export(model, IntegerFixtures.calibration(), file);
+        float[][] x = FashionMnist.testImages(200);
+        byte[] rows = new byte[x.length * io.inputSize()];
+        for (int i = 0; i < x.length; i++) {
+            System.arraycopy(io.inputCodes(x[i]), 0, rows, i * io.inputSize(), io.inputSize());
+        }
+
+        LiteRt.Run run = liteRt.run(file, rows, dir);
+
+        Agreement a = Agreement.of(io, new IntegerRuntime(model).logits(x), run.outputs(), null);
+        assertThat(emulationMismatches(model, io, x, run.outputs())).isZero();
+        assertThat(a.maxCodeDifference()).isLessThanOrEqualTo(1);
     }
 
     /** Output codes where LiteRT and {@link FloatRequantizingRuntime} differ. */

@@ -87,6 +87,7 @@ public final class TfliteExporter {
      * side that extends beyond 0, spread over the 256 codes.
      */
     public static TensorQuantization outputQuantization(IntegerModel model, float[][] calibration) {
+        check(model);
         if (calibration.length == 0) {
             throw new InvalidConfigException("TFLite export of " + model.architecture().name()
                     + " needs calibration rows to choose the output quantization, got none");

@@ -96,8 +96,7 @@ class TfliteFullRun {
         assertThat(files).as("integer models in " + dir).isNotEmpty();
         Map<String, IntegerModel> models = new LinkedHashMap<>();
         for (Path f : files) {
-            String name = (f.getParent().getFileName().toString().equals("ptq") ? "ptq-" : "")
-                    + f.getFileName().toString().replaceFirst("\\.dint$", "");
+            String name = f.getFileName().toString().replaceFirst("\\.dint$", "");
             models.put(name, IntegerModelIO.read(f));
         }
         return models;

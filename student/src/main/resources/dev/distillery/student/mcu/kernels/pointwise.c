@@ -1,0 +1,45 @@
+/*
+ * 1x1 convolution with stride 1: a [F][C] by [C][P] matrix product. Four positions share each weight load; the
+ * zero point folds into the bias because no tap is ever padded.
+ */
+static void PFX_pointwise(const PFX_conv *L, const uint8_t *in, uint8_t *out, int32_t *acc_out) {
+    const int32_t c_in = L->in_c, plane = L->in_h * L->in_w, zp = L->in_zp;
+    int32_t o = 0;
+    for (int32_t f = 0; f < L->out_c; f++) {
+        const int8_t *wf = L->w + f * c_in;
+        const int32_t mult = L->q.mult == NULL ? 0 : L->q.mult[f * L->q.step];
+        const int32_t right = L->q.mult == NULL ? 0 : L->q.right[f * L->q.step];
+        int32_t base = L->bias[f];
+        if (zp != 0) {
+            int32_t wsum = 0;
+            for (int32_t c = 0; c < c_in; c++) {
+                wsum += wf[c];
+            }
+            base -= zp * wsum;
+        }
+        int32_t p = 0;
+        for (; p + 4 <= plane; p += 4, o += 4) {
+            int32_t a0 = base, a1 = base, a2 = base, a3 = base;
+            const uint8_t *x = in + p;
+            for (int32_t c = 0; c < c_in; c++, x += plane) {
+                const int32_t wv = wf[c];
+                a0 += x[0] * wv;
+                a1 += x[1] * wv;
+                a2 += x[2] * wv;
+                a3 += x[3] * wv;
+            }
+            PFX_emit(&L->q, mult, right, a0, o, out, acc_out);
+            PFX_emit(&L->q, mult, right, a1, o + 1, out, acc_out);
+            PFX_emit(&L->q, mult, right, a2, o + 2, out, acc_out);
+            PFX_emit(&L->q, mult, right, a3, o + 3, out, acc_out);
+        }
+        for (; p < plane; p++, o++) {
+            int32_t a = base;
+            const uint8_t *x = in + p;
+            for (int32_t c = 0; c < c_in; c++, x += plane) {
+                a += x[0] * wf[c];
+            }
+            PFX_emit(&L->q, mult, right, a, o, out, acc_out);
+        }
+    }
+}

@@ -104,9 +104,7 @@ public final class McuToolchain {
         cc.addAll(target.cpuFlags());
         List<String> model = new ArrayList<>(cc);
         model.addAll(WARNINGS);
-        if (!target.emulated()) {
-            model.add("-pedantic");
-        }
+        model.add("-pedantic");
         model.addAll(OPTIMISE);
         model.addAll(List.of("-fstack-usage", "-fcallgraph-info=su", "-c", export.source().toString(), "-o", "model.o"));
         Commands.run(model, dir, BUILD_TIMEOUT);

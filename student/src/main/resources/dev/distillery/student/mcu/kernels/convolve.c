@@ -1,15 +1,3 @@
-/* sum((x - zp) * w) over a rows x cols window; x advances by xs per row, w by ws. */
-static inline int32_t PFX_window(const uint8_t *x, int32_t xs, const int8_t *w, int32_t ws, int32_t rows,
-                                 int32_t cols, int32_t zp) {
-    int32_t sum = 0;
-    for (int32_t r = 0; r < rows; r++, x += xs, w += ws) {
-        for (int32_t j = 0; j < cols; j++) {
-            sum += ((int32_t) x[j] - zp) * w[j];
-        }
-    }
-    return sum;
-}
-
 /* sum(x * w) over a full 3x3 window whose rows are xs apart. */
 static inline int32_t PFX_window3x3(const uint8_t *x, int32_t xs, const int8_t *w) {
     const uint8_t *x1 = x + xs;
@@ -19,23 +7,37 @@ static inline int32_t PFX_window3x3(const uint8_t *x, int32_t xs, const int8_t *
 }
 
 /*
- * The accumulator of filter f at output (oy, ox), any kernel size: the window clipped to the image, since a
- * padded tap is real 0 and adds nothing. Out of line: it serves the few border positions.
+ * The accumulator of filter f at output (oy, ox) for any kernel size: the window clipped to the image, since a
+ * padded tap is real 0 and adds nothing. Out of line, for the border positions; rows of three and two taps, the
+ * clipped rows of 3x3 kernels, are unrolled.
  */
 static int32_t PFX_conv_at(const PFX_conv *L, const uint8_t *in, const int8_t *wf, int32_t channels,
                            int32_t bias, int32_t oy, int32_t ox) {
-    const int32_t h = L->in_h, w = L->in_w, k = L->k;
+    const int32_t h = L->in_h, w = L->in_w, k = L->k, zp = L->in_zp;
     const int32_t iy0 = oy * L->stride - L->pad_top;
     const int32_t ix0 = ox * L->stride - L->pad_left;
     const int32_t ky0 = iy0 < 0 ? -iy0 : 0;
     const int32_t ky1 = h - iy0 < k ? h - iy0 : k;
     const int32_t kx0 = ix0 < 0 ? -ix0 : 0;
     const int32_t kx1 = w - ix0 < k ? w - ix0 : k;
+    const int32_t rows = ky1 - ky0, cols = kx1 - kx0;
     const uint8_t *x = in + (iy0 + ky0) * w + ix0 + kx0;
     const int8_t *wk = wf + ky0 * k + kx0;
     int32_t acc = bias;
     for (int32_t c = 0; c < channels; c++, x += h * w, wk += k * k) {
-        acc += PFX_window(x, w, wk, k, ky1 - ky0, kx1 - kx0, L->in_zp);
+        const uint8_t *xr = x;
+        const int8_t *wr = wk;
+        for (int32_t r = 0; r < rows; r++, xr += w, wr += k) {
+            if (cols == 3) {
+                acc += (xr[0] - zp) * wr[0] + (xr[1] - zp) * wr[1] + (xr[2] - zp) * wr[2];
+            } else if (cols == 2) {
+                acc += (xr[0] - zp) * wr[0] + (xr[1] - zp) * wr[1];
+            } else {
+                for (int32_t j = 0; j < cols; j++) {
+                    acc += (xr[j] - zp) * wr[j];
+                }
+            }
+        }
     }
     return acc;
 }

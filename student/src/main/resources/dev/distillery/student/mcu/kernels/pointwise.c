@@ -4,11 +4,13 @@
  */
 static void PFX_pointwise(const PFX_conv *L, const uint8_t *in, uint8_t *out, int32_t *acc_out) {
     const int32_t c_in = L->in_c, plane = L->in_h * L->in_w, zp = L->in_zp;
-    int32_t o = 0;
+    const int final = L->q.mult == NULL;
     for (int32_t f = 0; f < L->out_c; f++) {
         const int8_t *wf = L->w + f * c_in;
-        const int32_t mult = L->q.mult == NULL ? 0 : L->q.mult[f * L->q.step];
-        const int32_t right = L->q.mult == NULL ? 0 : L->q.right[f * L->q.step];
+        const int32_t mult = final ? 0 : L->q.mult[f * L->q.step];
+        const int32_t right = final ? 0 : L->q.right[f * L->q.step];
+        uint8_t *const of = out == NULL ? NULL : out + f * plane;
+        int32_t *const af = acc_out == NULL ? NULL : acc_out + f * plane;
         int32_t base = L->bias[f];
         if (zp != 0) {
             int32_t wsum = 0;
@@ -18,7 +20,7 @@ static void PFX_pointwise(const PFX_conv *L, const uint8_t *in, uint8_t *out, in
             base -= zp * wsum;
         }
         int32_t p = 0;
-        for (; p + 4 <= plane; p += 4, o += 4) {
+        for (; p + 4 <= plane; p += 4) {
             int32_t a0 = base, a1 = base, a2 = base, a3 = base;
             const uint8_t *x = in + p;
             for (int32_t c = 0; c < c_in; c++, x += plane) {
@@ -28,18 +30,18 @@ static void PFX_pointwise(const PFX_conv *L, const uint8_t *in, uint8_t *out, in
                 a2 += x[2] * wv;
                 a3 += x[3] * wv;
             }
-            PFX_emit(&L->q, mult, right, a0, o, out, acc_out);
-            PFX_emit(&L->q, mult, right, a1, o + 1, out, acc_out);
-            PFX_emit(&L->q, mult, right, a2, o + 2, out, acc_out);
-            PFX_emit(&L->q, mult, right, a3, o + 3, out, acc_out);
+            PFX_emit(&L->q, mult, right, a0, p, of, af);
+            PFX_emit(&L->q, mult, right, a1, p + 1, of, af);
+            PFX_emit(&L->q, mult, right, a2, p + 2, of, af);
+            PFX_emit(&L->q, mult, right, a3, p + 3, of, af);
         }
-        for (; p < plane; p++, o++) {
+        for (; p < plane; p++) {
             int32_t a = base;
             const uint8_t *x = in + p;
             for (int32_t c = 0; c < c_in; c++, x += plane) {
                 a += x[0] * wf[c];
             }
-            PFX_emit(&L->q, mult, right, a, o, out, acc_out);
+            PFX_emit(&L->q, mult, right, a, p, of, af);
         }
     }
 }

@@ -61,4 +61,21 @@ final class CLayers {
         }
         return out;
     }
+
+    /**
+     * Codes of at most 4 bits two per byte, low nibble first, each row of {@code rowLength} codes starting on a
+     * byte of its own (an odd row ends in a zero nibble).
+     */
+    static byte[] packNibbles(byte[] codes, int rowLength) {
+        int rows = codes.length / rowLength;
+        int rowBytes = (rowLength + 1) / 2;
+        byte[] out = new byte[rows * rowBytes];
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < rowLength; i++) {
+                int nibble = codes[r * rowLength + i] & 0xF;
+                out[r * rowBytes + i / 2] |= (byte) (i % 2 == 0 ? nibble : nibble << 4);
+            }
+        }
+        return out;
+    }
 }

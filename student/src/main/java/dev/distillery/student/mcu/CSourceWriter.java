@@ -57,13 +57,17 @@ final class CSourceWriter {
         define(b, "ARENA_BYTES", Long.toString(plan.arenaBytes()), "activation codes: the tensor-lifetime planner's peak");
         define(b, "MACS", Long.toString(arch.macs()), "multiply-accumulates per inference");
         b.append('\n');
-        b.append("/* Quantizes INPUT_SIZE floats to input codes. */\n")
+        b.append("/* Quantizes INPUT_SIZE floats to INPUT_SIZE input codes. */\n")
                 .append("void ").append(p).append("_quantize_input(const float *x, uint8_t *codes);\n\n")
-                .append("/* Where invoke expects the input codes to save a copy: the input's slot in the arena. */\n")
+                .append("/* The input's slot at the start of the arena: codes quantized there need no buffer of their own.\n")
+                .append(" * Later layers overwrite it during invoke. */\n")
                 .append("uint8_t *").append(p).append("_input(void);\n\n")
-                .append("/* Runs the integer layers on INPUT_SIZE codes (any address) into CLASSES int32 accumulators. */\n")
+                .append("/* Runs the integer layers on INPUT_SIZE codes (at input() or anywhere else) and writes the final\n")
+                .append(" * layer's CLASSES int32 accumulators to acc. */\n")
                 .append("void ").append(p).append("_invoke(const uint8_t *codes, int32_t *acc);\n\n")
-                .append("/* Scales accumulators to float logits: (float) ((double) acc * scale) per class. */\n")
+                .append("/* Scales the accumulators to float logits, (float) ((double) acc[c] * scale[c]) as the integer\n")
+                .append(" * runtime does")
+                .append(plan.reluOnLogits() ? ", then applies the network's final relu" : "").append(". */\n")
                 .append("void ").append(p).append("_logits(const int32_t *acc, float *logits);\n\n")
                 .append("#ifdef __cplusplus\n}\n#endif\n\n#endif\n");
         return b.toString();
@@ -105,13 +109,23 @@ final class CSourceWriter {
 
     private static String kernelFile(CPlan.Step step) {
         LayerSpec spec = step.info().spec();
-        if (spec instanceof LayerSpec.Dense) {
-            return "dense";
-        }
         if (spec instanceof LayerSpec.MaxPool) {
             return "max_pool";
         }
-        return pointwise(spec) ? "pointwise" : "convolve";
+        String suffix = packed(step) ? "4" : "";
+        if (spec instanceof LayerSpec.Dense) {
+            return "dense" + suffix;
+        }
+        return pointwise(spec) ? "pointwise" + suffix : "convolve";
+    }
+
+    /**
+     * Whether a layer's codes are stored two per byte: 4-bit (and narrower) dense and pointwise layers, whose rows
+     * the kernels read in order. Other convolutions keep a byte per code so their clipped windows stay plain loops.
+     */
+    static boolean packed(CPlan.Step step) {
+        return step instanceof CPlan.Weighted w && w.layer().weightBits() <= 4
+                && (w.info().spec() instanceof LayerSpec.Dense || pointwise(w.info().spec()));
     }
 
     private static boolean pointwise(LayerSpec spec) {
@@ -124,10 +138,16 @@ final class CSourceWriter {
         String name = p + "_l" + info.index();
         String layout = info.spec() instanceof LayerSpec.Dense ? "[units][in]"
                 : info.spec() instanceof LayerSpec.DepthwiseConv2d ? "[C][kH][kW]" : "[F][C][kH][kW]";
+        boolean packed = packed(step);
         b.append("/* ").append(CLayers.describe(info)).append(": ").append(info.input()).append(" -> ")
                 .append(info.output()).append(", ").append(layer.weightBits()).append("-bit weights ").append(layout)
-                .append(step.last() ? ", final: accumulators to the caller" : "").append(" */\n");
-        CArrays.int8(b, "static const int8_t " + name + "_w", CLayers.kernelOrder(info, layer.weights()));
+                .append(packed ? " two per byte" : "").append(step.last() ? ", final: accumulators to the caller" : "")
+                .append(" */\n");
+        byte[] codes = CLayers.kernelOrder(info, layer.weights());
+        if (packed) {
+            codes = CLayers.packNibbles(codes, (int) (layer.weights().length / layer.channels()));
+        }
+        CArrays.int8(b, "static const int8_t " + name + "_w", codes);
         CArrays.int32(b, "static const int32_t " + name + "_bias", layer.bias());
         String requant;
         if (step.last()) {
@@ -233,17 +253,17 @@ final class CSourceWriter {
             String out = last ? "NULL" : "arena + " + plan.offset(step.input() + 1);
             String layer = "&" + p + "_l" + step.info().index();
             b.append("    /* ").append(CLayers.describe(step.info())).append(" */\n    ");
-            switch (kernelFile(step)) {
-                case "dense" -> b.append(p).append("_dense_layer(").append(layer).append(", ").append(in).append(", ")
-                        .append(out).append(", ").append(last ? "acc" : "NULL").append(");\n");
-                case "max_pool" -> b.append(p).append("_max_pool(").append(layer).append(", ").append(in).append(", ")
-                        .append(out).append(");\n");
-                case "pointwise" -> b.append(p).append("_pointwise(").append(layer).append(", ").append(in).append(", ")
-                        .append(out).append(", ").append(last ? "acc" : "NULL").append(");\n");
-                default -> b.append(p).append("_convolve(").append(layer).append(", ")
-                        .append(step.info().spec() instanceof LayerSpec.DepthwiseConv2d ? 1 : 0).append(", ")
-                        .append(in).append(", ").append(out).append(", ").append(last ? "acc" : "NULL").append(");\n");
-            }
+            String accOut = last ? "acc" : "NULL";
+            String call = switch (kernelFile(step)) {
+                case "dense" -> "_dense_layer(" + layer + ", " + in + ", " + out + ", " + accOut;
+                case "dense4" -> "_dense_layer4(" + layer + ", " + in + ", " + out + ", " + accOut;
+                case "pointwise" -> "_pointwise(" + layer + ", " + in + ", " + out + ", " + accOut;
+                case "pointwise4" -> "_pointwise4(" + layer + ", " + in + ", " + out + ", " + accOut;
+                case "max_pool" -> "_max_pool(" + layer + ", " + in + ", " + out;
+                default -> "_convolve(" + layer + ", " + (step.info().spec() instanceof LayerSpec.DepthwiseConv2d ? 1 : 0)
+                        + ", " + in + ", " + out + ", " + accOut;
+            };
+            b.append(p).append(call).append(");\n");
         }
         b.append("}\n\n");
         b.append("void ").append(p).append("_logits(const int32_t *acc, float *logits) {\n")

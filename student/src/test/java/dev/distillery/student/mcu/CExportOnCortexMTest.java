@@ -7,6 +7,7 @@ import dev.distillery.core.model.QuantSpec;
 import dev.distillery.student.quant.Calibration;
 import dev.distillery.student.quant.CalibrationMethod;
 import dev.distillery.student.quant.IntegerConverter;
+import dev.distillery.student.quant.IntegerLayer;
 import dev.distillery.student.quant.IntegerModel;
 import dev.distillery.student.runtime.IntegerRuntime;
 import dev.distillery.student.testing.FashionMnist;
@@ -99,10 +100,22 @@ class CExportOnCortexMTest {
         // a trained student, not noise: well above the 10% of guessing
         assertThat(correct).as("correct of %d", IMAGES).isGreaterThan(IMAGES / 2);
 
-        // Flash: one byte per weight code; biases and multipliers add 9 bytes per channel at most, the logit scales 8
-        // per class, the layer tables under 100 bytes per layer.
-        long weights = model.layers().stream().mapToLong(l -> l.weights().length).sum();
-        long channels = model.layers().stream().mapToLong(l -> l.channels()).sum();
+        // Flash: a byte per weight code, half a byte in 4-bit dense and pointwise layers; biases and multipliers add
+        // 9 bytes per channel at most, the logit scales 8 per class, the layer tables under 100 bytes per layer.
+        long weights = 0;
+        long channels = 0;
+        for (IntegerLayer layer : model.layers()) {
+            LayerSpec spec = ARCH.layerInfos().get(layer.index()).spec();
+            boolean packed = layer.weightBits() <= 4 && (spec instanceof LayerSpec.Dense
+                    || spec instanceof LayerSpec.Conv2d c && c.kernel() == 1 && c.stride() == 1);
+            int rows = layer.channels();
+            int row = layer.weights().length / rows;
+            weights += packed ? (long) rows * ((row + 1) / 2) : layer.weights().length;
+            channels += rows;
+        }
+        // by hand: 72 stem + 72 depthwise + 128 pointwise + 144 depthwise + 2,304 conv + 4,608 dense + 320 logits;
+        // in 4 bits the pointwise and both dense layers halve (64, 2,304, 160)
+        assertThat(weights).as("stored weight bytes").isEqualTo(bits == 8 ? 7_648 : 5_120);
         assertThat(first.flash().constantBytes()).isBetween(weights + 4 * channels,
                 weights + 9 * channels + 8 * 10 + 100L * ARCH.layers().size());
         assertThat(first.flash().codeBytes()).isBetween(500L, 16_000L);

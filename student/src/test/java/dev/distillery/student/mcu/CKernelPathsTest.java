@@ -30,40 +30,52 @@ import static org.junit.jupiter.api.Named.named;
 
 /**
  * Every path of the C kernels against the integer runtime, bit for bit, on the host build: architectures chosen
- * for their kernels rather than their accuracy (random weights, calibrated), some with inputs shifted so that the
- * input zero point is not 0.
+ * for their kernels rather than their accuracy (random weights, calibrated), with 8-bit and packed 4-bit weights,
+ * some with inputs shifted so that the input zero point is not 0.
  */
 class CKernelPathsTest {
     @TempDir
     Path tmp;
 
+    /**
+     * 5x5/2 and 2x2 kernels (windows clipped everywhere), a 3x3 over 4 channels, a 1x1 over 5 channels (an odd row
+     * of packed 4-bit codes), a 3x3 pool.
+     */
+    static final Architecture ODD_KERNELS = new Architecture("odd-kernels", 1, 28, 28, 10, List.of(
+            new LayerSpec.Conv2d(4, 5, 2), new LayerSpec.Relu(),
+            new LayerSpec.Conv2d(6, 3, 1), new LayerSpec.Relu(),
+            new LayerSpec.DepthwiseConv2d(3, 1), new LayerSpec.Relu(),
+            new LayerSpec.Conv2d(5, 2, 1), new LayerSpec.Relu(),
+            new LayerSpec.Conv2d(4, 1, 1), new LayerSpec.Relu(), new LayerSpec.MaxPool(3),
+            new LayerSpec.Flatten(), new LayerSpec.Dense(10)));
+
+    /** A convolution head on a 1x1 map (accumulators from the convolution kernel), a float relu on the logits. */
+    static final Architecture CONV_HEAD = new Architecture("conv-head", 1, 28, 28, 10, List.of(
+            new LayerSpec.Conv2d(8, 3, 2), new LayerSpec.Relu(), new LayerSpec.Conv2d(8, 1, 2),
+            new LayerSpec.Relu(), new LayerSpec.MaxPool(2), new LayerSpec.Conv2d(10, 3, 3),
+            new LayerSpec.Flatten(), new LayerSpec.Relu()));
+
+    /** Dense only: 7 hidden units (a block of four and three single units; 7 inputs, an odd packed row). */
+    static final Architecture MLP = new Architecture("mlp", 1, 28, 28, 10, List.of(new LayerSpec.Flatten(),
+            new LayerSpec.Dense(7), new LayerSpec.Relu(), new LayerSpec.Dense(10)));
+
     static Stream<Arguments> architectures() {
         return Stream.of(
-                Arguments.of(named("5x5/2 and 2x2 kernels (window clipped everywhere), 3x3 over 4 channels, "
-                        + "3x3 pool, input zero point", new Architecture("odd-kernels", 1, 28, 28, 10, List.of(
-                        new LayerSpec.Conv2d(4, 5, 2), new LayerSpec.Relu(),
-                        new LayerSpec.Conv2d(6, 3, 1), new LayerSpec.Relu(),
-                        new LayerSpec.DepthwiseConv2d(3, 1), new LayerSpec.Relu(),
-                        new LayerSpec.Conv2d(5, 2, 1), new LayerSpec.Relu(), new LayerSpec.MaxPool(3),
-                        new LayerSpec.Flatten(), new LayerSpec.Dense(10)))), -0.3f),
-                Arguments.of(named("convolution head on a 1x1 map with a float relu on the logits, 1x1 stride 2",
-                        new Architecture("conv-head", 1, 28, 28, 10, List.of(
-                        new LayerSpec.Conv2d(8, 3, 2), new LayerSpec.Relu(), new LayerSpec.Conv2d(8, 1, 2),
-                        new LayerSpec.Relu(), new LayerSpec.MaxPool(2), new LayerSpec.Conv2d(10, 3, 3),
-                        new LayerSpec.Flatten(), new LayerSpec.Relu()))), 0f),
-                Arguments.of(named("dense only, 7 hidden units (one block of four and three single units), "
-                        + "input zero point", new Architecture("mlp", 1, 28, 28, 10, List.of(new LayerSpec.Flatten(),
-                        new LayerSpec.Dense(7), new LayerSpec.Relu(), new LayerSpec.Dense(10)))), -0.3f));
+                Arguments.of(named("odd kernels, 8-bit, input zero point", ODD_KERNELS), 8, -0.3f),
+                Arguments.of(named("odd kernels, 4-bit, input zero point", ODD_KERNELS), 4, -0.3f),
+                Arguments.of(named("convolution head, 8-bit", CONV_HEAD), 8, 0f),
+                Arguments.of(named("dense only, 8-bit, input zero point", MLP), 8, -0.3f),
+                Arguments.of(named("dense only, 4-bit", MLP), 4, 0f));
     }
 
     @ParameterizedTest
     @MethodSource("architectures")
-    void hostBuildComputesTheRuntimesLogitsBitForBit(Architecture arch, float inputShift) {
+    void hostBuildComputesTheRuntimesLogitsBitForBit(Architecture arch, int bits, float inputShift) {
         McuToolchain toolchain = RequiredTools.toolchain(tmp);
         RequiredTools.require(toolchain, McuTarget.HOST);
         ModelArtifact model = TestModels.randomModel(arch, 5);
         float[][] calibration = shift(FashionMnist.trainImages(200), inputShift);
-        QuantSpec spec = Calibration.calibrate(model, calibration, new QuantSpec(8, 8, Map.of()),
+        QuantSpec spec = Calibration.calibrate(model, calibration, new QuantSpec(bits, 8, Map.of(), Map.of(), false, 8),
                 CalibrationMethod.MINMAX, 100.0);
         IntegerModel integer = IntegerConverter.convert(model.withQuant(spec));
         float[][] images = shift(FashionMnist.testImages(100), inputShift);

@@ -69,3 +69,12 @@ static inline void PFX_emit(const PFX_requant *q, int32_t mult, int32_t right, i
         acc_out[i] = acc;
     }
 }
+
+/* Weight codes of 4 bits or fewer are stored two per byte, low nibble first, in two's complement. */
+static inline int32_t PFX_low4(int8_t b) {
+    return (((uint8_t) b & 15) ^ 8) - 8;
+}
+
+static inline int32_t PFX_high4(int8_t b) {
+    return (((uint8_t) b >> 4) ^ 8) - 8;
+}

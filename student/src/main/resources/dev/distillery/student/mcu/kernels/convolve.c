@@ -24,10 +24,10 @@ static int32_t PFX_conv_at(const PFX_conv *L, const uint8_t *in, const int8_t *w
     const uint8_t *x = in + (iy0 + ky0) * w + ix0 + kx0;
     const int8_t *wk = wf + ky0 * k + kx0;
     int32_t acc = bias;
-    for (int32_t c = 0; c < channels; c++, x += h * w, wk += k * k) {
-        const uint8_t *xr = x;
-        const int8_t *wr = wk;
-        for (int32_t r = 0; r < rows; r++, xr += w, wr += k) {
+    for (int32_t c = 0; c < channels; c++) {
+        for (int32_t r = 0; r < rows; r++) {
+            const uint8_t *xr = x + c * h * w + r * w;
+            const int8_t *wr = wk + c * k * k + r * k;
             if (cols == 3) {
                 acc += (xr[0] - zp) * wr[0] + (xr[1] - zp) * wr[1] + (xr[2] - zp) * wr[2];
             } else if (cols == 2) {
@@ -79,16 +79,15 @@ static void PFX_convolve(const PFX_conv *L, int depthwise, const uint8_t *in, ui
                 }
                 const uint8_t *x = inf + iy0 * w + ox_lo * s - L->pad_left;
                 if (channels == 1) { /* depthwise, or a stem on a one-channel image */
-                    for (; ox < fast_hi; ox++, o++, x += s) {
-                        PFX_emit(&L->q, mult, right, folded + PFX_window3x3(x, w, wf), o, out, acc_out);
+                    for (; ox < fast_hi; ox++, o++) {
+                        PFX_emit(&L->q, mult, right, folded + PFX_window3x3(x + (ox - ox_lo) * s, w, wf), o, out,
+                                 acc_out);
                     }
                 }
-                for (; ox < fast_hi; ox++, o++, x += s) {
+                for (; ox < fast_hi; ox++, o++) {
                     int32_t acc = folded;
-                    const uint8_t *xc = x;
-                    const int8_t *wc = wf;
-                    for (int32_t c = 0; c < channels; c++, xc += plane, wc += 9) {
-                        acc += PFX_window3x3(xc, w, wc);
+                    for (int32_t c = 0; c < channels; c++) {
+                        acc += PFX_window3x3(x + c * plane + (ox - ox_lo) * s, w, wf + c * 9);
                     }
                     PFX_emit(&L->q, mult, right, acc, o, out, acc_out);
                 }

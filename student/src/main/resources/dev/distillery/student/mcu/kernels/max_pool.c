@@ -6,18 +6,18 @@ static void PFX_max_pool(const PFX_pool *L, const uint8_t *in, uint8_t *out) {
         for (int32_t oy = 0; oy < L->out_h; oy++) {
             const uint8_t *row = plane + oy * size * w;
             if (size == 2) {
-                const uint8_t *below = row + w;
-                for (int32_t ox = 0; ox < L->out_w; ox++, row += 2, below += 2) {
-                    const uint8_t a = row[0] > row[1] ? row[0] : row[1];
-                    const uint8_t b = below[0] > below[1] ? below[0] : below[1];
+                for (int32_t ox = 0; ox < L->out_w; ox++) {
+                    const uint8_t *x = row + 2 * ox;
+                    const uint8_t a = x[0] > x[1] ? x[0] : x[1];
+                    const uint8_t b = x[w] > x[w + 1] ? x[w] : x[w + 1];
                     *out++ = a > b ? a : b;
                 }
                 continue;
             }
-            for (int32_t ox = 0; ox < L->out_w; ox++, row += size) {
+            for (int32_t ox = 0; ox < L->out_w; ox++) {
                 uint8_t best = 0;
-                const uint8_t *x = row;
-                for (int32_t py = 0; py < size; py++, x += w) {
+                for (int32_t py = 0; py < size; py++) {
+                    const uint8_t *x = row + py * w + ox * size;
                     for (int32_t px = 0; px < size; px++) {
                         best = x[px] > best ? x[px] : best;
                     }

@@ -22,8 +22,8 @@ static void PFX_pointwise(const PFX_conv *L, const uint8_t *in, uint8_t *out, in
         int32_t p = 0;
         for (; p + 4 <= plane; p += 4) {
             int32_t a0 = base, a1 = base, a2 = base, a3 = base;
-            const uint8_t *x = in + p;
-            for (int32_t c = 0; c < c_in; c++, x += plane) {
+            for (int32_t c = 0; c < c_in; c++) {
+                const uint8_t *x = in + c * plane + p;
                 const int32_t wv = wf[c];
                 a0 += x[0] * wv;
                 a1 += x[1] * wv;
@@ -37,9 +37,8 @@ static void PFX_pointwise(const PFX_conv *L, const uint8_t *in, uint8_t *out, in
         }
         for (; p < plane; p++) {
             int32_t a = base;
-            const uint8_t *x = in + p;
-            for (int32_t c = 0; c < c_in; c++, x += plane) {
-                a += x[0] * wf[c];
+            for (int32_t c = 0; c < c_in; c++) {
+                a += in[c * plane + p] * wf[c];
             }
             PFX_emit(&L->q, mult, right, a, p, of, af);
         }

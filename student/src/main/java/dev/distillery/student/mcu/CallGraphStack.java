@@ -49,7 +49,7 @@ final class CallGraphStack {
     /** The deepest chain from the function named {@code entry}. */
     Depth deepest(String entry) {
         String title = nodes.entrySet().stream().filter(x -> x.getValue().name().equals(entry)).map(Map.Entry::getKey)
-                .findFirst().orElseThrow(() -> new McuToolException("the call graph has no function " + entry));
+                .findFirst().orElseThrow(() -> new McuToolException("the call graph has no function " + entry, false));
         Set<String> unbounded = new TreeSet<>();
         Set<String> external = new TreeSet<>();
         long bytes = depth(title, new LinkedHashSet<>(), unbounded, external);
@@ -63,7 +63,7 @@ final class CallGraphStack {
             return 0;
         }
         if (!path.add(title)) {
-            throw new McuToolException("recursion through " + node.name() + ": the stack has no static bound");
+            throw new McuToolException("recursion through " + node.name() + ": the stack has no static bound", false);
         }
         if (!node.bounded()) {
             unbounded.add(node.name());

@@ -24,7 +24,7 @@ final class Commands {
         Result r = runAllowingFailure(command, dir, timeout);
         if (r.exit() != 0) {
             throw new McuToolException("`" + String.join(" ", command) + "` in " + dir + " exited with " + r.exit()
-                    + ":\n" + tail(r.output()));
+                    + ":\n" + tail(r.output()), false);
         }
         return r.output();
     }
@@ -37,7 +37,7 @@ final class Commands {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor();
                 throw new McuToolException("`" + String.join(" ", command) + "` in " + dir + " did not finish within "
-                        + timeout.toSeconds() + " s:\n" + tail(read(log)));
+                        + timeout.toSeconds() + " s:\n" + tail(read(log)), true);
             }
             return new Result(process.exitValue(), read(log));
         } catch (IOException e) {
@@ -49,12 +49,8 @@ final class Commands {
         }
     }
 
-    /** Whether {@code tool} is an executable file on the PATH. */
-    static boolean onPath(String tool) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
-        }
+    /** Whether {@code tool} is an executable file in one of the folders of {@code path} (PATH syntax). */
+    static boolean onPath(String tool, String path) {
         for (String dir : path.split(java.io.File.pathSeparator)) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) {
                 return true;

@@ -44,7 +44,7 @@ record ElfSymbols(List<Symbol> symbols) {
 
     Symbol require(String name) {
         return symbols.stream().filter(s -> s.name().equals(name)).findFirst()
-                .orElseThrow(() -> new McuToolException("symbol " + name + " is missing from the linked program"));
+                .orElseThrow(() -> new McuToolException("symbol " + name + " is missing from the linked program", false));
     }
 
     long sizeOf(String name) {

@@ -21,7 +21,7 @@ final class McuCounts {
         }
         if (marks.size() != 2 + rows * marksPerRow) {
             throw new McuToolException("the counting plugin recorded " + marks.size() + " marks, expected "
-                    + (2 + rows * marksPerRow) + " for " + rows + " rows");
+                    + (2 + rows * marksPerRow) + " for " + rows + " rows", false);
         }
         long marking = marks.get(1) - marks.get(0);
         long[] quantize = new long[rows];

@@ -23,7 +23,8 @@ import java.util.stream.Stream;
  * instruction-counting plugin compiled from this jar). Each measurement reads the linked ELF's symbol table for
  * flash, gcc's stack-usage call graph for RAM, and the plugin's snapshots for instructions per inference.
  *
- * <p>A missing tool is not an error: {@link #measure} returns a measurement that names it.
+ * <p>A missing tool is not an error: {@link #measure} returns a measurement that names it. Measurements of different
+ * variants or targets may run concurrently; each builds in its own folder.
  */
 public final class McuToolchain {
     private static final String RESOURCES = "/dev/distillery/student/mcu/";
@@ -34,15 +35,22 @@ public final class McuToolchain {
     private static final int MARKS_PER_ROW = 5;
 
     private final Path work;
+    private final String searchPath;
     private Path plugin;
 
-    private McuToolchain(Path work) {
+    private McuToolchain(Path work, String searchPath) {
         this.work = work;
+        this.searchPath = searchPath == null ? "" : searchPath;
     }
 
     /** A toolchain that builds under {@code workDirectory}, one folder per variant and target. */
     public static McuToolchain in(Path workDirectory) {
-        return new McuToolchain(workDirectory.toAbsolutePath());
+        return new McuToolchain(workDirectory.toAbsolutePath(), System.getenv("PATH"));
+    }
+
+    /** The same, looking for the tools in {@code searchPath} (a PATH-style list) instead of the PATH. */
+    static McuToolchain in(Path workDirectory, String searchPath) {
+        return new McuToolchain(workDirectory.toAbsolutePath(), searchPath);
     }
 
     /** The first tool {@code target} needs that is not installed, with the Debian package that provides it. */
@@ -57,7 +65,7 @@ public final class McuToolchain {
             tools.add(new String[]{"nm", "binutils"});
         }
         for (String[] t : tools) {
-            if (!Commands.onPath(t[0])) {
+            if (!Commands.onPath(t[0], searchPath)) {
                 return Optional.of(t[0] + " (Debian package " + t[1] + ")");
             }
         }
@@ -73,6 +81,9 @@ public final class McuToolchain {
      * quantization expects) and measures it; or names the missing tool.
      */
     public McuMeasurement measure(CExport export, McuTarget target, float[][] inputs) {
+        if (inputs.length == 0) {
+            throw new IllegalArgumentException("measuring " + export.prefix() + " needs at least one input row");
+        }
         Optional<String> missing = missingTool(target);
         if (missing.isPresent()) {
             return McuMeasurement.missing(export.prefix(), target, missing.get());
@@ -171,7 +182,7 @@ public final class McuToolchain {
         if (target.emulated()) {
             measured = stdout.lines().filter(l -> l.startsWith("stack ")).mapToLong(l -> Long.parseLong(l.substring(6)
                     .trim())).findFirst().orElseThrow(() -> new McuToolException("the measurement program printed no "
-                    + "stack depth:\n" + stdout));
+                    + "stack depth:\n" + stdout, false));
         }
         return new McuMeasurement.Ram(symbols.require(prefix + "_arena").size(), stack, measured,
                 new ArrayList<>(unbounded));
@@ -192,7 +203,7 @@ public final class McuToolchain {
         if (r.exit() != 0) {
             throw new McuToolException("the measurement program on " + target.id() + " exited with " + r.exit()
                     + (r.exit() == 134 ? " (a fault on the emulated core)" : "") + ": `" + String.join(" ", command)
-                    + "` in " + dir + "\n" + r.output());
+                    + "` in " + dir + "\n" + r.output(), false);
         }
         return r.output();
     }
@@ -251,7 +262,8 @@ public final class McuToolchain {
         }
         int classes = bytes.length / 4 / rows;
         if (classes * 4 * rows != bytes.length) {
-            throw new McuToolException(file + " holds " + bytes.length + " bytes, not whole logits of " + rows + " rows");
+            throw new McuToolException(file + " holds " + bytes.length + " bytes, not whole logits of " + rows + " rows",
+                    false);
         }
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         float[][] out = new float[rows][classes];

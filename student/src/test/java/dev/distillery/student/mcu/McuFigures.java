@@ -25,7 +25,8 @@ import java.util.Map;
  * row per variant and target. Run by bench/mcu-figures.sh.
  *
  * <p>Arguments: {@code --images N}, {@code --work DIR}, and either {@code --test-model} (the student of
- * CExportOnCortexMTest, int8 per-channel and int4 per-tensor) or one or more {@code .dint} files.
+ * CExportOnCortexMTest, int8 per-channel and int4 per-tensor) or one or more {@code .dint} files. Each variant's
+ * C sources and integer model land in {@code DIR/export/<variant>/}.
  */
 public final class McuFigures {
     private McuFigures() {
@@ -62,6 +63,7 @@ public final class McuFigures {
             IntegerModel model = v.getValue();
             describeShifts(v.getKey(), model);
             CExport export = CExporter.export(model, v.getKey(), work.resolve("export").resolve(v.getKey()));
+            IntegerModelIO.write(model, export.directory().resolve(v.getKey() + ".dint"));
             float[][] expected = new IntegerRuntime(model).logits(x);
             for (McuTarget target : McuTarget.values()) {
                 McuMeasurement m = toolchain.measure(export, target, x);

@@ -3,6 +3,7 @@ package dev.distillery.evaluation.cost;
 import dev.distillery.core.model.Architecture;
 import dev.distillery.core.model.LayerInfo;
 import dev.distillery.core.model.LayerSpec;
+import dev.distillery.core.model.TensorLifetimes;
 import dev.distillery.evaluation.profile.HardwareProfile;
 import dev.distillery.evaluation.profile.Operator;
 import dev.distillery.evaluation.profile.Precision;

@@ -1,7 +1,4 @@
-package dev.distillery.evaluation.cost;
-
-import dev.distillery.core.model.LayerInfo;
-import dev.distillery.core.model.LayerSpec;
+package dev.distillery.core.model;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -78,7 +75,8 @@ public final class TensorLifetimes {
         return best;
     }
 
-    static boolean inPlace(LayerSpec spec) {
+    /** Whether a layer writes its output into its input's buffer (ReLU, flatten), so it adds no buffer. */
+    public static boolean inPlace(LayerSpec spec) {
         return spec instanceof LayerSpec.Relu || spec instanceof LayerSpec.Flatten;
     }
 }

@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * evaluate: every variant's accuracy on the test split, its size and MACs, and its fit, latency and gate result
@@ -140,8 +141,17 @@ public final class EvaluateStage implements Stage {
         List<HardwareProfile> profiles = profiles(ctx);
         HardwareProfile host = ProfileLoader.load(ctx.resolve(ev.profilesDir()), ev.hostProfile());
         ReportBuilder builder = new ReportBuilder("Distillery report: " + cfg.name());
-        ExportedArtifacts.read(ctx.stageDir("export"))
-                .ifPresent(index -> builder.artifacts(index.byFormat(ctx.stageDir("export"), "export")));
+        Optional<ExportedArtifacts> index = ExportedArtifacts.read(ctx.stageDir("export"));
+        if (index.isPresent()) {
+            builder.artifacts(index.get().byFormat(ctx.stageDir("export"), "export"));
+            DeviceMeasuring.Result measured = DeviceMeasuring.measure(ctx, ctx.stageDir("export"), index.get(),
+                    profiles, test.features());
+            builder.deviceMeasurements(measured.measurements());
+            if (!measured.skipped().isEmpty()) {
+                builder.note("device_measurements_skipped", String.join("; ", measured.skipped()));
+            }
+            result.metric("device_measurements", measured.measurements().size());
+        }
         Report report = builder
                 .created(Instant.now())
                 .configHash(cfg.hashOf("seed", "data", "teacher", "student", "distill", "prune", "qat", "evaluation"))

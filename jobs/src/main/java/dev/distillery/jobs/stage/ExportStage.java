@@ -1,13 +1,18 @@
 package dev.distillery.jobs.stage;
 
+import dev.distillery.core.data.Examples;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.ModelIO;
 import dev.distillery.evaluation.report.Lineage;
+import dev.distillery.student.mcu.CExporter;
 import dev.distillery.student.onnx.OnnxExporter;
 import dev.distillery.student.onnx.OnnxQdqExporter;
 import dev.distillery.student.quant.IntegerConverter;
 import dev.distillery.student.quant.IntegerModel;
 import dev.distillery.student.quant.IntegerModelIO;
+import dev.distillery.student.tflite.TensorQuantization;
+import dev.distillery.student.tflite.TfliteExporter;
+import dev.distillery.student.tflite.TfliteIo;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,7 +26,8 @@ import java.util.Map;
 /**
  * export: the QAT model as an integer-only model file and as a quantized (QDQ) ONNX model, both named by the
  * model's weight width ({@code student-int8.dint} or {@code student-int4.dint}), every post-training-quantization
- * variant the same way under {@code ptq/}, every float student as ONNX, and an index of it all
+ * variant the same way under {@code ptq/}, each integer variant also as a full-integer TFLite flatbuffer and as C99
+ * sources for microcontrollers ({@code c/<prefix>/}), every float student as ONNX, and an index of it all
  * ({@link ExportedArtifacts}).
  */
 public final class ExportStage implements Stage {
@@ -29,6 +35,10 @@ public final class ExportStage implements Stage {
     public static final String INT4_MODEL = integerModel(4);
     public static final String ONNX_MODEL = "student-kd.onnx";
     public static final String QDQ_MODEL = qdqModel(8);
+    /** Folder of the C sources, one sub-folder per integer variant. */
+    public static final String C_DIR = "c";
+    /** Training rows whose logits set the range of the TFLite file's quantized output. */
+    static final int OUTPUT_CALIBRATION_ROWS = 1000;
     /** Folder of the integer files of the post-training-quantization variants. */
     public static final String PTQ_DIR = "ptq";
 
@@ -59,7 +69,8 @@ public final class ExportStage implements Stage {
 
     @Override
     public List<Path> inputs(StageContext ctx) {
-        List<Path> in = new ArrayList<>(List.of(ctx.stageDir("student"), ctx.stageDir("student-qat")));
+        List<Path> in = new ArrayList<>(List.of(ctx.stageDir("prepared"), ctx.stageDir("student"),
+                ctx.stageDir("student-qat")));
         if (ctx.config().prune().enabled()) {
             in.add(ctx.stageDir("student-pruned"));
         }
@@ -69,11 +80,15 @@ public final class ExportStage implements Stage {
     @Override
     public StageResult run(StageContext ctx, Path workDir) {
         List<ExportedArtifacts.Entry> entries = new ArrayList<>();
+        // the TFLite file's int8 output needs a range for the logits: the integer model's logits on training rows
+        float[][] calibration = Examples.collect(Examples.load(ctx.spark(), ctx.stageDir("prepared"), Examples.TRAIN)
+                .orderBy("id").limit(OUTPUT_CALIBRATION_ROWS)).features();
         ModelArtifact qat = ModelIO.read(ctx.stageDir("student-qat").resolve(QatStage.MODEL), DistillStage.KIND);
         IntegerModel integer = converted(qat, "student-qat", QatStage.MODEL);
         String intFile = integerModel(integer.weightBits());
         String qdqFile = qdqModel(integer.weightBits());
-        entries.add(exportInteger(integer, "student-int" + integer.weightBits(), workDir, intFile, qdqFile));
+        entries.add(exportInteger(integer, "student-int" + integer.weightBits(), workDir, intFile, qdqFile,
+                calibration));
         List<Path> ptq = QatStage.ptqModels(ctx.stageDir("student-qat"));
         if (!ptq.isEmpty()) {
             try {
@@ -87,7 +102,7 @@ public final class ExportStage implements Stage {
             IntegerModel model = converted(ModelIO.read(file, DistillStage.KIND), "student-qat/" + QatStage.PTQ_DIR,
                     file.getFileName().toString());
             entries.add(exportInteger(model, "student-" + base, workDir, PTQ_DIR + "/" + base + ".dint",
-                    PTQ_DIR + "/" + base + "-qdq.onnx"));
+                    PTQ_DIR + "/" + base + "-qdq.onnx", calibration));
         }
         for (FloatStudents.Entry s : FloatStudents.of(ctx)) {
             OnnxExporter.export(ModelIO.read(s.path(ctx), DistillStage.KIND), workDir.resolve(s.onnxFile()));
@@ -103,16 +118,36 @@ public final class ExportStage implements Stage {
                 .output("artifacts", ExportedArtifacts.FILE);
     }
 
-    /** Writes one integer variant in every integer format and returns its index entry. */
+    /**
+     * Writes one integer variant in every integer format (integer model, QDQ ONNX, full-integer TFLite next to it,
+     * C sources under {@code c/<prefix>/}) and returns its index entry. The TFLite and C exporters check the model
+     * before writing, so a layer either cannot take fails the stage with its name and nothing of it is kept.
+     */
     private static ExportedArtifacts.Entry exportInteger(IntegerModel model, String variant, Path workDir,
-                                                         String dintFile, String qdqFile) {
+                                                         String dintFile, String qdqFile, float[][] calibration) {
         IntegerModelIO.write(model, workDir.resolve(dintFile));
         OnnxQdqExporter.export(model, workDir.resolve(qdqFile));
+        String tfliteFile = dintFile.replaceFirst("\\.dint$", ".tflite");
+        TfliteIo io = TfliteExporter.export(model, calibration, workDir.resolve(tfliteFile));
+        String prefix = cPrefix(variant);
+        CExporter.export(model, prefix, workDir.resolve(C_DIR).resolve(prefix));
         Map<String, String> files = new LinkedHashMap<>();
         files.put("dint", dintFile);
         files.put("onnx", qdqFile);
-        var input = new ExportedArtifacts.IoQuantization("uint8", model.inputScale(), model.inputZeroPoint());
-        return new ExportedArtifacts.Entry(variant, "int" + model.weightBits(), files, input, null);
+        files.put("tflite", tfliteFile);
+        files.put("c", C_DIR + "/" + prefix + "/" + prefix + ".c");
+        files.put("c_header", C_DIR + "/" + prefix + "/" + prefix + ".h");
+        return new ExportedArtifacts.Entry(variant, "int" + model.weightBits(), files, uint8(io.input()),
+                uint8(io.output()));
+    }
+
+    private static ExportedArtifacts.IoQuantization uint8(TensorQuantization q) {
+        return new ExportedArtifacts.IoQuantization("uint8", q.scale(), q.zeroPoint());
+    }
+
+    /** The C identifier prefix of a variant's sources: {@code student-ptq-minmax-per_channel} → {@code student_ptq_minmax_per_channel}. */
+    static String cPrefix(String variant) {
+        return variant.replaceAll("[^A-Za-z0-9_]", "_");
     }
 
     /** The integer-only form of a quantized model, recording that it was converted from {@code dir/file}. */

@@ -56,7 +56,7 @@ class PipelineEndToEndIT {
     void everyStageWritesAManifestAndTheRunSucceeds() throws Exception {
         assertThat(exitCode).isZero();
         for (String dir : List.of("prepared", "teacher", "soft-labels", "student", "student-pruned", "student-qat",
-                "export", "reports")) {
+                "export", "reports", "deploy")) {
             var manifest = ManifestIO.read(out.resolve(dir));
             assertThat(manifest).as(dir).isPresent();
             assertThat(manifest.get().configHash()).hasSize(64);
@@ -103,6 +103,65 @@ class PipelineEndToEndIT {
             assertThat(out.resolve("reports").resolve(card.path("file").asText())).isNotEmptyFile();
         }
         ablationFollowsTheRecordedLineage(report);
+        deploymentFollowsTheRecommendations(report);
+    }
+
+    /**
+     * Every integer variant was exported to TFLite and C; the C builds ran on the emulated Cortex-M7 (cortex-m7's
+     * core) and each recommendation became a bundle in its profile's format whose checksums hold.
+     */
+    private static void deploymentFollowsTheRecommendations(JsonNode report) throws Exception {
+        assertThat(out.resolve("export/student-int8.tflite")).isNotEmptyFile();
+        assertThat(out.resolve("export/c/student_int8/student_int8.c")).isNotEmptyFile();
+        JsonNode devices = report.path("device_measurements");
+        // seven integer variants (QAT int8 and six PTQ), each built for the one core the two profiles name
+        assertThat(devices).hasSize(7);
+        for (JsonNode d : devices) {
+            assertThat(d.path("core").asText()).isEqualTo("cortex-m7");
+            assertThat(d.path("machine").asText()).isEqualTo("mps2-an500");
+            long macs = 0;
+            for (JsonNode v : report.path("variants")) {
+                if (v.path("name").asText().equals(d.path("variant").asText())) {
+                    macs = v.path("macs").asLong();
+                }
+            }
+            // integer kernels on a scalar core spend at least one instruction per multiply-accumulate
+            assertThat(macs).isPositive();
+            assertThat(d.path("instructions_per_inference").asLong()).isGreaterThanOrEqualTo(macs);
+            assertThat(d.path("flash_weight_bytes").asLong()).isPositive();
+            assertThat(d.path("arena_bytes").asLong()).isPositive();
+        }
+        JsonNode deployments = report.path("deployments");
+        for (JsonNode rec : report.path("recommendations")) {
+            String profile = rec.path("profile").asText();
+            Path bundle = out.resolve("deploy").resolve(profile);
+            if (rec.path("variant").isNull()) {
+                assertThat(bundle).as(profile).doesNotExist();
+                continue;
+            }
+            JsonNode d = null;
+            for (JsonNode x : deployments) {
+                if (x.path("profile").asText().equals(profile)) {
+                    d = x;
+                }
+            }
+            assertThat(d).as(profile).isNotNull();
+            assertThat(d.path("variant").asText()).isEqualTo(rec.path("variant").asText());
+            String extension = switch (d.path("format").asText()) {
+                case "c" -> ".c";
+                case "tflite" -> ".tflite";
+                default -> ".onnx";
+            };
+            List<String> lines = Files.readAllLines(bundle.resolve("SHA256SUMS"));
+            assertThat(lines).anyMatch(l -> l.endsWith(extension)).anyMatch(l -> l.endsWith("quantization.json"));
+            for (String line : lines) {
+                String[] parts = line.split("  ");
+                try (var in = Files.newInputStream(bundle.resolve(parts[1]))) {
+                    byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(in.readAllBytes());
+                    assertThat(java.util.HexFormat.of().formatHex(digest)).as(parts[1]).isEqualTo(parts[0]);
+                }
+            }
+        }
     }
 
     /** The ablation table of the real report: its chain comes from the model files, its figures from the variants. */

@@ -134,6 +134,28 @@ public final class EvaluateStage implements Stage {
             variants.add(ptq);
             metadata.put(ptq.name(), ptqModel.metadata());
         }
+        Optional<ExportedArtifacts> index = ExportedArtifacts.read(ctx.stageDir("export"));
+        for (ExportedArtifacts.Entry e : index.map(ExportedArtifacts::variants).orElse(List.of())) {
+            // integer variants export added beyond the QAT and PTQ ones (a per-tensor form a profile needs)
+            String dint = e.files().get("dint");
+            if (dint == null || variants.stream().anyMatch(v -> v.name().equals(e.variant()))) {
+                continue;
+            }
+            Path file = ctx.stageDir("export").resolve(dint);
+            IntegerModel model = IntegerModelIO.read(file);
+            VariantRun run;
+            try (InferenceRunner runner = Runners.integer(model)) {
+                run = VariantRun.of(runner, List.of(runner), test.features(), test.labels(), info.numClasses(),
+                        teacher, settings);
+            }
+            Precision precision = integerPrecision(model, file);
+            variants.add(Variant.of(e.variant(), precision == Precision.INT4 ? Variant.STUDENT_INT4
+                            : Variant.STUDENT_INT8, precision, model.architecture(), run.metrics(), sizeOf(file),
+                            qat.weightSparsity(), file)
+                    .withNonzeroWeights(VariantRun.nonzeroWeights(model)).withMeasurements(run.measurements())
+                    .withPerTensorLayers(model.perTensorLayers()));
+            metadata.put(e.variant(), model.metadata());
+        }
         variants = withLineage(variants, metadata, ctx.outRoot());
         double fakeQuantAccuracy = ClassificationMetrics.of(test.labels(), fakeQuant, info.numClasses()).accuracy();
         double agreement = ClassificationMetrics.agreement(fakeQuant, intRun.predictions());
@@ -141,7 +163,6 @@ public final class EvaluateStage implements Stage {
         List<HardwareProfile> profiles = profiles(ctx);
         HardwareProfile host = ProfileLoader.load(ctx.resolve(ev.profilesDir()), ev.hostProfile());
         ReportBuilder builder = new ReportBuilder("Distillery report: " + cfg.name());
-        Optional<ExportedArtifacts> index = ExportedArtifacts.read(ctx.stageDir("export"));
         if (index.isPresent()) {
             builder.artifacts(index.get().byFormat(ctx.stageDir("export"), "export"));
             DeviceMeasuring.Result measured = DeviceMeasuring.measure(ctx, ctx.stageDir("export"), index.get(),

@@ -3,6 +3,8 @@ package dev.distillery.jobs.stage;
 import dev.distillery.core.data.Examples;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.ModelIO;
+import dev.distillery.core.model.QuantSpec;
+import dev.distillery.evaluation.profile.ProfileLoader;
 import dev.distillery.evaluation.report.Lineage;
 import dev.distillery.student.mcu.CExporter;
 import dev.distillery.student.onnx.OnnxExporter;
@@ -64,7 +66,8 @@ public final class ExportStage implements Stage {
 
     @Override
     public List<String> configSections() {
-        return List.of("qat", "ptq");
+        // evaluation: the profiles decide whether a per-tensor variant must be added
+        return List.of("qat", "ptq", "evaluation");
     }
 
     @Override
@@ -104,6 +107,18 @@ public final class ExportStage implements Stage {
             entries.add(exportInteger(model, "student-" + base, workDir, PTQ_DIR + "/" + base + ".dint",
                     PTQ_DIR + "/" + base + "-qdq.onnx", calibration));
         }
+        if (needsPerTensorVariant(ctx, entries, workDir)) {
+            // a configured profile takes some layers per tensor only and no variant has such weights: quantize the
+            // QAT model's weights per tensor with its calibrated ranges, so that profile has a variant it can run
+            var q = qat.quant();
+            ModelArtifact perTensor = qat.withQuant(new QuantSpec(q.weightBits(), q.activationBits(), q.activationMax(),
+                    q.activationMin(), true, q.depthwiseWeightBits()));
+            IntegerModel model = converted(perTensor, "student-qat", QatStage.MODEL);
+            String base = "student-int" + model.weightBits() + "-per_tensor";
+            entries.add(exportInteger(model, base, workDir, base + ".dint", base + "-qdq.onnx", calibration));
+            ctx.console().printf("  export: %s added, since a configured profile takes per-tensor weights only%n",
+                    base);
+        }
         for (FloatStudents.Entry s : FloatStudents.of(ctx)) {
             OnnxExporter.export(ModelIO.read(s.path(ctx), DistillStage.KIND), workDir.resolve(s.onnxFile()));
             entries.add(new ExportedArtifacts.Entry(s.name(), "fp32", Map.of("onnx", s.onnxFile()), null, null));
@@ -139,6 +154,27 @@ public final class ExportStage implements Stage {
         files.put("c_header", C_DIR + "/" + prefix + "/" + prefix + ".h");
         return new ExportedArtifacts.Entry(variant, "int" + model.weightBits(), files, uint8(io.input()),
                 uint8(io.output()));
+    }
+
+    /**
+     * Whether a configured profile's toolchain takes some operator per tensor only while no integer variant so far
+     * quantizes every weighted layer per tensor.
+     */
+    private static boolean needsPerTensorVariant(StageContext ctx, List<ExportedArtifacts.Entry> entries,
+                                                 Path workDir) {
+        var ev = ctx.config().evaluation();
+        boolean needed = ProfileLoader.loadAll(ctx.resolve(ev.profilesDir()), ev.profiles()).stream()
+                .anyMatch(p -> !p.toolchain().perTensorWeights().isEmpty());
+        if (!needed) {
+            return false;
+        }
+        for (ExportedArtifacts.Entry e : entries) {
+            IntegerModel m = IntegerModelIO.read(workDir.resolve(e.files().get("dint")));
+            if (m.perTensorLayers().size() == m.layers().size()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static ExportedArtifacts.IoQuantization uint8(TensorQuantization q) {

@@ -113,25 +113,17 @@ class PipelineEndToEndIT {
     private static void deploymentFollowsTheRecommendations(JsonNode report) throws Exception {
         assertThat(out.resolve("export/student-int8.tflite")).isNotEmptyFile();
         assertThat(out.resolve("export/c/student_int8/student_int8.c")).isNotEmptyFile();
-        JsonNode devices = report.path("device_measurements");
-        // seven integer variants (QAT int8 and six PTQ), each built for the one core the two profiles name
-        assertThat(devices).hasSize(7);
-        for (JsonNode d : devices) {
-            assertThat(d.path("core").asText()).isEqualTo("cortex-m7");
-            assertThat(d.path("machine").asText()).isEqualTo("mps2-an500");
-            long macs = 0;
-            for (JsonNode v : report.path("variants")) {
-                if (v.path("name").asText().equals(d.path("variant").asText())) {
-                    macs = v.path("macs").asLong();
-                }
-            }
-            // integer kernels on a scalar core spend at least one instruction per multiply-accumulate
-            assertThat(macs).isPositive();
-            assertThat(d.path("instructions_per_inference").asLong()).isGreaterThanOrEqualTo(macs);
-            assertThat(d.path("flash_weight_bytes").asLong()).isPositive();
-            assertThat(d.path("arena_bytes").asLong()).isPositive();
+        String skipped = report.path("notes").path("device_measurements_skipped").asText("");
+        if (!skipped.isEmpty() && !"true".equals(System.getenv("CI"))) {
+            System.err.println("PipelineEndToEndIT: C builds not measured on this machine (" + skipped
+                    + "); .ci/run installs the tools");
+        } else {
+            assertThat(skipped).as("tools CI installs").isEmpty();
+            measuredOnTheEmulatedCortexM7(report);
         }
         JsonNode deployments = report.path("deployments");
+        // x86-avx2-host takes ONNX, which every student has: it always gets a bundle
+        assertThat(deployments).extracting(d -> d.path("profile").asText()).contains("x86-avx2-host");
         for (JsonNode rec : report.path("recommendations")) {
             String profile = rec.path("profile").asText();
             Path bundle = out.resolve("deploy").resolve(profile);
@@ -161,6 +153,27 @@ class PipelineEndToEndIT {
                     assertThat(java.util.HexFormat.of().formatHex(digest)).as(parts[1]).isEqualTo(parts[0]);
                 }
             }
+        }
+    }
+
+    /** Seven integer variants (QAT int8 and six PTQ), each built for the one core the smoke profiles name. */
+    private static void measuredOnTheEmulatedCortexM7(JsonNode report) {
+        JsonNode devices = report.path("device_measurements");
+        assertThat(devices).hasSize(7);
+        for (JsonNode d : devices) {
+            assertThat(d.path("core").asText()).isEqualTo("cortex-m7");
+            assertThat(d.path("machine").asText()).isEqualTo("mps2-an500");
+            long macs = 0;
+            for (JsonNode v : report.path("variants")) {
+                if (v.path("name").asText().equals(d.path("variant").asText())) {
+                    macs = v.path("macs").asLong();
+                }
+            }
+            // integer kernels on a scalar core spend at least one instruction per multiply-accumulate
+            assertThat(macs).isPositive();
+            assertThat(d.path("instructions_per_inference").asLong()).isGreaterThanOrEqualTo(macs);
+            assertThat(d.path("flash_weight_bytes").asLong()).isPositive();
+            assertThat(d.path("arena_bytes").asLong()).isPositive();
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.distillery.evaluation.report;
 
 import dev.distillery.evaluation.cost.CostModel;
+import dev.distillery.evaluation.profile.DeployFormat;
 import dev.distillery.evaluation.profile.HardwareProfile;
 import dev.distillery.evaluation.profile.Precision;
 
@@ -15,7 +16,7 @@ import java.util.TreeMap;
 /**
  * Calibrates the microcontroller estimates on measured builds. The emulated core gives an exact instruction count
  * per inference; divided by the variant's MACs it is the instructions the project's C kernels spend per MAC on that
- * core. Summed over every variant measured there, it replaces the profile's assumed integer MAC rate by
+ * core. Summed over every variant of one precision measured there, it replaces the profile's assumed integer MAC rate by
  * {@code clock / (cycles per instruction x instructions per MAC)}, so every integer variant on that profile, measured
  * or not, gets a latency estimate grounded in real code. The cycles per instruction remain an assumption of the
  * profile: QEMU counts instructions, not cycles.
@@ -24,7 +25,7 @@ final class DeviceCalibration {
     private DeviceCalibration() {
     }
 
-    /** Core id to measured instructions per MAC over the measured variants present in the report. */
+    /** "core/precision" to measured instructions per MAC over the measured variants present in the report. */
     static Map<String, Double> instructionsPerMac(List<DeviceMeasurement> measurements, List<Variant> variants) {
         Map<String, long[]> sums = new TreeMap<>();
         for (DeviceMeasurement m : measurements) {
@@ -32,25 +33,41 @@ final class DeviceCalibration {
             if (v.isEmpty() || v.get().macs() == 0) {
                 continue;
             }
-            long[] s = sums.computeIfAbsent(m.core(), k -> new long[2]);
+            long[] s = sums.computeIfAbsent(key(m.core(), v.get().precision()), k -> new long[2]);
             s[0] += m.instructionsPerInference();
             s[1] += v.get().macs();
         }
         Map<String, Double> out = new TreeMap<>();
-        sums.forEach((core, s) -> out.put(core, (double) s[0] / s[1]));
+        sums.forEach((key, s) -> out.put(key, (double) s[0] / s[1]));
         return out;
     }
 
-    /** The profile with its integer MAC rates calibrated on its core's measurements; itself when there are none. */
+    private static String key(String core, Precision precision) {
+        return core + "/" + precision.id();
+    }
+
+    /**
+     * The profile with each integer MAC rate calibrated on its core's measurements of that precision; itself when
+     * there are none, or when the device does not run the C build (an NPU whose toolchain takes TFLite: the
+     * emulated core is its CPU, not the accelerator the profile's rates describe).
+     */
     static HardwareProfile calibrated(HardwareProfile p, Map<String, Double> instructionsPerMac) {
         Optional<String> core = p.toolchain().core();
-        if (core.isEmpty() || !instructionsPerMac.containsKey(core.get())) {
+        if (core.isEmpty() || p.toolchain().format() != DeployFormat.C) {
             return p;
         }
-        double macsPerSecond = p.toolchain().clockHz()
-                / (p.toolchain().cyclesPerInstruction() * instructionsPerMac.get(core.get()));
         Map<Precision, Double> throughput = new EnumMap<>(p.throughputMacsPerS());
-        throughput.replaceAll((precision, rate) -> precision.integer() ? macsPerSecond : rate);
+        boolean changed = false;
+        for (Map.Entry<Precision, Double> e : throughput.entrySet()) {
+            Double perMac = instructionsPerMac.get(key(core.get(), e.getKey()));
+            if (e.getKey().integer() && perMac != null) {
+                e.setValue(p.toolchain().clockHz() / (p.toolchain().cyclesPerInstruction() * perMac));
+                changed = true;
+            }
+        }
+        if (!changed) {
+            return p;
+        }
         return new HardwareProfile(p.id(), p.name(), p.description(), p.precisions(), p.ramBytes(), p.flashBytes(),
                 throughput, p.memoryBandwidthBytesPerS(), p.energyPjPerMac(), p.energyPjPerByte(), p.supportedOps(),
                 p.weightsInRam(), p.invocationOverheadSeconds(), p.sources(), p.toolchain());
@@ -71,13 +88,16 @@ final class DeviceCalibration {
             }
             Variant v = found.get();
             ProfileRow row = profileRows.stream().filter(r -> r.variant().equals(v.name())).findFirst().orElseThrow();
-            OptionalDouble estimated = declared.supports(v.precision())
+            // the latency of a device that runs the model elsewhere (an NPU) is not comparable with its CPU's count
+            boolean comparable = declared.toolchain().format() == DeployFormat.C;
+            OptionalDouble estimated = comparable && declared.supports(v.precision())
                     ? CostModel.estimate(v.architecture(), v.precision(), declared, v.sizeBytes(), v.nonzeroWeights())
                     .latencyMillis() : OptionalDouble.empty();
             double measuredMs = m.instructionsPerInference() * declared.toolchain().cyclesPerInstruction()
                     / declared.toolchain().clockHz() * 1e3;
             out.add(new DeviceRow(v.name(), declared.id(), m, measuredMs, estimated,
-                    calibrated.supports(v.precision()) ? row.cost().latencyMillis() : OptionalDouble.empty(),
+                    comparable && calibrated != declared && calibrated.supports(v.precision())
+                            ? row.cost().latencyMillis() : OptionalDouble.empty(),
                     row.cost().flashBytes(), row.cost().ramBytes()));
         }
         return out;

@@ -15,7 +15,8 @@ final class DeviceTables {
             + "arm-none-eabi-gcc build of the C export; instructions are counted exactly on the QEMU machine of that "
             + "core; latency = instructions x the profile's assumed cycles per instruction / its clock (measured on an "
             + "emulated core, not on a device). Estimates are the cost model's: before calibration from the profile's "
-            + "assumed MAC rate, after calibration from the instructions per MAC measured on that core. Error = "
+            + "assumed MAC rate, after calibration from the instructions per MAC measured on that core (fitted on "
+            + "these same builds; shown for C targets only, since an NPU's latency is not its CPU's). Error = "
             + "(estimate - measured) / measured.";
     static final String DEPLOYMENT_NOTE = "The artifact each recommended variant ships as, in the format the "
             + "profile's toolchain takes (files under deploy/<profile>/ after the deploy stage). Download time is "
@@ -30,7 +31,7 @@ final class DeviceTables {
         return List.of("Profile", "Variant", "Core (QEMU machine)", "Flash measured (weights + code)",
                 "Flash estimated (error)", "RAM measured (arena + stack)", "RAM estimated (error)",
                 "Instructions / inference", "Latency from instructions (ms)", "Estimated latency (error)",
-                "Calibrated estimate (error)");
+                "Calibrated estimate (error; fitted on these builds)");
     }
 
     static List<List<String>> measuredRows(Report report) {
@@ -81,8 +82,9 @@ final class DeviceTables {
                 Double s = d.downloadSeconds().get(link);
                 cells.add(s == null ? "" : duration(s));
             }
-            cells.add(d.joulesPerDay().isPresent() ? Fmt.sig3(d.joulesPerDay().getAsDouble()) + " J at "
-                    + Fmt.count((long) d.inferencesPerDay()) + " inferences" : "not estimated");
+            cells.add(d.joulesPerDay().isPresent() && d.inferencesPerDay() > 0
+                    ? Fmt.sig3(d.joulesPerDay().getAsDouble()) + " J at " + Fmt.sig3(d.inferencesPerDay())
+                    + " inferences" : "not estimated");
             rows.add(cells);
         }
         return rows;

@@ -205,9 +205,12 @@ public final class ReportBuilder {
         ProfileRow row = rows.stream().filter(r -> r.variant().equals(variantName)).findFirst().orElseThrow();
         long download = artifact.bytes();
         if (profile.toolchain().format() == DeployFormat.C) {
+            // firmware carries compiled code, not source text: the measured flash image, else the integer model
+            long modelBytes = variants.stream().filter(v -> v.name().equals(variantName)).findFirst().orElseThrow()
+                    .sizeBytes();
             download = deviceMeasurements.stream().filter(m -> m.variant().equals(variantName)
                             && profile.toolchain().core().map(m.core()::equals).orElse(false))
-                    .mapToLong(DeviceMeasurement::flashBytes).findFirst().orElse(download);
+                    .mapToLong(DeviceMeasurement::flashBytes).findFirst().orElse(modelBytes);
         }
         OptionalDouble energy = row.cost().energyMicrojoules();
         OptionalDouble perDay = energy.isPresent()

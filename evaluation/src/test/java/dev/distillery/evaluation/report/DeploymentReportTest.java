@@ -85,11 +85,18 @@ class DeploymentReportTest {
         DeviceRow row = report.deviceRows().get(0);
         assertThat(report.deviceRows()).hasSize(1);
         assertThat(row.measuredLatencyMs()).isCloseTo(instructions * cpi / clock * 1e3, within(1e-9));
-        // calibrated MAC rate = clock / (cpi x 9): the compute part of the roofline becomes macs x 9 x cpi / clock
-        double rate = clock / (cpi * 9);
-        double calibrated = row.calibratedLatencyMs().getAsDouble();
-        assertThat(calibrated).isGreaterThanOrEqualTo(int8.macs() / rate * 1e3)
-                .isEqualTo(report.row("student-int8", "cortex-m4f").orElseThrow().cost().latencyMillis().getAsDouble());
+        // calibrated MAC rate = clock / (cpi x 9): the roofline of a profile declaring that int8 rate
+        Map<Precision, Double> rates = new java.util.EnumMap<>(m4f.throughputMacsPerS());
+        rates.put(Precision.INT8, clock / (cpi * 9));
+        HardwareProfile expected = new HardwareProfile(m4f.id(), m4f.name(), m4f.description(), m4f.precisions(),
+                m4f.ramBytes(), m4f.flashBytes(), rates, m4f.memoryBandwidthBytesPerS(), m4f.energyPjPerMac(),
+                m4f.energyPjPerByte(), m4f.supportedOps(), m4f.weightsInRam(), m4f.invocationOverheadSeconds(),
+                m4f.sources(), m4f.toolchain());
+        double calibrated = CostModel.estimate(int8.architecture(), Precision.INT8, expected, int8.sizeBytes())
+                .latencyMillis().getAsDouble();
+        assertThat(row.calibratedLatencyMs().getAsDouble()).isCloseTo(calibrated, within(1e-12));
+        assertThat(report.row("student-int8", "cortex-m4f").orElseThrow().cost().latencyMillis().getAsDouble())
+                .isCloseTo(calibrated, within(1e-12));
         assertThat(row.estimatedLatencyMs().getAsDouble()).isCloseTo(CostModel.estimate(int8.architecture(),
                 Precision.INT8, m4f, int8.sizeBytes()).latencyMillis().getAsDouble(), within(1e-12));
         assertThat(row.flashError()).isCloseTo((int8.sizeBytes() - 34_000.0) / 34_000.0, within(1e-12));
@@ -97,6 +104,25 @@ class DeploymentReportTest {
         Deployment mcu = report.deployments().stream().filter(d -> d.profileId().equals("cortex-m4f")).findFirst()
                 .orElseThrow();
         assertThat(mcu.downloadBytes()).isEqualTo(34_000);
+    }
+
+    @Test
+    void anNpuWhoseCpuCoreWasMeasuredKeepsItsOwnRatesAndComparesNoLatency() {
+        Variant int8 = ReportFixtures.studentInt8();
+        DeviceMeasurement m55 = new DeviceMeasurement("student-int8", "cortex-m55", "mps3-an547", 30_000, 4_000,
+                20_000, 600, 9 * int8.macs());
+        HardwareProfile ethos = ProfileLoader.load(ReportFixtures.SHIPPED, "cortex-m55-ethos-u55");
+        Report report = new ReportBuilder("npu").profiles(List.of(ethos)).variants(List.of(int8))
+                .deviceMeasurements(List.of(m55)).build();
+
+        // the Ethos-U55 runs the TFLite file on its NPU: a count of the M55 CPU's instructions says nothing of it
+        assertThat(report.row("student-int8", ethos.id()).orElseThrow().cost().latencyMillis().getAsDouble())
+                .isEqualTo(CostModel.estimate(int8.architecture(), Precision.INT8, ethos, int8.sizeBytes())
+                        .latencyMillis().getAsDouble());
+        DeviceRow row = report.deviceRows().get(0);
+        assertThat(row.measured().flashBytes()).isEqualTo(34_000);
+        assertThat(row.estimatedLatencyMs()).isEmpty();
+        assertThat(row.calibratedLatencyMs()).isEmpty();
     }
 
     @Test

@@ -51,21 +51,32 @@ final class DeployBundle {
         return DeployStage.fileNames(bundle);
     }
 
+    /** The model's input and output as this format's artifact takes and returns them. */
     private static String quantization(ExportedArtifacts.Entry e, String format) throws IOException {
         ObjectNode root = JSON.createObjectNode().put("variant", e.variant()).put("precision", e.precision())
                 .put("format", format);
-        io(root, "input", e.input(), "float32 pixels in [0, 1], NCHW");
-        io(root, "output", e.output(), e.input() == null ? "float32 logits" : "int32 accumulators or float logits"
-                + " (the artifact has no quantized output)");
+        boolean integer = e.input() != null;
+        switch (integer ? format : "float") {
+            case "tflite" -> {
+                io(root.putObject("input"), e.input());
+                io(root.putObject("output"), e.output());
+            }
+            case "c" -> {
+                io(root.putObject("input"), e.input());
+                root.putObject("output").put("dtype", "int32 accumulators, float32 logits")
+                        .put("note", "the invoke function returns int32 accumulators; the logits function scales "
+                                + "them to float32 logits exactly as Distillery's integer runtime does");
+            }
+            default -> {
+                root.putObject("input").put("dtype", "float32").put("note", "pixels in [0, 1], NCHW, batch 1");
+                root.putObject("output").put("dtype", "float32").put("note", "logits");
+            }
+        }
         return JSON.writeValueAsString(root) + "\n";
     }
 
-    private static void io(ObjectNode root, String field, ExportedArtifacts.IoQuantization q, String otherwise) {
-        if (q == null) {
-            root.putObject(field).put("dtype", "float32").put("note", otherwise);
-            return;
-        }
-        root.putObject(field).put("dtype", q.dtype()).put("scale", q.scale()).put("zero_point", q.zeroPoint())
+    private static void io(ObjectNode node, ExportedArtifacts.IoQuantization q) {
+        node.put("dtype", q.dtype()).put("scale", q.scale()).put("zero_point", q.zeroPoint())
                 .put("real_value", "scale * (code - zero_point)");
     }
 
@@ -83,8 +94,9 @@ final class DeployBundle {
                     activations live in one static arena whose size the header states. Quantize the input with
                     `quantization.json`'s input parameters (code = round(x / scale) + zero_point, clamped to
                     0..255), or call the generated quantizer on float pixels, then call the invoke function; the
-                    largest logit is the class. Distillery checked this code bit for bit against its integer
-                    runtime with gcc and arm-none-eabi-gcc on emulated Cortex-M4F, M7 and M55 cores.
+                    largest accumulator or logit is the class. Distillery's tests check generated code bit for bit
+                    against its integer runtime with gcc and arm-none-eabi-gcc on emulated Cortex-M4F, M7 and M55
+                    cores; the builds this run measured are in the report's device measurements.
                     """);
             case "tflite" -> md.append("""
                     A full-integer TFLite flatbuffer: uint8 input and output, int8 kernels inside. Load it with

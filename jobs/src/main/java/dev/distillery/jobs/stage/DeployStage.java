@@ -42,7 +42,8 @@ public final class DeployStage implements Stage {
 
     @Override
     public List<String> configSections() {
-        return List.of("evaluation");
+        // everything deploy decides comes from its inputs: the report and the export folder
+        return List.of();
     }
 
     @Override

@@ -66,8 +66,7 @@ public final class ExportStage implements Stage {
 
     @Override
     public List<String> configSections() {
-        // evaluation: the profiles decide whether a per-tensor variant must be added
-        return List.of("qat", "ptq", "evaluation");
+        return List.of("qat", "ptq");
     }
 
     @Override
@@ -76,6 +75,11 @@ public final class ExportStage implements Stage {
                 ctx.stageDir("student-qat")));
         if (ctx.config().prune().enabled()) {
             in.add(ctx.stageDir("student-pruned"));
+        }
+        // the configured profiles decide whether a per-tensor variant must be added
+        Path profiles = ctx.resolve(ctx.config().evaluation().profilesDir());
+        for (String id : ctx.config().evaluation().profiles()) {
+            in.add(profiles.resolve(id + ".yaml"));
         }
         return in;
     }

@@ -83,6 +83,11 @@ class DeployStageTest {
         assertThat(q.path("output").path("scale").asDouble()).isEqualTo(0.125);
         assertThat(q.path("output").path("zero_point").asInt()).isEqualTo(100);
         assertThat(Files.readString(coral.resolve("README.md"))).contains("edgetpu_compiler", "coral-edge-tpu");
+        // the C build takes the same uint8 input codes but returns int32 accumulators, not TFLite's uint8 output
+        JsonNode c = new ObjectMapper().readTree(work.resolve("cortex-m7/quantization.json").toFile());
+        assertThat(c.path("input").path("scale").asDouble()).isEqualTo(1 / 255.0);
+        assertThat(c.path("output").path("dtype").asText()).startsWith("int32 accumulators");
+        assertThat(c.path("output").has("scale")).isFalse();
         // the phone NPU takes dense per tensor only; the variant is per channel, so nothing ships there
         JsonNode index = new ObjectMapper().readTree(work.resolve("index.json").toFile());
         JsonNode npu = null;

@@ -9,6 +9,8 @@ import dev.distillery.core.nn.SameDiffNet;
 import dev.distillery.core.testing.Digits;
 import dev.distillery.core.testing.TestSpark;
 import dev.distillery.jobs.cli.DistilleryCli;
+import dev.distillery.student.quant.IntegerModel;
+import dev.distillery.student.quant.IntegerModelIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,7 +61,8 @@ class BatchNormStudentTest {
                 prune: {enabled: false}
                 ptq: {methods: [minmax], granularities: [per_channel]}
                 qat: {epochs: 1, calibration_rows: 100}
-                """.formatted(data));
+                evaluation: {profiles_dir: %s}
+                """.formatted(data, Path.of("..", "conf", "profiles").toAbsolutePath().normalize()));
         Path out = dir.resolve("out");
         for (String stage : List.of("prepare", "train-teacher", "label", "distill", "qat", "export")) {
             assertThat(run(config, out, stage)).as(stage).isZero();
@@ -97,5 +100,14 @@ class BatchNormStudentTest {
         assertThat(qat.quant().activationMax().keySet()).containsExactlyInAnyOrder("input", "L1", "L4", "L6");
         assertThat(out.resolve("export/student-int8.dint")).isNotEmptyFile();
         assertThat(out.resolve("export/student-kd.onnx")).isNotEmptyFile();
+        // the default profiles include NPUs that take dense layers per tensor only, and this run's only PTQ variant
+        // is per channel: export adds the QAT student with per-tensor weights, in every format
+        IntegerModel perTensor = IntegerModelIO.read(out.resolve("export/student-int8-per_tensor.dint"));
+        assertThat(perTensor.perTensorLayers()).hasSize(perTensor.layers().size());
+        assertThat(IntegerModelIO.read(out.resolve("export/student-int8.dint")).perTensorLayers())
+                .hasSizeLessThan(perTensor.layers().size());
+        assertThat(out.resolve("export/student-int8-per_tensor.tflite")).isNotEmptyFile();
+        assertThat(out.resolve("export/c/student_int8_per_tensor/student_int8_per_tensor.c")).isNotEmptyFile();
+        assertThat(Files.readString(out.resolve("export/artifacts.json"))).contains("\"student-int8-per_tensor\"");
     }
 }

@@ -4,6 +4,27 @@ package dev.distillery.core.model;
 public record LayerInfo(int index, LayerSpec spec, TensorShape input, TensorShape output,
                         long weightCount, long biasCount, long macs, int[] weightShape) {
 
+    /** The layer as messages name it, e.g. {@code layer 3 (depthwise_conv2d 3x3/1)}. */
+    public String describe() {
+        String what;
+        if (spec instanceof LayerSpec.Conv2d c) {
+            what = "conv2d " + c.filters() + " filters " + c.kernel() + "x" + c.kernel() + "/" + c.stride();
+        } else if (spec instanceof LayerSpec.DepthwiseConv2d d) {
+            what = "depthwise_conv2d " + d.kernel() + "x" + d.kernel() + "/" + d.stride();
+        } else if (spec instanceof LayerSpec.Dense d) {
+            what = "dense " + d.units();
+        } else if (spec instanceof LayerSpec.MaxPool p) {
+            what = "max_pool " + p.size();
+        } else if (spec instanceof LayerSpec.Relu) {
+            what = "relu";
+        } else if (spec instanceof LayerSpec.BatchNorm) {
+            what = "batch_norm";
+        } else {
+            what = "flatten";
+        }
+        return "layer " + index + " (" + what + ")";
+    }
+
     /** Stored values: weights and bias, or a batch norm's gamma, beta, mean and variance (4 per channel). */
     public long params() {
         return weightCount + biasCount + (batchNorm() ? 4L * output.channels() : 0);

@@ -180,24 +180,7 @@ public final class TfliteExporter {
     }
 
     static String describe(LayerInfo info) {
-        LayerSpec s = info.spec();
-        String what;
-        if (s instanceof LayerSpec.Conv2d c) {
-            what = "conv2d " + c.filters() + " filters " + c.kernel() + "x" + c.kernel() + "/" + c.stride();
-        } else if (s instanceof LayerSpec.DepthwiseConv2d d) {
-            what = "depthwise_conv2d " + d.kernel() + "x" + d.kernel() + "/" + d.stride();
-        } else if (s instanceof LayerSpec.Dense d) {
-            what = "dense " + d.units();
-        } else if (s instanceof LayerSpec.MaxPool p) {
-            what = "max_pool " + p.size();
-        } else if (s instanceof LayerSpec.Relu) {
-            what = "relu";
-        } else if (s instanceof LayerSpec.BatchNorm) {
-            what = "batch_norm";
-        } else {
-            what = "flatten";
-        }
-        return "layer " + info.index() + " (" + what + ")";
+        return info.describe();
     }
 
     static byte[] int32s(int[] values) {

@@ -90,6 +90,9 @@ public final class IntegerConverter {
         float[] wScale = WeightQuantizer.scales(info, w, bits, spec.perTensorWeights());
         byte[] codes = WeightQuantizer.codes(info, w, wScale, bits);
         int channels = info.outChannels();
+        if (!spec.perTensorWeights()) {
+            wScale = deadChannelScales(codes, wScale, inScale, outScale);
+        }
         int[] bias = new int[channels];
         int[] multiplier = new int[outScale > 0 ? channels : 0];
         int[] shift = new int[multiplier.length];
@@ -109,6 +112,36 @@ public final class IntegerConverter {
         }
         return new IntegerLayer(info.index(), bits, codes, bias, wScale, inScale, outScale, outZeroPoint, multiplier,
                 shift);
+    }
+
+    /**
+     * An output channel whose codes are all zero (pruned away) accumulates its bias alone, so its weight scale only
+     * sets the unit of that bias. The range floor would make that unit about 1e-10 and push the bias out of int32
+     * (clamped, the channel's output would be wrong) and the multiplier below what int8 kernels accept. Such a
+     * channel gets the scale that makes its multiplier 1 (output scale / input scale), or, on the logits layer, the
+     * layer's widest scale; its output is {@code round(bias / output scale)} as the fake-quantized graph computes.
+     */
+    static float[] deadChannelScales(byte[] codes, float[] scales, double inScale, double outScale) {
+        int channels = scales.length;
+        boolean[] live = new boolean[channels];
+        for (int i = 0; i < codes.length; i++) {
+            live[i % channels] |= codes[i] != 0;
+        }
+        float widest = 0;
+        for (float s : scales) {
+            widest = Math.max(widest, s);
+        }
+        float target = outScale > 0 ? (float) (outScale / inScale) : widest;
+        float[] fixed = scales;
+        for (int c = 0; c < channels; c++) {
+            if (!live[c] && target > scales[c]) {
+                if (fixed == scales) {
+                    fixed = scales.clone();
+                }
+                fixed[c] = target;
+            }
+        }
+        return fixed;
     }
 
     private static int lastWeighted(List<LayerInfo> infos, Architecture arch) {

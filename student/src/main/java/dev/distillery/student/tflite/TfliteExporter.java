@@ -63,7 +63,6 @@ public final class TfliteExporter {
 
     /** The model file in memory; throws {@link InvalidConfigException} naming the first layer TFLite cannot express. */
     public static TfliteModel build(IntegerModel model, TensorQuantization output) {
-        model = DeadChannels.rescaled(model);
         check(model);
         Architecture arch = model.architecture();
         TensorQuantization input = new TensorQuantization((float) model.inputScale(), model.inputZeroPoint());
@@ -88,7 +87,7 @@ public final class TfliteExporter {
      * side that extends beyond 0, spread over the 256 codes.
      */
     public static TensorQuantization outputQuantization(IntegerModel model, float[][] calibration) {
-        check(DeadChannels.rescaled(model));
+        check(model);
         if (calibration.length == 0) {
             throw new InvalidConfigException("TFLite export of " + model.architecture().name()
                     + " needs calibration rows to choose the output quantization, got none");

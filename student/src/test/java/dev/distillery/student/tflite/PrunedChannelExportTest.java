@@ -4,11 +4,13 @@ import dev.distillery.core.model.Architecture;
 import dev.distillery.core.model.LayerInfo;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.QuantSpec;
+import dev.distillery.student.mcu.CExporter;
 import dev.distillery.student.quant.Calibration;
 import dev.distillery.student.quant.CalibrationMethod;
 import dev.distillery.student.quant.IntegerConverter;
 import dev.distillery.student.quant.IntegerLayer;
 import dev.distillery.student.quant.IntegerModel;
+import dev.distillery.student.quant.WeightQuantizer;
 import dev.distillery.student.testing.FashionMnist;
 import dev.distillery.student.testing.TestModels;
 import org.junit.jupiter.api.Test;
@@ -19,10 +21,15 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-/** A channel pruned to all-zero weights exports to TFLite with a multiplier its kernels accept and the same bias. */
-class DeadChannelsTest {
+/**
+ * A channel pruned to all-zero weights converts to a multiplier of 1 with its real bias, so both the TFLite and the C
+ * export take it (with the quantizer's floored scale its bias left int32 and its multiplier fell below 2^-32).
+ */
+class PrunedChannelExportTest {
     private static final int POINTWISE = 5;
     private static final int DEAD = 3;
+    private static final float DEAD_BIAS = 0.37f;
+    private static float[] prunedWeights;
 
     private static IntegerModel prunedChannelModel() {
         Architecture arch = TestModels.separableCnn();
@@ -35,8 +42,9 @@ class DeadChannelsTest {
             w[i] = 0;
         }
         params.put(pointwise.weightName(), w);
+        prunedWeights = w;
         float[] b = params.get(pointwise.biasName()).clone();
-        b[DEAD] = 0.37f;
+        b[DEAD] = DEAD_BIAS;
         params.put(pointwise.biasName(), b);
         ModelArtifact pruned = model.withParams(params);
         QuantSpec spec = Calibration.calibrate(pruned, FashionMnist.trainImages(200),
@@ -45,26 +53,21 @@ class DeadChannelsTest {
     }
 
     @Test
-    void anAllZeroChannelGetsMultiplierOneAndKeepsItsRealBias() {
+    void anAllZeroChannelGetsMultiplierOneAndItsRealBiasAndBothExportsTakeIt() {
         IntegerModel model = prunedChannelModel();
-        IntegerLayer before = model.layer(POINTWISE);
-        // the quantizer floors an all-zero channel's scale: its multiplier is far below TFLite's 2^-32
-        assertThat(before.inputScale() * before.weightScale()[DEAD] / before.outputScale()).isLessThan(0x1p-32);
+        IntegerLayer layer = model.layer(POINTWISE);
 
-        IntegerLayer after = DeadChannels.rescaled(model).layer(POINTWISE);
-
-        assertThat(after.inputScale() * after.weightScale()[DEAD] / after.outputScale()).isCloseTo(1.0, within(1e-6));
-        double realBefore = before.bias()[DEAD] * before.inputScale() * before.weightScale()[DEAD];
-        double realAfter = after.bias()[DEAD] * after.inputScale() * after.weightScale()[DEAD];
-        // re-expressed in the new unit, rounded: within half an output step
-        assertThat(realAfter).isCloseTo(realBefore, within(after.outputScale() / 2 + 1e-9));
-        for (int c = 0; c < after.channels(); c++) {
+        assertThat(layer.inputScale() * layer.weightScale()[DEAD] / layer.outputScale()).isCloseTo(1.0, within(1e-6));
+        double realBias = layer.bias()[DEAD] * layer.inputScale() * layer.weightScale()[DEAD];
+        assertThat(realBias).isCloseTo(DEAD_BIAS, within(layer.outputScale() / 2 + 1e-9));
+        float[] quantizerScales = WeightQuantizer.scales(model.architecture().layerInfos().get(POINTWISE),
+                prunedWeights, 8);
+        for (int c = 0; c < layer.channels(); c++) {
             if (c != DEAD) {
-                assertThat(after.weightScale()[c]).isEqualTo(before.weightScale()[c]);
-                assertThat(after.bias()[c]).isEqualTo(before.bias()[c]);
+                assertThat(layer.weightScale()[c]).isEqualTo(quantizerScales[c]);
             }
         }
-        // what the export refused before it now builds
         assertThat(TfliteExporter.build(model, IntegerFixtures.calibration()).bytes()).isNotEmpty();
+        assertThat(CExporter.generate(model, "pruned").source()).isNotEmpty();
     }
 }

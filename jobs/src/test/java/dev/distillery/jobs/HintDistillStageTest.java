@@ -2,6 +2,7 @@ package dev.distillery.jobs;
 
 import dev.distillery.core.manifest.Manifest;
 import dev.distillery.core.manifest.ManifestIO;
+import dev.distillery.core.manifest.ModelOutput;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.ModelIO;
 import dev.distillery.core.testing.Digits;
@@ -64,9 +65,9 @@ class HintDistillStageTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("hint: teacher L5 [16] -> student L2 [8], projection of 144 parameters");
 
-        Path student = base.resolve("student");
-        ModelArtifact kd = ModelIO.read(student.resolve(DistillStage.KD_MODEL), DistillStage.KIND);
-        ModelArtifact hinted = ModelIO.read(student.resolve(DistillStage.HINT_MODEL), DistillStage.KIND);
+        Path student = DistillStage.OUTPUT.dir(base);
+        ModelArtifact kd = ModelIO.read(DistillStage.KD_MODEL.path(base), DistillStage.KIND);
+        ModelArtifact hinted = ModelIO.read(DistillStage.HINT_MODEL.path(base), DistillStage.KIND);
         assertThat(hinted.architecture()).isEqualTo(kd.architecture());
         assertThat(hinted.params().keySet()).containsExactlyElementsOf(kd.params().keySet());
         assertThat(hinted.params().values().stream().mapToLong(p -> p.length).sum())
@@ -78,6 +79,13 @@ class HintDistillStageTest {
 
         Manifest m = ManifestIO.read(student).orElseThrow();
         assertThat(m.outputs()).containsKey("kd_hint");
+        // evaluate and export learn the students from this list, the hint student with its lineage and teachers
+        assertThat(m.models()).containsEntry("student-kd-hint",
+                new ModelOutput("student-kd", DistillStage.HINT_MODEL.name()));
+        assertThat(m.models().keySet()).containsExactly("student-baseline", "student-kd", "student-kd-hint");
+        assertThat(hinted.metadata()).containsEntry("lineage.from", DistillStage.KD_MODEL.relative())
+                .containsEntry("lineage.relation", "sibling").containsEntry("lineage.techniques", "hint")
+                .containsKey("distillation.teachers");
         assertThat(m.metrics()).containsEntry("kd_hint_teacher_layer", "L5")
                 .containsEntry("kd_hint_projection_parameters", 144)
                 .containsKey("kd_hint_validation_accuracy").containsEntry("kd_hint_epochs_run", 2);

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * Provenance of one stage's output folder: what config and inputs made it, with which seed and versions, how
- * long it took and how many rows it wrote. A stage whose manifest matches its inputs and config is skipped.
+ * long it took and how many rows it wrote, its files with their hashes ({@code outputs}) and the models among them
+ * by variant name ({@code models}), from which later stages learn what exists. A stage whose manifest matches its inputs and config is skipped.
  */
 public record Manifest(
         String stage,
@@ -20,5 +21,6 @@ public record Manifest(
         @JsonProperty("duration_seconds") double durationSeconds,
         @JsonProperty("row_counts") Map<String, Long> rowCounts,
         Map<String, Object> metrics,
-        Map<String, String> outputs) {
+        Map<String, String> outputs,
+        Map<String, ModelOutput> models) {
 }

@@ -17,7 +17,7 @@ class StageOutputTest {
     Path root;
 
     private static Manifest manifest(String hash) {
-        return new Manifest("s", hash, Map.of(), 1, Map.of(), "x", "a", "b", 0, Map.of(), Map.of(), Map.of());
+        return new Manifest("s", hash, Map.of(), 1, Map.of(), "x", "a", "b", 0, Map.of(), Map.of(), Map.of(), Map.of());
     }
 
     @Test

@@ -51,9 +51,10 @@ final class DemoCommand implements Callable<Integer> {
         options.overrides.addAll(overrides);
         long t0 = System.nanoTime();
         int code = StageCommand.runStages(options, Pipeline.stages());
-        ResultsTable.print(out.resolve("reports"), System.out);
+        Path reports = dev.distillery.jobs.stage.EvaluateStage.OUTPUT.dir(out);
+        ResultsTable.print(reports, System.out);
         System.out.printf("%nDemo finished in %.1f min with exit code %d. Report: %s%n", (System.nanoTime() - t0) / 6e10,
-                code, out.resolve("reports").resolve("report.html").toAbsolutePath());
+                code, reports.resolve("report.html").toAbsolutePath());
         return code;
     }
 }

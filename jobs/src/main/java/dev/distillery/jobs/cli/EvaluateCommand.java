@@ -46,7 +46,7 @@ final class EvaluateCommand implements Callable<Integer> {
         List<Path> runs = new ArrayList<>();
         runs.add(out);
         runs.addAll(others);
-        Path reports = out.resolve(new dev.distillery.jobs.stage.EvaluateStage().outputDir());
+        Path reports = dev.distillery.jobs.stage.EvaluateStage.OUTPUT.dir(out);
         RunComparison.of(runs).writeTo(reports);
         return reports;
     }

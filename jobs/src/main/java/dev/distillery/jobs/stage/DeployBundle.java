@@ -29,7 +29,7 @@ final class DeployBundle {
         String format = deployment.path("format").asText();
         try {
             Files.createDirectories(bundle);
-            Path exportDir = runRoot.resolve("export");
+            Path exportDir = ExportStage.OUTPUT.dir(runRoot);
             for (Map.Entry<String, String> f : exported.files().entrySet()) {
                 if (f.getKey().equals(format) || f.getKey().startsWith(format + "_")) {
                     DeployStage.copy(exportDir.resolve(f.getValue()), bundle);

@@ -26,6 +26,7 @@ import java.util.stream.Stream;
  * profile, with the variant it ships or null when none passes.
  */
 public final class DeployStage implements Stage {
+    public static final StageFolder OUTPUT = new StageFolder("deploy");
     static final String INDEX = "index.json";
     static final String CHECKSUMS = "SHA256SUMS";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -36,8 +37,8 @@ public final class DeployStage implements Stage {
     }
 
     @Override
-    public String outputDir() {
-        return "deploy";
+    public StageFolder output() {
+        return OUTPUT;
     }
 
     @Override
@@ -48,14 +49,14 @@ public final class DeployStage implements Stage {
 
     @Override
     public List<Path> inputs(StageContext ctx) {
-        return List.of(ctx.stageDir("export"), ctx.stageDir("reports"));
+        return List.of(ExportStage.OUTPUT.dir(ctx), EvaluateStage.OUTPUT.dir(ctx));
     }
 
     @Override
     public StageResult run(StageContext ctx, Path workDir) {
-        JsonNode report = readReport(ctx.stageDir("reports").resolve("report.json"));
-        ExportedArtifacts index = ExportedArtifacts.read(ctx.stageDir("export")).orElseThrow(() ->
-                new DataContractException(ctx.stageDir("export") + " has no " + ExportedArtifacts.FILE
+        JsonNode report = readReport(EvaluateStage.OUTPUT.dir(ctx).resolve("report.json"));
+        ExportedArtifacts index = ExportedArtifacts.read(ExportStage.OUTPUT.dir(ctx)).orElseThrow(() ->
+                new DataContractException(ExportStage.OUTPUT.dir(ctx) + " has no " + ExportedArtifacts.FILE
                         + "; re-run export with --force"));
         ObjectNode summary = JSON.createObjectNode();
         ArrayNode profiles = summary.putArray("profiles");
@@ -76,7 +77,7 @@ public final class DeployStage implements Stage {
                             + "variant; re-run evaluate after export"));
             Path bundle = workDir.resolve(profile);
             List<String> files = DeployBundle.write(ctx.outRoot(), bundle, deployment, exported,
-                    modelCard(report, ctx.stageDir("reports"), variant));
+                    modelCard(report, EvaluateStage.OUTPUT.dir(ctx), variant));
             entry.put("variant", variant).put("format", deployment.path("format").asText());
             ArrayNode names = entry.putArray("files");
             files.forEach(names::add);
@@ -87,7 +88,7 @@ public final class DeployStage implements Stage {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        ctx.console().printf("  deploy: %d bundle(s) in %s%n", bundles, ctx.stageDir(outputDir()));
+        ctx.console().printf("  deploy: %d bundle(s) in %s%n", bundles, OUTPUT.dir(ctx));
         return new StageResult().metric("bundles", bundles).output("index", INDEX);
     }
 

@@ -19,10 +19,18 @@ import dev.distillery.student.nn.DistillationObjective;
 import dev.distillery.student.nn.HintObjective;
 import dev.distillery.teacher.train.TeacherTraining;
 
+import dev.distillery.core.nn.Objective;
+import dev.distillery.core.train.TrainRow;
+import dev.distillery.evaluation.report.Variant;
+import org.apache.spark.api.java.JavaRDD;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * distill: the student trained on soft labels with the Hinton loss, one more such student per extra value of
@@ -35,17 +43,18 @@ import java.util.Map;
  * intermediate-feature hint from the teacher ({@value #HINT_MODEL}).
  */
 public final class DistillStage implements Stage {
-    public static final String KD_MODEL = "student-kd.dmodel";
-    public static final String BASELINE_MODEL = "student-baseline.dmodel";
+    public static final StageFolder OUTPUT = new StageFolder("student");
+    public static final StageFile KD_MODEL = OUTPUT.file("student-kd.dmodel");
+    public static final StageFile BASELINE_MODEL = OUTPUT.file("student-baseline.dmodel");
     /** Student distilled from the run's teacher alone, beside the ensemble-distilled {@link #KD_MODEL}. */
-    public static final String SINGLE_TEACHER_MODEL = "student-kd-single-teacher.dmodel";
+    public static final StageFile SINGLE_TEACHER_MODEL = OUTPUT.file("student-kd-single-teacher.dmodel");
     /** The student distilled with the Hinton loss plus an intermediate-feature hint, when {@code distill.hint} is set. */
-    public static final String HINT_MODEL = "student-kd-hint.dmodel";
+    public static final StageFile HINT_MODEL = OUTPUT.file("student-kd-hint.dmodel");
     public static final String KIND = "student";
 
     /** File of the student distilled at a temperature from {@code distill.temperatures}. */
-    public static String temperatureModel(double temperature) {
-        return "student-kd-t" + temperatureId(temperature) + ".dmodel";
+    public static StageFile temperatureModel(double temperature) {
+        return OUTPUT.file("student-kd-t" + temperatureId(temperature) + ".dmodel");
     }
 
     /** A temperature as a file-name-safe id: 2.0 becomes "2", 2.5 becomes "2_5". */
@@ -60,8 +69,8 @@ public final class DistillStage implements Stage {
     }
 
     @Override
-    public String outputDir() {
-        return "student";
+    public StageFolder output() {
+        return OUTPUT;
     }
 
     @Override
@@ -76,13 +85,13 @@ public final class DistillStage implements Stage {
 
     @Override
     public List<Path> inputs(StageContext ctx) {
-        return List.of(ctx.stageDir("prepared"), ctx.stageDir("teacher"), ctx.stageDir("soft-labels"));
+        return List.of(PrepareStage.OUTPUT.dir(ctx), TrainTeacherStage.OUTPUT.dir(ctx), LabelStage.OUTPUT.dir(ctx));
     }
 
     @Override
     public void validate(StageContext ctx) {
-        Path teacherFile = ctx.stageDir("teacher").resolve(TrainTeacherStage.MODEL);
-        Path prepared = ctx.stageDir("prepared");
+        Path teacherFile = TrainTeacherStage.MODEL.path(ctx);
+        Path prepared = PrepareStage.OUTPUT.dir(ctx);
         if (Files.exists(teacherFile) && Files.exists(prepared)) {
             Architecture teacher = ModelIO.read(teacherFile, TeacherTraining.KIND).architecture();
             StudentArchitecture.checkSize(StudentArchitecture.of(ctx.config().student(), Examples.info(prepared)),
@@ -91,9 +100,18 @@ public final class DistillStage implements Stage {
         HintPlanning.check(ctx);
     }
 
+    /**
+     * One student the stage trains: its training run's name, the variant name and kind the report gives it, its
+     * file, rows, objective and the metadata its file records. {@code key} names its manifest output and metrics
+     * ({@code <key>_...}); the run names its history file ({@code history-<run without "student-">.json}).
+     */
+    private record StudentJob(String key, String run, String variant, String kind, StageFile file,
+                              Supplier<JavaRDD<TrainRow>> rows, Objective objective, Map<String, String> metadata) {
+    }
+
     @Override
     public StageResult run(StageContext ctx, Path workDir) {
-        DatasetInfo info = Examples.info(ctx.stageDir("prepared"));
+        DatasetInfo info = Examples.info(PrepareStage.OUTPUT.dir(ctx));
         Architecture arch = StudentArchitecture.of(ctx.config().student(), info);
         ctx.console().printf("  student %s: %d parameters, %d MACs%n", arch.name(), arch.parameterCount(), arch.macs());
         if (arch.hasBatchNorm()) {
@@ -105,70 +123,99 @@ public final class DistillStage implements Stage {
         ModelArtifact init = new ModelArtifact(KIND, arch, ParamInit.he(arch, cfg.seed() + 1),
                 Map.of("config_hash", cfg.hashOf("seed", "student", "distill")), null);
         var validation = StudentTraining.validation(ctx);
-        Path labelsDir = ctx.stageDir("soft-labels").resolve(LabelStage.PARQUET);
-        SoftLabelMetadata labels = SoftLabelFiles.read(labelsDir);
-        Path singleDir = ctx.stageDir("soft-labels").resolve(LabelStage.SINGLE_TEACHER_PARQUET);
+        SoftLabelMetadata labels = SoftLabelFiles.read(LabelStage.PARQUET.path(ctx));
+        Path singleDir = LabelStage.SINGLE_TEACHER_PARQUET.path(ctx);
         SoftLabelMetadata single = labels.teachers().size() > 1 && Files.isDirectory(singleDir)
                 ? SoftLabelFiles.read(singleDir) : null;
         double temperature = cfg.distill().temperature();
-        String kdDetail = kdDetail(temperature, cfg.distill().alpha(), labels);
-        Map<String, String> kdLineage = single == null
-                ? ModelLineage.of(outputDir(), BASELINE_MODEL, Lineage.SIBLING, "distillation", kdDetail)
-                : ModelLineage.of(outputDir(), SINGLE_TEACHER_MODEL, Lineage.SIBLING, "teacher-ensemble",
-                "soft labels of " + ModelLineage.describe(labels) + " instead of " + ModelLineage.describe(single)
-                        + " alone (T=" + temperature + ", alpha=" + cfg.distill().alpha() + ")");
-        TrainResult kd = StudentTraining.train(ctx, "student-kd", StudentTraining.distillationRows(ctx), validation,
-                init, GraphHooks.NONE, new DistillationObjective(temperature, cfg.distill().alpha()),
-                cfg.distill().training(), workDir);
-        ModelIO.write(BatchNormFolding.fold(kd.best()).withKind(KIND, meta(Map.of("variant", "kd", "temperature",
-                String.valueOf(temperature), "alpha", String.valueOf(cfg.distill().alpha()),
-                "best_epoch", String.valueOf(kd.bestEpoch())), kdLineage, ModelLineage.teachers(labels))),
-                workDir.resolve(KD_MODEL));
-        StageResult result = new StageResult();
+        double alpha = cfg.distill().alpha();
+        Map<String, String> teachers = ModelLineage.teachers(labels);
+
+        StudentJob kd = new StudentJob("kd", "student-kd", "student-kd", Variant.STUDENT_KD, KD_MODEL,
+                () -> StudentTraining.distillationRows(ctx), new DistillationObjective(temperature, alpha),
+                meta(Map.of("variant", "kd", "temperature", String.valueOf(temperature), "alpha", String.valueOf(alpha)),
+                        single == null
+                                ? ModelLineage.of(BASELINE_MODEL, Lineage.SIBLING, "distillation",
+                                kdDetail(temperature, alpha, labels))
+                                : ModelLineage.of(SINGLE_TEACHER_MODEL, Lineage.SIBLING, "teacher-ensemble",
+                                "soft labels of " + ModelLineage.describe(labels) + " instead of "
+                                        + ModelLineage.describe(single) + " alone (T=" + temperature + ", alpha="
+                                        + alpha + ")"), teachers));
+        List<StudentJob> temperatures = new ArrayList<>();
         for (double t : cfg.distill().extraTemperatures()) {
-            String run = "student-kd-t" + temperatureId(t);
-            TrainResult r = StudentTraining.train(ctx, run, StudentTraining.distillationRows(ctx), validation, init,
-                    GraphHooks.NONE, new DistillationObjective(t, cfg.distill().alpha()), cfg.distill().training(),
-                    workDir);
-            ModelIO.write(BatchNormFolding.fold(r.best()).withKind(KIND, meta(Map.of("variant", "kd",
-                    "temperature", String.valueOf(t),
-                    "alpha", String.valueOf(cfg.distill().alpha()), "best_epoch", String.valueOf(r.bestEpoch())),
-                    ModelLineage.of(outputDir(), KD_MODEL, Lineage.SIBLING, "temperature", "distillation temperature"
-                            + " T=" + t + " instead of T=" + temperature), ModelLineage.teachers(labels))),
-                    workDir.resolve(temperatureModel(t)));
-            TrainingSummary.write(workDir.resolve("history-kd-t" + temperatureId(t) + ".json"), r);
-            TrainingSummary.metrics(result.output("kd_t" + temperatureId(t), temperatureModel(t)),
-                    "kd_t" + temperatureId(t), r);
+            String id = "kd_t" + temperatureId(t);
+            temperatures.add(new StudentJob(id, "student-kd-t" + temperatureId(t), "student-kd-t" + temperatureId(t),
+                    Variant.STUDENT_KD, temperatureModel(t), () -> StudentTraining.distillationRows(ctx),
+                    new DistillationObjective(t, alpha),
+                    meta(Map.of("variant", "kd", "temperature", String.valueOf(t), "alpha", String.valueOf(alpha)),
+                            ModelLineage.of(KD_MODEL, Lineage.SIBLING, "temperature", "distillation temperature"
+                                    + " T=" + t + " instead of T=" + temperature), teachers)));
         }
-        if (single != null) {
+        StudentJob singleTeacher = single == null ? null : new StudentJob("kd_single_teacher",
+                "student-kd-single-teacher", "student-kd-single-teacher", Variant.STUDENT_KD, SINGLE_TEACHER_MODEL,
+                () -> StudentTraining.distillationRows(ctx, singleDir), new DistillationObjective(temperature, alpha),
+                meta(Map.of("variant", "kd-single-teacher", "temperature", String.valueOf(temperature),
+                                "alpha", String.valueOf(alpha)),
+                        ModelLineage.of(BASELINE_MODEL, Lineage.SIBLING, "distillation",
+                                kdDetail(temperature, alpha, single)), ModelLineage.teachers(single)));
+        HintPlan plan = cfg.distill().hint().enabled() ? hintPlan(ctx, arch) : null;
+        StudentJob hint = plan == null ? null : new StudentJob("kd_hint", "student-kd-hint", "student-kd-hint",
+                Variant.STUDENT_KD, HINT_MODEL, () -> StudentTraining.distillationRows(ctx),
+                new HintObjective(temperature, alpha, plan, ModelIO.read(TrainTeacherStage.MODEL.path(ctx),
+                        TeacherTraining.KIND), cfg.seed() + 2),
+                meta(Map.of("variant", "kd_hint", "temperature", String.valueOf(temperature),
+                                "alpha", String.valueOf(alpha), "hint_teacher_layer", "L" + plan.teacherLayer(),
+                                "hint_student_layer", "L" + plan.studentLayer(), "hint_weight",
+                                String.valueOf(plan.weight())),
+                        ModelLineage.of(KD_MODEL, Lineage.SIBLING, "hint", "intermediate-feature hint from teacher L"
+                                + plan.teacherLayer() + " to student L" + plan.studentLayer() + " (weight "
+                                + plan.weight() + ") added to the distillation loss"), teachers));
+        StudentJob baseline = new StudentJob("baseline", "baseline", "student-baseline", Variant.STUDENT_BASELINE,
+                BASELINE_MODEL, () -> StudentTraining.hardRows(ctx), new CrossEntropyObjective(),
+                Map.of("variant", "baseline"));
+
+        // trained in this order; listed (and so reported) with the baseline first and each sibling after its pair
+        List<StudentJob> training = new ArrayList<>(List.of(kd));
+        training.addAll(temperatures);
+        if (singleTeacher != null) {
             ctx.console().printf("  distilling %s from %s alone, to compare with the ensemble%n",
-                    SINGLE_TEACHER_MODEL, ModelLineage.describe(single));
-            TrainResult s = StudentTraining.train(ctx, "student-kd-single-teacher",
-                    StudentTraining.distillationRows(ctx, singleDir), validation, init, GraphHooks.NONE,
-                    new DistillationObjective(temperature, cfg.distill().alpha()), cfg.distill().training(), workDir);
-            ModelIO.write(BatchNormFolding.fold(s.best()).withKind(KIND, meta(Map.of("variant", "kd-single-teacher",
-                    "temperature",
-                    String.valueOf(temperature), "alpha", String.valueOf(cfg.distill().alpha()), "best_epoch",
-                    String.valueOf(s.bestEpoch())), ModelLineage.of(outputDir(), BASELINE_MODEL, Lineage.SIBLING,
-                    "distillation", kdDetail(temperature, cfg.distill().alpha(), single)),
-                    ModelLineage.teachers(single))), workDir.resolve(SINGLE_TEACHER_MODEL));
-            TrainingSummary.write(workDir.resolve("history-kd-single-teacher.json"), s);
-            TrainingSummary.metrics(result.output("kd_single_teacher", SINGLE_TEACHER_MODEL), "kd_single_teacher", s);
+                    SINGLE_TEACHER_MODEL.name(), ModelLineage.describe(single));
+            training.add(singleTeacher);
         }
-        if (cfg.distill().hint().enabled()) {
-            trainWithHint(ctx, arch, init, validation, workDir, result, labels);
+        if (hint != null) {
+            training.add(hint);
         }
-        TrainResult base = StudentTraining.train(ctx, "baseline", StudentTraining.hardRows(ctx), validation,
-                init, GraphHooks.NONE, new CrossEntropyObjective(), cfg.distill().training(), workDir);
-        ModelIO.write(BatchNormFolding.fold(base.best()).withKind(KIND, Map.of("variant", "baseline", "best_epoch",
-                String.valueOf(base.bestEpoch()))), workDir.resolve(BASELINE_MODEL));
-        TrainingSummary.write(workDir.resolve("history-kd.json"), kd);
-        TrainingSummary.write(workDir.resolve("history-baseline.json"), base);
-        result.metric("parameters", BatchNormFolding.foldArchitecture(arch).parameterCount())
+        training.add(baseline);
+        StageResult result = new StageResult();
+        for (StudentJob job : training) {
+            TrainResult r = StudentTraining.train(ctx, job.run(), job.rows().get(), validation, init, GraphHooks.NONE,
+                    job.objective(), cfg.distill().training(), workDir);
+            Map<String, String> metadata = new LinkedHashMap<>(job.metadata());
+            metadata.put("best_epoch", String.valueOf(r.bestEpoch()));
+            ModelIO.write(BatchNormFolding.fold(r.best()).withKind(KIND, metadata), job.file().in(workDir));
+            TrainingSummary.write(workDir.resolve("history-" + job.run().replaceFirst("^student-", "") + ".json"), r);
+            TrainingSummary.metrics(result, job.key(), r);
+        }
+        if (plan != null) {
+            result.metric("kd_hint_teacher_layer", "L" + plan.teacherLayer())
+                    .metric("kd_hint_student_layer", "L" + plan.studentLayer())
+                    .metric("kd_hint_projection_parameters", plan.projectionParams());
+        }
+        List<StudentJob> listed = new ArrayList<>(List.of(baseline));
+        if (singleTeacher != null) {
+            listed.add(singleTeacher);
+        }
+        listed.add(kd);
+        listed.addAll(temperatures);
+        if (hint != null) {
+            listed.add(hint);
+        }
+        for (StudentJob job : listed) {
+            result.model(job.key(), job.variant(), job.kind(), job.file());
+        }
+        return result.metric("parameters", BatchNormFolding.foldArchitecture(arch).parameterCount())
                 .metric("batch_norm", arch.hasBatchNorm())
-                .metric("architecture", arch.name()).output("kd", KD_MODEL).output("baseline", BASELINE_MODEL);
-        TrainingSummary.metrics(result, "kd", kd);
-        return TrainingSummary.metrics(result, "baseline", base);
+                .metric("architecture", arch.name());
     }
 
     private static String kdDetail(double temperature, double alpha, SoftLabelMetadata labels) {
@@ -179,44 +226,20 @@ public final class DistillStage implements Stage {
 
     @SafeVarargs
     private static Map<String, String> meta(Map<String, String>... parts) {
-        Map<String, String> out = new java.util.LinkedHashMap<>();
+        Map<String, String> out = new LinkedHashMap<>();
         for (Map<String, String> p : parts) {
             out.putAll(p);
         }
         return out;
     }
 
-    /**
-     * The hint student: same initial weights, data and Hinton loss as the main KD student, plus the hint term
-     * through a projection that is trained with it and dropped when the student is saved.
-     */
-    private void trainWithHint(StageContext ctx, Architecture arch, ModelArtifact init,
-                               dev.distillery.core.data.Examples.LocalExamples validation, Path workDir,
-                               StageResult result, SoftLabelMetadata labels) {
-        var cfg = ctx.config();
-        ModelArtifact teacher = ModelIO.read(ctx.stageDir("teacher").resolve(TrainTeacherStage.MODEL),
-                TeacherTraining.KIND);
-        HintPlan plan = HintPlan.resolve(cfg.distill().hint(), teacher.architecture(), arch);
+    /** The hint's layers, shapes and projection, printed before training (the projection is dropped when saved). */
+    private static HintPlan hintPlan(StageContext ctx, Architecture student) {
+        ModelArtifact teacher = ModelIO.read(TrainTeacherStage.MODEL.path(ctx), TeacherTraining.KIND);
+        HintPlan plan = HintPlan.resolve(ctx.config().distill().hint(), teacher.architecture(), student);
         ctx.console().printf("  hint: teacher L%d %s -> student L%d %s, projection of %d parameters (training only)%n",
                 plan.teacherLayer(), plan.teacherShape(), plan.studentLayer(), plan.studentShape(),
                 plan.projectionParams());
-        HintObjective objective = new HintObjective(cfg.distill().temperature(), cfg.distill().alpha(), plan, teacher,
-                cfg.seed() + 2);
-        TrainResult r = StudentTraining.train(ctx, "student-kd-hint", StudentTraining.distillationRows(ctx),
-                validation, init, GraphHooks.NONE, objective, cfg.distill().training(), workDir);
-        ModelIO.write(BatchNormFolding.fold(r.best()).withKind(KIND, meta(Map.of("variant", "kd_hint",
-                "temperature", String.valueOf(cfg.distill().temperature()),
-                "alpha", String.valueOf(cfg.distill().alpha()),
-                "hint_teacher_layer", "L" + plan.teacherLayer(), "hint_student_layer", "L" + plan.studentLayer(),
-                "hint_weight", String.valueOf(plan.weight()), "best_epoch", String.valueOf(r.bestEpoch())),
-                ModelLineage.of(outputDir(), KD_MODEL, Lineage.SIBLING, "hint", "intermediate-feature hint from"
-                        + " teacher L" + plan.teacherLayer() + " to student L" + plan.studentLayer() + " (weight "
-                        + plan.weight() + ") added to the distillation loss"), ModelLineage.teachers(labels))),
-                workDir.resolve(HINT_MODEL));
-        TrainingSummary.write(workDir.resolve("history-kd-hint.json"), r);
-        TrainingSummary.metrics(result.output("kd_hint", HINT_MODEL), "kd_hint", r)
-                .metric("kd_hint_teacher_layer", "L" + plan.teacherLayer())
-                .metric("kd_hint_student_layer", "L" + plan.studentLayer())
-                .metric("kd_hint_projection_parameters", plan.projectionParams());
+        return plan;
     }
 }

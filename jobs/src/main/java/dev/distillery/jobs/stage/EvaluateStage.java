@@ -40,6 +40,7 @@ import java.util.Optional;
  * profile has no passing variant.
  */
 public final class EvaluateStage implements Stage {
+    public static final StageFolder OUTPUT = new StageFolder("reports");
 
     @Override
     public String name() {
@@ -47,8 +48,8 @@ public final class EvaluateStage implements Stage {
     }
 
     @Override
-    public String outputDir() {
-        return "reports";
+    public StageFolder output() {
+        return OUTPUT;
     }
 
     @Override
@@ -58,10 +59,10 @@ public final class EvaluateStage implements Stage {
 
     @Override
     public List<Path> inputs(StageContext ctx) {
-        List<Path> in = new ArrayList<>(List.of(ctx.stageDir("prepared"), ctx.stageDir("teacher"),
-                ctx.stageDir("student"), ctx.stageDir("student-qat"), ctx.stageDir("export")));
+        List<Path> in = new ArrayList<>(List.of(PrepareStage.OUTPUT.dir(ctx), TrainTeacherStage.OUTPUT.dir(ctx),
+                DistillStage.OUTPUT.dir(ctx), QatStage.OUTPUT.dir(ctx), ExportStage.OUTPUT.dir(ctx)));
         if (ctx.config().prune().enabled()) {
-            in.add(ctx.stageDir("student-pruned"));
+            in.add(PruneStage.OUTPUT.dir(ctx));
         }
         Path profiles = ctx.resolve(ctx.config().evaluation().profilesDir());
         for (String id : ctx.config().evaluation().profiles()) {
@@ -89,7 +90,7 @@ public final class EvaluateStage implements Stage {
     public StageResult run(StageContext ctx, Path workDir) {
         var cfg = ctx.config();
         var ev = cfg.evaluation();
-        Path prepared = ctx.stageDir("prepared");
+        Path prepared = PrepareStage.OUTPUT.dir(ctx);
         DatasetInfo info = Examples.info(prepared);
         Examples.LocalExamples test = Examples.collect(Examples.load(ctx.spark(), prepared, Examples.TEST));
         StageResult result = new StageResult().rows("test_rows", test.size());
@@ -99,63 +100,46 @@ public final class EvaluateStage implements Stage {
         // each variant's model-file metadata: where it came from and which teachers it learned from
         Map<String, Map<String, String>> metadata = new HashMap<>();
 
-        Path teacherFile = ctx.stageDir("teacher").resolve(TrainTeacherStage.MODEL);
+        Path teacherFile = TrainTeacherStage.MODEL.path(ctx);
         ModelArtifact teacherModel = ModelIO.read(teacherFile, TeacherTraining.KIND);
         VariantRun teacherRun = floatRun(teacherModel, test, info, null, settings);
         variants.add(floatVariant("teacher", Variant.TEACHER, teacherModel, teacherFile, teacherRun));
         int[] teacher = teacherRun.predictions();
-        for (FloatStudents.Entry s : FloatStudents.of(ctx)) {
+        for (UpstreamModels.Model s : FloatStudents.of(ctx)) {
             Path file = s.path(ctx);
             ModelArtifact model = ModelIO.read(file, DistillStage.KIND);
-            variants.add(floatVariant(s.name(), s.kind(), model, file, floatRun(model, test, info, teacher, settings)));
-            metadata.put(s.name(), model.metadata());
+            variants.add(floatVariant(s.variant(), s.kind(), model, file, floatRun(model, test, info, teacher,
+                    settings)));
+            metadata.put(s.variant(), model.metadata());
         }
-        ModelArtifact qat = ModelIO.read(ctx.stageDir("student-qat").resolve(QatStage.MODEL), DistillStage.KIND);
+        ModelArtifact qat = ModelIO.read(QatStage.MODEL.path(ctx), DistillStage.KIND);
         int[] fakeQuant = SparkTrainer.predict(SameDiffNet.forInference(qat.architecture(), qat.params(),
                 new FakeQuantHooks(qat.quant())), test.features(), 1000);
-        // export names the integer model by the QAT model's weight width: student-int8.dint or student-int4.dint
-        Path intFile = ctx.stageDir("export").resolve(ExportStage.integerModel(qat.quant().weightBits()));
-        IntegerModel intModel = IntegerModelIO.read(intFile);
-        VariantRun intRun;
-        try (InferenceRunner integerRunner = Runners.integer(intModel)) {
-            intRun = VariantRun.of(integerRunner, List.of(integerRunner), test.features(), test.labels(),
-                    info.numClasses(), teacher, settings);
-        }
-        Precision intPrecision = integerPrecision(intModel, intFile);
-        String intName = "student-" + intPrecision.id();
-        variants.add(Variant.of(intName, intName, intPrecision, qat.architecture(), intRun.metrics(),
-                        sizeOf(intFile), qat.weightSparsity(), intFile)
-                .withNonzeroWeights(VariantRun.nonzeroWeights(intModel)).withMeasurements(intRun.measurements())
-                .withPerTensorLayers(intModel.perTensorLayers()));
-        metadata.put(intName, intModel.metadata());
-        for (Path ptqFile : ExportStage.ptqFiles(ctx.stageDir("export"))) {
-            IntegerModel ptqModel = IntegerModelIO.read(ptqFile);
-            Variant ptq = ptqVariant(ptqFile, ptqModel, ctx.stageDir("student-qat"), test, info, teacher, settings);
-            variants.add(ptq);
-            metadata.put(ptq.name(), ptqModel.metadata());
-        }
-        Optional<ExportedArtifacts> index = ExportedArtifacts.read(ctx.stageDir("export"));
-        for (ExportedArtifacts.Entry e : index.map(ExportedArtifacts::variants).orElse(List.of())) {
-            // integer variants export added beyond the QAT and PTQ ones (a per-tensor form a profile needs)
-            String dint = e.files().get("dint");
-            if (dint == null || variants.stream().anyMatch(v -> v.name().equals(e.variant()))) {
-                continue;
-            }
-            Path file = ctx.stageDir("export").resolve(dint);
+        // export names the QAT model's integer form by its weight width: student-int8 or student-int4
+        String qatVariant = "student-int" + qat.quant().weightBits();
+        VariantRun intRun = null;
+        for (UpstreamModels.Model m : UpstreamModels.of(ctx, new ExportStage())) {
+            Path file = m.path(ctx);
             IntegerModel model = IntegerModelIO.read(file);
             VariantRun run;
             try (InferenceRunner runner = Runners.integer(model)) {
                 run = VariantRun.of(runner, List.of(runner), test.features(), test.labels(), info.numClasses(),
                         teacher, settings);
             }
-            Precision precision = integerPrecision(model, file);
-            variants.add(Variant.of(e.variant(), precision == Precision.INT4 ? Variant.STUDENT_INT4
-                            : Variant.STUDENT_INT8, precision, model.architecture(), run.metrics(), sizeOf(file),
-                            qat.weightSparsity(), file)
+            variants.add(Variant.of(m.variant(), m.kind(), integerPrecision(model, file), model.architecture(),
+                            run.metrics(), sizeOf(file), sourceSparsity(ctx.outRoot(), model, file), file)
                     .withNonzeroWeights(VariantRun.nonzeroWeights(model)).withMeasurements(run.measurements())
                     .withPerTensorLayers(model.perTensorLayers()));
-            metadata.put(e.variant(), model.metadata());
+            metadata.put(m.variant(), model.metadata());
+            if (m.variant().equals(qatVariant)) {
+                intRun = run;
+            }
         }
+        if (intRun == null) {
+            throw new DataContractException(ExportStage.OUTPUT.dir(ctx) + " lists no " + qatVariant + " model for "
+                    + QatStage.MODEL.relative() + "; run export --force");
+        }
+        Optional<ExportedArtifacts> index = ExportedArtifacts.read(ExportStage.OUTPUT.dir(ctx));
         variants = withLineage(variants, metadata, ctx.outRoot());
         double fakeQuantAccuracy = ClassificationMetrics.of(test.labels(), fakeQuant, info.numClasses()).accuracy();
         double agreement = ClassificationMetrics.agreement(fakeQuant, intRun.predictions());
@@ -164,8 +148,8 @@ public final class EvaluateStage implements Stage {
         HardwareProfile host = ProfileLoader.load(ctx.resolve(ev.profilesDir()), ev.hostProfile());
         ReportBuilder builder = new ReportBuilder("Distillery report: " + cfg.name());
         if (index.isPresent()) {
-            builder.artifacts(index.get().byFormat(ctx.stageDir("export"), "export"));
-            DeviceMeasuring.Result measured = DeviceMeasuring.measure(ctx, ctx.stageDir("export"), index.get(),
+            builder.artifacts(index.get().byFormat(ExportStage.OUTPUT.dir(ctx), "export"));
+            DeviceMeasuring.Result measured = DeviceMeasuring.measure(ctx, ExportStage.OUTPUT.dir(ctx), index.get(),
                     profiles, test.features());
             builder.deviceMeasurements(measured.measurements());
             if (!measured.skipped().isEmpty()) {
@@ -247,22 +231,17 @@ public final class EvaluateStage implements Stage {
                 + hint.studentIndex() + ", weight " + hint.weight() : "";
     }
 
-    /** A post-training-quantization variant, judged and timed in the integer runtime on its exported file. */
-    private static Variant ptqVariant(Path file, IntegerModel model, Path qatDir, Examples.LocalExamples test,
-                                      DatasetInfo info, int[] teacher, VariantRun.Settings settings) {
-        VariantRun run;
-        try (InferenceRunner runner = Runners.integer(model)) {
-            run = VariantRun.of(runner, List.of(runner), test.features(), test.labels(), info.numClasses(), teacher,
-                    settings);
+    /**
+     * The weight sparsity of the float model an integer model was converted from (its lineage names the file): the
+     * sparsity pruning left, before quantization rounds more weights to zero.
+     */
+    static double sourceSparsity(Path runRoot, IntegerModel model, Path file) {
+        String from = model.metadata().get(ModelLineage.FROM);
+        if (from == null) {
+            throw new DataContractException("integer model " + file + " does not record the model it was converted"
+                    + " from (" + ModelLineage.FROM + "); run export --force");
         }
-        String base = file.getFileName().toString().replaceFirst("\\.dint$", "");
-        double sparsity = ModelIO.read(qatDir.resolve(QatStage.PTQ_DIR).resolve(base + ".dmodel"), DistillStage.KIND)
-                .weightSparsity();
-        Precision precision = integerPrecision(model, file);
-        return Variant.of("student-" + base, precision == Precision.INT4 ? Variant.STUDENT_INT4 : Variant.STUDENT_INT8,
-                        precision, model.architecture(), run.metrics(), sizeOf(file), sparsity, file)
-                .withNonzeroWeights(VariantRun.nonzeroWeights(model)).withMeasurements(run.measurements())
-                .withPerTensorLayers(model.perTensorLayers());
+        return ModelIO.read(runRoot.resolve(from), DistillStage.KIND).weightSparsity();
     }
 
     /** The variant's precision from the integer model's own header (its weight width), not from the config. */

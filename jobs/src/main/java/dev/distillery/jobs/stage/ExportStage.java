@@ -1,11 +1,13 @@
 package dev.distillery.jobs.stage;
 
 import dev.distillery.core.data.Examples;
+import dev.distillery.core.error.DataContractException;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.ModelIO;
 import dev.distillery.core.model.QuantSpec;
 import dev.distillery.evaluation.profile.ProfileLoader;
 import dev.distillery.evaluation.report.Lineage;
+import dev.distillery.evaluation.report.Variant;
 import dev.distillery.student.mcu.CExporter;
 import dev.distillery.student.onnx.OnnxExporter;
 import dev.distillery.student.onnx.OnnxQdqExporter;
@@ -33,6 +35,7 @@ import java.util.Map;
  * ({@link ExportedArtifacts}).
  */
 public final class ExportStage implements Stage {
+    public static final StageFolder OUTPUT = new StageFolder("export");
     public static final String INT8_MODEL = integerModel(8);
     public static final String INT4_MODEL = integerModel(4);
     public static final String ONNX_MODEL = "student-kd.onnx";
@@ -60,8 +63,8 @@ public final class ExportStage implements Stage {
     }
 
     @Override
-    public String outputDir() {
-        return "export";
+    public StageFolder output() {
+        return OUTPUT;
     }
 
     @Override
@@ -71,10 +74,10 @@ public final class ExportStage implements Stage {
 
     @Override
     public List<Path> inputs(StageContext ctx) {
-        List<Path> in = new ArrayList<>(List.of(ctx.stageDir("prepared"), ctx.stageDir("student"),
-                ctx.stageDir("student-qat")));
+        List<Path> in = new ArrayList<>(List.of(PrepareStage.OUTPUT.dir(ctx), DistillStage.OUTPUT.dir(ctx),
+                QatStage.OUTPUT.dir(ctx)));
         if (ctx.config().prune().enabled()) {
-            in.add(ctx.stageDir("student-pruned"));
+            in.add(PruneStage.OUTPUT.dir(ctx));
         }
         // the configured profiles decide whether a per-tensor variant must be added
         Path profiles = ctx.resolve(ctx.config().evaluation().profilesDir());
@@ -87,29 +90,37 @@ public final class ExportStage implements Stage {
     @Override
     public StageResult run(StageContext ctx, Path workDir) {
         List<ExportedArtifacts.Entry> entries = new ArrayList<>();
+        StageResult result = new StageResult();
         // the TFLite file's int8 output needs a range for the logits: the integer model's logits on training rows
-        float[][] calibration = Examples.collect(Examples.load(ctx.spark(), ctx.stageDir("prepared"), Examples.TRAIN)
+        float[][] calibration = Examples.collect(Examples.load(ctx.spark(), PrepareStage.OUTPUT.dir(ctx), Examples.TRAIN)
                 .orderBy("id").limit(OUTPUT_CALIBRATION_ROWS)).features();
-        ModelArtifact qat = ModelIO.read(ctx.stageDir("student-qat").resolve(QatStage.MODEL), DistillStage.KIND);
-        IntegerModel integer = converted(qat, "student-qat", QatStage.MODEL);
-        String intFile = integerModel(integer.weightBits());
-        String qdqFile = qdqModel(integer.weightBits());
-        entries.add(exportInteger(integer, "student-int" + integer.weightBits(), workDir, intFile, qdqFile,
-                calibration));
-        List<Path> ptq = QatStage.ptqModels(ctx.stageDir("student-qat"));
-        if (!ptq.isEmpty()) {
-            try {
-                Files.createDirectories(workDir.resolve(PTQ_DIR));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+        ModelArtifact qat = null;
+        IntegerModel integer = null;
+        int ptqVariants = 0;
+        for (UpstreamModels.Model quantized : UpstreamModels.of(ctx, new QatStage())) {
+            ModelArtifact model = ModelIO.read(quantized.path(ctx), DistillStage.KIND);
+            IntegerModel converted = converted(model, quantized.file());
+            String variant;
+            StageFile dint;
+            StageFile qdq;
+            if (QatFineTuning.KIND.equals(quantized.kind())) {
+                qat = model;
+                integer = converted;
+                variant = "student-int" + converted.weightBits();
+                dint = OUTPUT.file(integerModel(converted.weightBits()));
+                qdq = OUTPUT.file(qdqModel(converted.weightBits()));
+            } else {
+                variant = quantized.variant();
+                String base = quantized.variant().replaceFirst("^student-", "");
+                dint = OUTPUT.file(PTQ_DIR + "/" + base + ".dint");
+                qdq = OUTPUT.file(PTQ_DIR + "/" + base + "-qdq.onnx");
+                ptqVariants++;
             }
+            entries.add(exportInteger(converted, variant, workDir, dint, qdq, calibration, result));
         }
-        for (Path file : ptq) {
-            String base = file.getFileName().toString().replaceFirst("\\.dmodel$", "");
-            IntegerModel model = converted(ModelIO.read(file, DistillStage.KIND), "student-qat/" + QatStage.PTQ_DIR,
-                    file.getFileName().toString());
-            entries.add(exportInteger(model, "student-" + base, workDir, PTQ_DIR + "/" + base + ".dint",
-                    PTQ_DIR + "/" + base + "-qdq.onnx", calibration));
+        if (qat == null) {
+            throw new DataContractException(QatStage.OUTPUT.dir(ctx) + "/" + dev.distillery.core.manifest.ManifestIO.FILE
+                    + " lists no quantization-aware model (kind " + QatFineTuning.KIND + "); run qat --force");
         }
         if (needsPerTensorVariant(ctx, entries, workDir)) {
             // a configured profile takes some layers per tensor only and no variant has such weights: quantize the
@@ -117,23 +128,27 @@ public final class ExportStage implements Stage {
             var q = qat.quant();
             ModelArtifact perTensor = qat.withQuant(new QuantSpec(q.weightBits(), q.activationBits(), q.activationMax(),
                     q.activationMin(), true, q.depthwiseWeightBits()));
-            IntegerModel model = converted(perTensor, "student-qat", QatStage.MODEL);
+            IntegerModel model = converted(perTensor, QatStage.MODEL);
             String base = "student-int" + model.weightBits() + "-per_tensor";
-            entries.add(exportInteger(model, base, workDir, base + ".dint", base + "-qdq.onnx", calibration));
+            entries.add(exportInteger(model, base, workDir, OUTPUT.file(base + ".dint"),
+                    OUTPUT.file(base + "-qdq.onnx"), calibration, result));
             ctx.console().printf("  export: %s added, since a configured profile takes per-tensor weights only%n",
                     base);
         }
-        for (FloatStudents.Entry s : FloatStudents.of(ctx)) {
-            OnnxExporter.export(ModelIO.read(s.path(ctx), DistillStage.KIND), workDir.resolve(s.onnxFile()));
-            entries.add(new ExportedArtifacts.Entry(s.name(), "fp32", Map.of("onnx", s.onnxFile()), null, null));
+        for (UpstreamModels.Model s : FloatStudents.of(ctx)) {
+            OnnxExporter.export(ModelIO.read(s.path(ctx), DistillStage.KIND), workDir.resolve(FloatStudents.onnxFile(s)));
+            entries.add(new ExportedArtifacts.Entry(s.variant(), "fp32", Map.of("onnx", FloatStudents.onnxFile(s)),
+                    null, null));
         }
         new ExportedArtifacts(entries).write(workDir);
-        return new StageResult()
+        String intFile = integerModel(integer.weightBits());
+        String qdqFile = qdqModel(integer.weightBits());
+        return result
                 .metric("int" + integer.weightBits() + "_bytes", workDir.resolve(intFile).toFile().length())
                 .metric("onnx_bytes", workDir.resolve(ONNX_MODEL).toFile().length())
                 .metric("qdq_onnx_bytes", workDir.resolve(qdqFile).toFile().length())
-                .metric("ptq_variants", ptq.size())
-                .output("int" + integer.weightBits(), intFile).output("onnx", ONNX_MODEL).output("qdq_onnx", qdqFile)
+                .metric("ptq_variants", ptqVariants)
+                .output("onnx", ONNX_MODEL).output("qdq_onnx", qdqFile)
                 .output("artifacts", ExportedArtifacts.FILE);
     }
 
@@ -143,8 +158,16 @@ public final class ExportStage implements Stage {
      * before writing, so a layer either cannot take fails the stage with its name and nothing of it is kept.
      */
     private static ExportedArtifacts.Entry exportInteger(IntegerModel model, String variant, Path workDir,
-                                                         String dintFile, String qdqFile, float[][] calibration) {
-        IntegerModelIO.write(model, workDir.resolve(dintFile));
+                                                         StageFile dint, StageFile qdq, float[][] calibration,
+                                                         StageResult result) {
+        String dintFile = dint.name();
+        String qdqFile = qdq.name();
+        createParent(dint.in(workDir));
+        IntegerModelIO.write(model, dint.in(workDir));
+        // the integer models evaluate judges, listed (and hashed) in the manifest; the QAT one keeps its old key
+        String key = variant.equals("student-int" + model.weightBits()) ? "int" + model.weightBits()
+                : variant.replaceFirst("^student-", "").replace('-', '_');
+        result.model(key, variant, model.weightBits() == 4 ? Variant.STUDENT_INT4 : Variant.STUDENT_INT8, dint);
         OnnxQdqExporter.export(model, workDir.resolve(qdqFile));
         String tfliteFile = dintFile.replaceFirst("\\.dint$", ".tflite");
         TfliteIo io = TfliteExporter.export(model, calibration, workDir.resolve(tfliteFile));
@@ -190,27 +213,23 @@ public final class ExportStage implements Stage {
         return variant.replaceAll("[^A-Za-z0-9_]", "_");
     }
 
-    /** The integer-only form of a quantized model, recording that it was converted from {@code dir/file}. */
-    private static IntegerModel converted(ModelArtifact model, String dir, String file) {
+    private static void createParent(Path file) {
+        try {
+            Files.createDirectories(file.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The integer-only form of a quantized model, recording that it was converted from {@code from}. */
+    private static IntegerModel converted(ModelArtifact model, StageFile from) {
         IntegerModel m = IntegerConverter.convert(model);
         Map<String, String> meta = new LinkedHashMap<>(m.metadata());
-        meta.putAll(ModelLineage.of(dir, file, Lineage.DERIVED, "integer-conversion", "conversion to integer-only"
+        meta.putAll(ModelLineage.of(from, Lineage.DERIVED, "integer-conversion", "conversion to integer-only"
                 + " arithmetic (int" + m.weightBits() + " weights, int32 accumulators and biases, fixed-point"
                 + " requantization)"));
         return new IntegerModel(m.architecture(), m.weightBits(), m.activationBits(), m.inputScale(),
                 m.inputZeroPoint(), m.layers(), meta);
     }
 
-    /** The integer files of the PTQ variants the stage wrote, in name order. */
-    static List<Path> ptqFiles(Path stageDir) {
-        Path dir = stageDir.resolve(PTQ_DIR);
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (var files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".dint")).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

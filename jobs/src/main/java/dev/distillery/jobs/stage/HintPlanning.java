@@ -38,7 +38,7 @@ final class HintPlanning {
             return;     // checked again, with the prepared data, right before distill runs
         }
         Architecture student = StudentArchitecture.of(ctx.config().student(), info.get());
-        Path teacherFile = ctx.stageDir("teacher").resolve(TrainTeacherStage.MODEL);
+        Path teacherFile = TrainTeacherStage.MODEL.path(ctx);
         Architecture teacher = Files.exists(teacherFile)
                 ? ModelIO.read(teacherFile, TeacherTraining.KIND).architecture()
                 : TeacherArchitecture.of(ctx.config().teacher(), info.get());
@@ -46,7 +46,7 @@ final class HintPlanning {
     }
 
     private static Optional<DatasetInfo> dataset(StageContext ctx) {
-        Path prepared = ctx.stageDir("prepared");
+        Path prepared = PrepareStage.OUTPUT.dir(ctx);
         if (Files.exists(prepared.resolve(Examples.INFO_FILE))) {
             return Optional.of(Examples.info(prepared));
         }

@@ -36,11 +36,12 @@ import static org.apache.spark.sql.functions.col;
  * same contract, so that distill can train a single-teacher student to set against the ensemble one.
  */
 public final class LabelStage implements Stage {
-    public static final String PARQUET = "labels";
-    public static final String META = "soft-labels.json";
+    public static final StageFolder OUTPUT = new StageFolder("soft-labels");
+    public static final StageFile PARQUET = OUTPUT.file("labels");
+    public static final StageFile META = OUTPUT.file("soft-labels.json");
     /** The run's own teacher's soft labels beside an ensemble's. */
-    public static final String SINGLE_TEACHER_PARQUET = "labels-single-teacher";
-    public static final String SINGLE_TEACHER_META = "soft-labels-single-teacher.json";
+    public static final StageFile SINGLE_TEACHER_PARQUET = OUTPUT.file("labels-single-teacher");
+    public static final StageFile SINGLE_TEACHER_META = OUTPUT.file("soft-labels-single-teacher.json");
     static final String[] SECTIONS = {"seed", "teacher", "label"};
 
     @Override
@@ -49,8 +50,8 @@ public final class LabelStage implements Stage {
     }
 
     @Override
-    public String outputDir() {
-        return "soft-labels";
+    public StageFolder output() {
+        return OUTPUT;
     }
 
     @Override
@@ -60,7 +61,7 @@ public final class LabelStage implements Stage {
 
     @Override
     public List<Path> inputs(StageContext ctx) {
-        List<Path> in = new ArrayList<>(List.of(ctx.stageDir("prepared"), ctx.stageDir("teacher")));
+        List<Path> in = new ArrayList<>(List.of(PrepareStage.OUTPUT.dir(ctx), TrainTeacherStage.OUTPUT.dir(ctx)));
         for (String t : ctx.config().label().teachers()) {
             in.add(ctx.resolve(t));
         }
@@ -69,7 +70,7 @@ public final class LabelStage implements Stage {
 
     @Override
     public void validate(StageContext ctx) {
-        Path prepared = ctx.stageDir("prepared");
+        Path prepared = PrepareStage.OUTPUT.dir(ctx);
         if (!Files.exists(prepared.resolve(Examples.INFO_FILE))) {
             return;     // the runner reports the missing input
         }
@@ -85,7 +86,7 @@ public final class LabelStage implements Stage {
     /** The run's own teacher followed by any extra teachers of the ensemble, each checked to fit the first. */
     static List<ModelArtifact> teachers(StageContext ctx) {
         List<ModelArtifact> out = new ArrayList<>();
-        out.add(ModelIO.read(ctx.stageDir("teacher").resolve(TrainTeacherStage.MODEL), TeacherTraining.KIND));
+        out.add(ModelIO.read(TrainTeacherStage.MODEL.path(ctx), TeacherTraining.KIND));
         for (String t : ctx.config().label().teachers()) {
             Path file = ctx.resolve(t);
             ModelArtifact m = ModelIO.read(file, TeacherTraining.KIND);
@@ -101,7 +102,7 @@ public final class LabelStage implements Stage {
     }
 
     static List<Path> teacherFiles(StageContext ctx) {
-        List<Path> files = new ArrayList<>(List.of(ctx.stageDir("teacher").resolve(TrainTeacherStage.MODEL)));
+        List<Path> files = new ArrayList<>(List.of(TrainTeacherStage.MODEL.path(ctx)));
         ctx.config().label().teachers().forEach(t -> files.add(ctx.resolve(t)));
         return files;
     }
@@ -109,7 +110,7 @@ public final class LabelStage implements Stage {
     @Override
     public StageResult run(StageContext ctx, Path workDir) {
         List<ModelArtifact> teachers = teachers(ctx);
-        Path prepared = ctx.stageDir("prepared");
+        Path prepared = PrepareStage.OUTPUT.dir(ctx);
         DatasetInfo info = Examples.info(prepared);
         Path examples = prepared.resolve(Examples.PARQUET_DIR);
         if (!Files.isDirectory(examples)) {
@@ -126,27 +127,27 @@ public final class LabelStage implements Stage {
         try {
             // the input is checked (feature count, NaN and infinities) in the labelling pass itself
             rows = ctx.spark().read().parquet(examples.toString()).where(col("split").notEqual(Examples.TEST));
-            written = SoftLabeler.write(ctx.spark(), teachers, rows, spec, workDir.resolve(PARQUET));
+            written = SoftLabeler.write(ctx.spark(), teachers, rows, spec, PARQUET.in(workDir));
         } catch (Exception e) {     // Spark throws its checked SparkException undeclared
             throw corrupt(e, examples);
         }
-        writeJson(workDir.resolve(META), meta);
+        writeJson(META.in(workDir), meta);
         StageResult result = new StageResult().rows("examples", written.examples())
                 .rows("soft_labels", written.rows())
                 .metric("storage", meta.storage()).metric("views", cfg.views()).metric("teachers", teachers.size())
-                .output("labels", PARQUET).output("metadata", META);
+                .output("labels", PARQUET.name()).output("metadata", META.name());
         if (teachers.size() > 1 && cfg.compareSingleTeacher()) {
             // The first teacher alone, same rows, views and storage: one more inference pass of one teacher.
             List<ModelArtifact> first = teachers.subList(0, 1);
             SoftLabelMetadata single = metadata(ctx, first, info);
             long singleRows = SoftLabeler.write(ctx.spark(), first, rows, new LabelSpec(spec.batchSize(),
-                    cfg.ensemble(), cfg.views(), augmenter, single), workDir.resolve(SINGLE_TEACHER_PARQUET)).rows();
-            writeJson(workDir.resolve(SINGLE_TEACHER_META), single);
+                    cfg.ensemble(), cfg.views(), augmenter, single), SINGLE_TEACHER_PARQUET.in(workDir)).rows();
+            writeJson(SINGLE_TEACHER_META.in(workDir), single);
             ctx.console().printf("  also labelled %d rows with the run's teacher alone, for the single-teacher "
                     + "comparison%n", singleRows);
             result.rows("single_teacher_soft_labels", singleRows)
-                    .output("single_teacher_labels", SINGLE_TEACHER_PARQUET)
-                    .output("single_teacher_metadata", SINGLE_TEACHER_META);
+                    .output("single_teacher_labels", SINGLE_TEACHER_PARQUET.name())
+                    .output("single_teacher_metadata", SINGLE_TEACHER_META.name());
         }
         return result;
     }

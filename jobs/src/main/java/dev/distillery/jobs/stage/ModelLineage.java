@@ -41,12 +41,12 @@ final class ModelLineage {
     }
 
     /**
-     * Metadata saying the model was made from (or, as a sibling, differs by one technique from) the model in
-     * {@code stageDir/file} of the same run.
+     * Metadata saying the model was made from (or, as a sibling, differs by one technique from) the model
+     * {@code from} of the same run.
      */
-    static Map<String, String> of(String stageDir, String file, String relation, String technique, String detail) {
+    static Map<String, String> of(StageFile from, String relation, String technique, String detail) {
         Map<String, String> meta = new LinkedHashMap<>();
-        meta.put(FROM, stageDir + "/" + file);
+        meta.put(FROM, from.relative());
         meta.put(RELATION, relation);
         meta.put(TECHNIQUES, technique);
         meta.put(DETAIL, detail);

@@ -8,14 +8,15 @@ import java.util.List;
 
 /** prepare: raw IDX/CSV/Parquet input becomes the canonical example dataset with a seeded validation split. */
 public final class PrepareStage implements Stage {
+    public static final StageFolder OUTPUT = new StageFolder("prepared");
     @Override
     public String name() {
         return "prepare";
     }
 
     @Override
-    public String outputDir() {
-        return "prepared";
+    public StageFolder output() {
+        return OUTPUT;
     }
 
     @Override

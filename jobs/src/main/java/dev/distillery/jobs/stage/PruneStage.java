@@ -32,7 +32,8 @@ import java.util.Map;
  * the measured weight sparsity and the real parameter and MAC counts beside those of the dense student.
  */
 public final class PruneStage implements Stage {
-    public static final String MODEL = "student-pruned.dmodel";
+    public static final StageFolder OUTPUT = new StageFolder("student-pruned");
+    public static final StageFile MODEL = OUTPUT.file("student-pruned.dmodel");
 
     @Override
     public String name() {
@@ -40,8 +41,8 @@ public final class PruneStage implements Stage {
     }
 
     @Override
-    public String outputDir() {
-        return "student-pruned";
+    public StageFolder output() {
+        return OUTPUT;
     }
 
     @Override
@@ -56,7 +57,7 @@ public final class PruneStage implements Stage {
 
     @Override
     public List<Path> inputs(StageContext ctx) {
-        return List.of(ctx.stageDir("prepared"), ctx.stageDir("soft-labels"), ctx.stageDir("student"));
+        return List.of(PrepareStage.OUTPUT.dir(ctx), LabelStage.OUTPUT.dir(ctx), DistillStage.OUTPUT.dir(ctx));
     }
 
     @Override
@@ -72,8 +73,8 @@ public final class PruneStage implements Stage {
         }
         // A channel fraction that would empty a layer, or a sparsity the layers left to prune cannot reach, fails
         // here, before any Spark work.
-        Path kd = ctx.stageDir("student").resolve(DistillStage.KD_MODEL);
-        Path prepared = ctx.stageDir("prepared");
+        Path kd = DistillStage.KD_MODEL.path(ctx);
+        Path prepared = PrepareStage.OUTPUT.dir(ctx);
         Architecture arch = null;
         if (Files.exists(kd)) {
             arch = BatchNormFolding.foldArchitecture(ModelIO.read(kd, DistillStage.KIND).architecture());
@@ -97,7 +98,7 @@ public final class PruneStage implements Stage {
         PruneConfig pc = cfg.prune();
         // saved folded by distill; folding again is a no-op that keeps batch norm out of pruning in any case
         ModelArtifact student = BatchNormFolding.fold(
-                ModelIO.read(ctx.stageDir("student").resolve(DistillStage.KD_MODEL), DistillStage.KIND));
+                ModelIO.read(DistillStage.KD_MODEL.path(ctx), DistillStage.KIND));
         Architecture dense = student.architecture();
         ModelArtifact start;
         GraphHooks hooks;
@@ -146,29 +147,29 @@ public final class PruneStage implements Stage {
         meta.put("best_epoch", String.valueOf(r.bestEpoch()));
         String fineTune = pc.training().epochs() + " epoch(s) of distillation fine-tuning";
         meta.putAll(pc.channels()
-                ? ModelLineage.of("student", DistillStage.KD_MODEL, Lineage.DERIVED, "channel-pruning",
+                ? ModelLineage.of(DistillStage.KD_MODEL, Lineage.DERIVED, "channel-pruning",
                 "channel pruning: " + Math.round(100 * pc.channelFraction()) + "% of the filters removed ("
                         + dense.name() + " -> " + arch.name() + "), " + fineTune)
-                : ModelLineage.of("student", DistillStage.KD_MODEL, Lineage.DERIVED, "pruning",
+                : ModelLineage.of(DistillStage.KD_MODEL, Lineage.DERIVED, "pruning",
                 "magnitude pruning to " + Math.round(100 * pc.sparsity()) + "% sparsity (" + pc.schedule()
                         + " schedule, measured " + String.format(java.util.Locale.ROOT, "%.1f%%",
                         100 * best.weightSparsity()) + "), " + fineTune));
         ModelArtifact result = best.withKind(DistillStage.KIND, meta);
-        ModelIO.write(result, workDir.resolve(MODEL));
+        ModelIO.write(result, MODEL.in(workDir));
         TrainingSummary.write(workDir.resolve("history.json"), r);
         StageResult out = TrainingSummary.metrics(new StageResult(), "pruned", r)
                 .metric("method", pc.method())
                 .metric("weight_sparsity", result.weightSparsity())
                 .metric("params", arch.parameterCount()).metric("dense_params", dense.parameterCount())
                 .metric("macs", arch.macs()).metric("dense_macs", dense.macs())
-                .metric("model_bytes", workDir.resolve(MODEL).toFile().length())
-                .metric("dense_model_bytes", ctx.stageDir("student").resolve(DistillStage.KD_MODEL).toFile().length());
+                .metric("model_bytes", MODEL.in(workDir).toFile().length())
+                .metric("dense_model_bytes", DistillStage.KD_MODEL.path(ctx).toFile().length());
         if (gradual != null) {
             out.metric("schedule", Map.of("interval_steps", gradual.schedule().interval(),
                     "pruning_steps", gradual.schedule().steps() + 1, "end_step", gradual.schedule().end()));
             out.metric("pruning_steps", gradual.steps().stream().map(s -> Map.of("step", s.step(),
                     "scheduled", s.scheduled(), "measured", s.measured())).toList());
         }
-        return out.output("model", MODEL);
+        return out.model("model", "student-pruned", dev.distillery.evaluation.report.Variant.STUDENT_PRUNED, MODEL);
     }
 }

@@ -8,8 +8,8 @@ public interface Stage {
     /** CLI name, e.g. {@code train-teacher}. */
     String name();
 
-    /** Folder under {@code --out}. */
-    String outputDir();
+    /** Its folder under {@code --out}, which it declares with the files later stages read there. */
+    StageFolder output();
 
     /** Top-level config sections whose values define this stage's result. */
     List<String> configSections();

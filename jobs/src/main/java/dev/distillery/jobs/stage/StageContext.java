@@ -43,10 +43,6 @@ public final class StageContext {
         return outRoot;
     }
 
-    public Path stageDir(String name) {
-        return outRoot.resolve(name);
-    }
-
     public PrintStream console() {
         return console;
     }

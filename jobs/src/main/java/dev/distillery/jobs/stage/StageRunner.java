@@ -43,7 +43,7 @@ public final class StageRunner {
             return;
         }
         for (Stage upstream : Pipeline.stages()) {
-            if (!upstream.outputDir().equals(input.getFileName().toString())) {
+            if (!upstream.output().name().equals(input.getFileName().toString())) {
                 continue;
             }
             Optional<Manifest> m = readQuietly(input, ctx);
@@ -75,7 +75,7 @@ public final class StageRunner {
     }
 
     public static Outcome run(Stage stage, StageContext ctx, boolean force) {
-        Path target = ctx.stageDir(stage.outputDir());
+        Path target = stage.output().dir(ctx);
         if (!stage.enabled(ctx)) {
             ctx.console().printf("[%s] disabled by configuration%n", stage.name());
             return new Outcome(stage.name(), true, 0, 0, null);
@@ -135,7 +135,7 @@ public final class StageRunner {
                     + ManifestIO.sha256(out.dir().resolve(rel))));
             Manifest manifest = new Manifest(stage.name(), configHash, inputHashes, ctx.config().seed(),
                     Provenance.versions(), Provenance.gitCommit(), started.toString(), Instant.now().toString(),
-                    Math.round(secs * 10) / 10.0, result.rowCounts(), metrics, outputs);
+                    Math.round(secs * 10) / 10.0, result.rowCounts(), metrics, outputs, result.models());
             out.commit(manifest);
             ctx.console().printf("[%s] done in %s%n", stage.name(), Durations.format(secs));
             return new Outcome(stage.name(), false, result.exitCode(), secs, manifest);

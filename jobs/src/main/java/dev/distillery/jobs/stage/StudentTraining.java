@@ -37,12 +37,12 @@ final class StudentTraining {
      * the files' own metadata); each augmented view's input is regenerated from (id, view, seed).
      */
     static JavaRDD<TrainRow> distillationRows(StageContext ctx) {
-        return distillationRows(ctx, ctx.stageDir("soft-labels").resolve(LabelStage.PARQUET));
+        return distillationRows(ctx, LabelStage.PARQUET.path(ctx));
     }
 
     /** The same with the soft labels of another set, e.g. the run's teacher's own beside an ensemble's. */
     static JavaRDD<TrainRow> distillationRows(StageContext ctx, Path dir) {
-        Path prepared = ctx.stageDir("prepared");
+        Path prepared = PrepareStage.OUTPUT.dir(ctx);
         DatasetInfo info = Examples.info(prepared);
         SoftLabelMetadata meta = SoftLabelFiles.read(dir);
         if (meta.numClasses() != info.numClasses()
@@ -62,11 +62,11 @@ final class StudentTraining {
     }
 
     static JavaRDD<TrainRow> hardRows(StageContext ctx) {
-        return TrainRows.hardLabels(Examples.load(ctx.spark(), ctx.stageDir("prepared"), Examples.TRAIN));
+        return TrainRows.hardLabels(Examples.load(ctx.spark(), PrepareStage.OUTPUT.dir(ctx), Examples.TRAIN));
     }
 
     static Examples.LocalExamples validation(StageContext ctx) {
-        return Examples.collect(Examples.load(ctx.spark(), ctx.stageDir("prepared"), Examples.VALIDATION));
+        return Examples.collect(Examples.load(ctx.spark(), PrepareStage.OUTPUT.dir(ctx), Examples.VALIDATION));
     }
 
     static TrainResult train(StageContext ctx, String run, JavaRDD<TrainRow> rows, Examples.LocalExamples validation,

@@ -10,7 +10,8 @@ import java.util.Map;
 
 /** train-teacher: the teacher CNN trained with Spark data parallelism; a checkpoint per epoch, best kept. */
 public final class TrainTeacherStage implements Stage {
-    public static final String MODEL = "teacher.dmodel";
+    public static final StageFolder OUTPUT = new StageFolder("teacher");
+    public static final StageFile MODEL = OUTPUT.file("teacher.dmodel");
 
     @Override
     public String name() {
@@ -18,8 +19,8 @@ public final class TrainTeacherStage implements Stage {
     }
 
     @Override
-    public String outputDir() {
-        return "teacher";
+    public StageFolder output() {
+        return OUTPUT;
     }
 
     @Override
@@ -34,21 +35,21 @@ public final class TrainTeacherStage implements Stage {
 
     @Override
     public List<Path> inputs(StageContext ctx) {
-        return List.of(ctx.stageDir("prepared"));
+        return List.of(PrepareStage.OUTPUT.dir(ctx));
     }
 
     @Override
     public StageResult run(StageContext ctx, Path workDir) {
-        TrainResult r = TeacherTraining.train(ctx.config(), ctx.spark(), ctx.stageDir("prepared"),
+        TrainResult r = TeacherTraining.train(ctx.config(), ctx.spark(), PrepareStage.OUTPUT.dir(ctx),
                 // checkpoint first: when an epoch's progress line appears, its checkpoint is already complete
                 List.of(new CheckpointWriter(workDir.resolve("checkpoints")), new ConsoleProgress(ctx.console())),
                 StudentTraining.resumePoint(ctx, workDir, "teacher"));
         ModelIO.write(r.best().withKind(TeacherTraining.KIND, Map.of("best_epoch", String.valueOf(r.bestEpoch()),
-                "validation_accuracy", String.valueOf(r.bestValidationAccuracy()))), workDir.resolve(MODEL));
+                "validation_accuracy", String.valueOf(r.bestValidationAccuracy()))), MODEL.in(workDir));
         TrainingSummary.write(workDir.resolve("history.json"), r);
         return TrainingSummary.metrics(new StageResult(), "teacher", r)
                 .metric("parameters", r.best().architecture().parameterCount())
                 .metric("architecture", r.best().architecture().name())
-                .output("model", MODEL);
+                .output("model", MODEL.name());
     }
 }

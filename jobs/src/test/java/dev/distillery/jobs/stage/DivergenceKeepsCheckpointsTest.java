@@ -27,8 +27,8 @@ class DivergenceKeepsCheckpointsTest {
         }
 
         @Override
-        public String outputDir() {
-            return "teacher";
+        public StageFolder output() {
+            return TrainTeacherStage.OUTPUT;
         }
 
         @Override

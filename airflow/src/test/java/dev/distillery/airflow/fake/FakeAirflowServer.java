@@ -32,7 +32,7 @@ import java.util.concurrent.Executors;
  * <p>It answers as the real servers do where they surprise a client: Airflow 3 says 401 "Not authenticated" without
  * a token, 401 "Token Expired" for an expired one and 403 "Invalid JWT token" for one it cannot verify, and 403
  * "Forbidden" for a permission the user lacks; Airflow 2's health reports a null status for the standalone DAG
- * processor and the triggerer it does not run.
+ * processor and the triggerer it does not run, and its log endpoint answers 200 for a try that left no log.
  */
 public final class FakeAirflowServer implements AutoCloseable {
     /** How long a {@link Fault#SLOW} answer takes. */
@@ -80,9 +80,15 @@ public final class FakeAirflowServer implements AutoCloseable {
         return this;
     }
 
-    /** Serves {@code pages} as the log of one try, one continuation-token page each. */
+    /** Serves {@code pages} as the log of one try of a task that is not mapped, one continuation-token page each. */
     public FakeAirflowServer log(String dagId, String runId, String taskId, int tryNumber, List<String> pages) {
-        state.logs.put(FakeDags.logKey(dagId, runId, taskId, tryNumber), List.copyOf(pages));
+        return log(dagId, runId, taskId, -1, tryNumber, pages);
+    }
+
+    /** Serves {@code pages} as the log of one try of one map index of a task ({@code -1}: not mapped). */
+    public FakeAirflowServer log(String dagId, String runId, String taskId, int mapIndex, int tryNumber,
+                                 List<String> pages) {
+        state.logs.put(FakeDags.logKey(dagId, runId, taskId, mapIndex, tryNumber), List.copyOf(pages));
         return this;
     }
 
@@ -252,7 +258,15 @@ public final class FakeAirflowServer implements AutoCloseable {
                 return state.taskInstances(run, q);
             }
             if (seg.size() == 8 && seg.get(6).equals("logs") && method.equals("GET")) {
-                return state.logPage(run, seg.get(5), Integer.parseInt(seg.get(7)), q.get("token"));
+                return state.logPage(run, seg.get(5), Integer.parseInt(q.getOrDefault("map_index", "-1")),
+                        Integer.parseInt(seg.get(7)), q.get("token"));
+            }
+            if (seg.size() == 6 && seg.get(4).equals("taskInstances") && method.equals("GET")) {
+                return state.taskInstance(run, seg.get(5), -1);
+            }
+            if (seg.size() == 7 && seg.get(4).equals("taskInstances") && seg.get(6).matches("\\d+")
+                    && method.equals("GET")) {
+                return state.taskInstance(run, seg.get(5), Integer.parseInt(seg.get(6)));
             }
         }
         throw new HttpError(404, "Not Found", "no route for " + method + " " + rawPath, null);

@@ -111,12 +111,15 @@ public final class DistillStage implements Stage {
         SoftLabelMetadata single = labels.teachers().size() > 1 && Files.isDirectory(singleDir)
                 ? SoftLabelFiles.read(singleDir) : null;
         double temperature = cfg.distill().temperature();
+        var hintWarning = TemperatureHint.mismatch(temperature, labels);
+        hintWarning.ifPresent(w -> ctx.console().printf("  warning: %s%n", w));
         String kdDetail = kdDetail(temperature, cfg.distill().alpha(), labels);
         Map<String, String> kdLineage = single == null
                 ? ModelLineage.of(outputDir(), BASELINE_MODEL, Lineage.SIBLING, "distillation", kdDetail)
                 : ModelLineage.of(outputDir(), SINGLE_TEACHER_MODEL, Lineage.SIBLING, "teacher-ensemble",
                 "soft labels of " + ModelLineage.describe(labels) + " instead of " + ModelLineage.describe(single)
-                        + " alone (T=" + temperature + ", alpha=" + cfg.distill().alpha() + ")");
+                        + " alone (" + TemperatureHint.describe(temperature, labels) + ", alpha="
+                        + cfg.distill().alpha() + ")");
         TrainResult kd = StudentTraining.train(ctx, "student-kd", StudentTraining.distillationRows(ctx), validation,
                 init, GraphHooks.NONE, new DistillationObjective(temperature, cfg.distill().alpha()),
                 cfg.distill().training(), workDir);
@@ -125,6 +128,7 @@ public final class DistillStage implements Stage {
                 "best_epoch", String.valueOf(kd.bestEpoch())), kdLineage, ModelLineage.teachers(labels))),
                 workDir.resolve(KD_MODEL));
         StageResult result = new StageResult();
+        hintWarning.ifPresent(w -> result.metric("temperature_hint_warning", w));
         for (double t : cfg.distill().extraTemperatures()) {
             String run = "student-kd-t" + temperatureId(t);
             TrainResult r = StudentTraining.train(ctx, run, StudentTraining.distillationRows(ctx), validation, init,
@@ -172,7 +176,8 @@ public final class DistillStage implements Stage {
     }
 
     private static String kdDetail(double temperature, double alpha, SoftLabelMetadata labels) {
-        return "knowledge distillation from " + ModelLineage.describe(labels) + " (T=" + temperature + ", alpha="
+        return "knowledge distillation from " + ModelLineage.describe(labels) + " ("
+                + TemperatureHint.describe(temperature, labels) + ", alpha="
                 + alpha + (labels.views() > 1 ? ", " + labels.views() + " views per example" : "")
                 + ") instead of hard labels";
     }

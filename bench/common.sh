@@ -1,6 +1,9 @@
 # Shared by the bench scripts: builds the jars if missing and defines the JVM flags and helpers.
-[[ -f "$HOME_DIR/jobs/target/distillery.jar" ]] || (cd "$HOME_DIR" && mvn -B -q -DskipTests package)
-CP="$HOME_DIR/jobs/target/distillery.jar:$HOME_DIR/jobs/target/lib/*"
+# The drivers (dev.distillery.bench) live in the benchmarks module, outside the application jar: the class path is
+# that module's classes, then the CLI jar and its libraries (Spark included) as bin/distillery uses them.
+[[ -f "$HOME_DIR/jobs/target/distillery.jar" && -f "$HOME_DIR/benchmarks/target/classes/dev/distillery/bench/GemmCeiling.class" ]] \
+  || (cd "$HOME_DIR" && mvn -B -q -DskipTests package)
+CP="$HOME_DIR/benchmarks/target/classes:$HOME_DIR/jobs/target/distillery.jar:$HOME_DIR/jobs/target/lib/*"
 OPENS="--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED \
 --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
 --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED \

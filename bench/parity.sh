@@ -9,7 +9,7 @@ CONFIG="${1:-$HOME_DIR/conf/fashion-mnist.yaml}"; shift || true
 DATA="${DISTILLERY_FASHION_MNIST:-/usr/share/datasets/fashion-mnist}"
 source "$HOME_DIR/bench/common.sh"
 export OMP_NUM_THREADS=1
-out=$(java -Xmx8g $OPENS $NATIVE -cp "$CP" dev.distillery.jobs.bench.ParityBenchmark "$CONFIG" "$DATA" plain,spark2 "$@" 2> "${TMPDIR:-/tmp}/distillery-parity.log" | grep "^RESULT") || { echo "parity run failed; see ${TMPDIR:-/tmp}/distillery-parity.log" >&2; exit 1; }
+out=$(java -Xmx8g $OPENS $NATIVE -cp "$CP" dev.distillery.bench.ParityBenchmark "$CONFIG" "$DATA" plain,spark2 "$@" 2> "${TMPDIR:-/tmp}/distillery-parity.log" | grep "^RESULT") || { echo "parity run failed; see ${TMPDIR:-/tmp}/distillery-parity.log" >&2; exit 1; }
 row() { echo "$out" | awk -v k="$1" -v name="$2" '$2==k {printf "| %s | %.2f%% | %.2f%% | %d | %.0f |\n", name, 100*$3, 100*$4, $5, $6}'; }
 echo "| training | test accuracy | validation accuracy | chosen epoch | seconds |"
 echo "| --- | --- | --- | --- | --- |"

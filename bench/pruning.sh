@@ -32,7 +32,7 @@ CH=$!
   --set "prune.epochs=$EPOCHS" > "$OUT/magnitude.log" 2>&1 &
 MAG=$!
 wait "$CH" && wait "$MAG" || { echo "a prune run failed; see $OUT/*.log" >&2; exit 1; }
-out=$(java -Xmx4g $OPENS $NATIVE -cp "$CP" dev.distillery.jobs.bench.PruneBenchmark "$DATA" \
+out=$(java -Xmx4g $OPENS $NATIVE -cp "$CP" dev.distillery.bench.PruneBenchmark "$DATA" \
   "dense=$OUT/dense/student/student-kd.dmodel" "channels=$OUT/channels/student-pruned/student-pruned.dmodel" \
   "magnitude=$OUT/magnitude/student-pruned/student-pruned.dmodel" | grep "^RESULT")
 echo "| student | test accuracy | params | MACs | file bytes | weight sparsity |"

@@ -76,8 +76,8 @@ record() { COMMANDS+=("$*"); }
 
 section_ceiling() {
   log "GEMM ceiling ($GEMM_SIZES)"
-  record "java ... dev.distillery.jobs.bench.GemmCeiling $GEMM_SIZES $GEMM_SECONDS"
-  jvm "$WORK/gemm.log" dev.distillery.jobs.bench.GemmCeiling "$GEMM_SIZES" "$GEMM_SECONDS" > "$WORK/gemm.txt" \
+  record "java ... dev.distillery.bench.GemmCeiling $GEMM_SIZES $GEMM_SECONDS"
+  jvm "$WORK/gemm.log" dev.distillery.bench.GemmCeiling "$GEMM_SIZES" "$GEMM_SECONDS" > "$WORK/gemm.txt" \
     || fail "GEMM ceiling" "$WORK/gemm.log"
   GEMM_SMALL=$(awk '$1=="RESULT" && $2=="gemm" {print $4; exit}' "$WORK/gemm.txt")
   GEMM_LARGE=$(awk '$1=="RESULT" && $2=="gemm" {v=$4} END {print v}' "$WORK/gemm.txt")
@@ -97,12 +97,12 @@ section_pipeline() {
   local out="$WORK/pipeline"
   local sets=(--master "local[$THREADS]" --set "data.dir=$DATA" --set "data.train_limit=$ROWS"
               --set "teacher.epochs=$T_EPOCHS" --set "distill.epochs=$S_EPOCHS" "${EXTRA_SETS[@]}")
-  record "java ... dev.distillery.jobs.bench.PipelineBenchmark $DATA $out.jfr --config conf/fashion-mnist.yaml --out $out ${sets[*]}"
-  (unset OMP_NUM_THREADS; jvm "$WORK/pipeline.log" dev.distillery.jobs.bench.PipelineBenchmark "$DATA" "$out.jfr" \
+  record "java ... dev.distillery.bench.PipelineBenchmark $DATA $out.jfr --config conf/fashion-mnist.yaml --out $out ${sets[*]}"
+  (unset OMP_NUM_THREADS; jvm "$WORK/pipeline.log" dev.distillery.bench.PipelineBenchmark "$DATA" "$out.jfr" \
     --config "$CONF" --out "$out" "${sets[@]}" > "$WORK/pipeline.txt") || fail "the pipeline benchmark" "$WORK/pipeline.log"
   # the same teacher in a plain batched loop on the same rows, all cores (no Spark, no Parquet output)
-  record "OMP_NUM_THREADS=$THREADS java ... dev.distillery.jobs.bench.SoftLabelBenchmark plain $out 128"
-  (export OMP_NUM_THREADS="$THREADS"; jvm "$WORK/plain.log" dev.distillery.jobs.bench.SoftLabelBenchmark plain "$out" 128 \
+  record "OMP_NUM_THREADS=$THREADS java ... dev.distillery.bench.SoftLabelBenchmark plain $out 128"
+  (export OMP_NUM_THREADS="$THREADS"; jvm "$WORK/plain.log" dev.distillery.bench.SoftLabelBenchmark plain "$out" 128 \
     > "$WORK/plain.txt") || fail "the plain inference loop" "$WORK/plain.log"
   echo "## Distillery's pipeline"
   echo
@@ -241,8 +241,8 @@ section_step_profile() {
   log "per-op training step profile (teacher and student, one thread, $steps steps)"
   local env=() m; peer_env
   for m in teacher student; do
-    record "OMP_NUM_THREADS=1 java ... dev.distillery.jobs.bench.StepProfile $DATA $m 64 $warm $steps"
-    (export OMP_NUM_THREADS=1; jvm "$WORK/step-$m.log" dev.distillery.jobs.bench.StepProfile "$DATA" "$m" 64 "$warm" "$steps" \
+    record "OMP_NUM_THREADS=1 java ... dev.distillery.bench.StepProfile $DATA $m 64 $warm $steps"
+    (export OMP_NUM_THREADS=1; jvm "$WORK/step-$m.log" dev.distillery.bench.StepProfile "$DATA" "$m" 64 "$warm" "$steps" \
       > "$WORK/step-$m.txt") || fail "the $m step profile" "$WORK/step-$m.log"
     record "${env[*]} $PYTHON bench/peer/step_profile.py --data $DATA --model $m --batch 64 --warmup $warm --steps $steps --threads 1"
     env "${env[@]}" "$PYTHON" "$HOME_DIR/bench/peer/step_profile.py" --data "$DATA" --model "$m" --batch 64 --warmup "$warm" \
@@ -425,8 +425,8 @@ measure_soft_labels() {
 section_latency() {
   local runs=400; [[ "$MODE" == smoke ]] && runs=10
   log "inference latency"
-  record "java ... dev.distillery.jobs.bench.LatencyBenchmark $WORK/pipeline/student/student-kd.dmodel $DATA 1,64 $runs"
-  jvm "$WORK/latency.log" dev.distillery.jobs.bench.LatencyBenchmark "$WORK/pipeline/student/student-kd.dmodel" "$DATA" \
+  record "java ... dev.distillery.bench.LatencyBenchmark $WORK/pipeline/student/student-kd.dmodel $DATA 1,64 $runs"
+  jvm "$WORK/latency.log" dev.distillery.bench.LatencyBenchmark "$WORK/pipeline/student/student-kd.dmodel" "$DATA" \
     1,64 "$runs" > "$WORK/latency.txt" || fail "the latency benchmark" "$WORK/latency.log"
   echo "## Inference latency: fp32 against int8"
   echo
@@ -523,7 +523,7 @@ shared=$(awk -v a="$LOAD_BEFORE" -v b="$(cut -d' ' -f1 /proc/loadavg)" -v n="$TH
   for c in "${COMMANDS[@]}"; do echo "$c"; done
   echo '```'
   echo
-  echo "\`java ...\` is \`java -Xmx6g <Spark's --add-opens list> -Dorg.bytedeco.javacpp.maxPhysicalBytes=0 -Dorg.bytedeco.javacpp.maxBytes=0 -cp jobs/target/distillery.jar:jobs/target/lib/*\` (bench/common.sh)."
+  echo "\`java ...\` is \`java -Xmx6g <Spark's --add-opens list> -Dorg.bytedeco.javacpp.maxPhysicalBytes=0 -Dorg.bytedeco.javacpp.maxBytes=0 -cp benchmarks/target/classes:jobs/target/distillery.jar:jobs/target/lib/*\` (bench/common.sh)."
   echo
   cat "$WORK/body.md"
 } > "$WORK/benchmarks.md"

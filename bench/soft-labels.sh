@@ -25,7 +25,7 @@ SETS=(--master "local[2]" --set "data.dir=$DATA" --set "teacher.epochs=1" --set 
 AUG=(--set label.augment.shift_pixels=2 --set label.augment.flip=true --set label.augment.noise_std=0.02)
 read -ra MODES <<< "${MODES:-dense-float32 dense-float16 top-k:1 top-k:3 top-k:5}"
 jvm() { java -Xmx6g $OPENS $NATIVE -cp "$CP" "$@" 2>>"$WORK/bench.log"; }
-bench() { jvm dev.distillery.jobs.bench.SoftLabelBenchmark "$@"; }
+bench() { jvm dev.distillery.bench.SoftLabelBenchmark "$@"; }
 step() { [[ " $STEPS " == *" $1 "* ]]; }
 mkdir -p "$WORK/modes"
 BASE="$WORK/base"
@@ -70,7 +70,7 @@ if step memory; then
   for views in 2 "$LARGE"; do
     rm -rf "$BASE/soft-labels"
     /usr/bin/time -v -o "$WORK/time-$views.txt" java -Xmx6g $OPENS $NATIVE -cp "$CP" \
-      dev.distillery.jobs.bench.SoftLabelBenchmark label label --config "$CONF" --out "$BASE" "${SETS[@]}" \
+      dev.distillery.bench.SoftLabelBenchmark label label --config "$CONF" --out "$BASE" "${SETS[@]}" \
       --set "label.views=$views" "${AUG[@]}" 2>>"$WORK/bench.log" | sed "s/^RESULT label/RESULT views $views/"
     echo "RESULT rss $views $(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time-$views.txt") kB"
   done

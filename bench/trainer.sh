@@ -11,7 +11,7 @@ ROWS="${1:-12000}"; REPEATS="${2:-3}"; FREQ="${3:-8}"
 DATA="${DISTILLERY_FASHION_MNIST:-/usr/share/datasets/fashion-mnist}"
 source "$HOME_DIR/bench/common.sh"
 
-run() { java -Xmx6g $OPENS $1 -cp "$CP" dev.distillery.jobs.bench.TrainerBenchmark "$DATA" "$ROWS" "$2" "$3" "$FREQ" | grep '^RESULT'; }
+run() { java -Xmx6g $OPENS $1 -cp "$CP" dev.distillery.bench.TrainerBenchmark "$DATA" "$ROWS" "$2" "$3" "$FREQ" | grep '^RESULT'; }
 
 explicit=$(export OMP_NUM_THREADS=1; run "$NATIVE" "$REPEATS" plain,spark1,spark1r,spark2 2>/dev/null)
 automatic=$(unset OMP_NUM_THREADS; run "" 1 spark2 2>/dev/null || true)

@@ -27,7 +27,10 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** `run` on 2,000 Fashion-MNIST images, one epoch per stage, on local Spark; checks the whole output contract. */
+/**
+ * `run` on 2,000 Fashion-MNIST images, one epoch per stage, on local Spark; checks the whole output contract. The
+ * tests that read the run come first (orders 1-5); those from 100 on re-run stages with other settings.
+ */
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class PipelineEndToEndIT {
     static final Path REPO = Path.of("..").toAbsolutePath().normalize();
@@ -53,6 +56,7 @@ class PipelineEndToEndIT {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(1)
     void everyStageWritesAManifestAndTheRunSucceeds() throws Exception {
         assertThat(exitCode).isZero();
         for (String dir : List.of("prepared", "teacher", "soft-labels", "student", "student-pruned", "student-qat",
@@ -69,6 +73,7 @@ class PipelineEndToEndIT {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(2)
     void reportHasEveryVariantAboveChanceAndProfileRows() throws Exception {
         String json = Files.readString(out.resolve("reports/report.json"));
         // The real report, not a fixture, against the published schema (strict about unknown fields).
@@ -204,6 +209,7 @@ class PipelineEndToEndIT {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(3)
     void integerModelAgreesWithFakeQuantModelOnNinetyNinePercentOfTestRows() {
         ModelArtifact qat = ModelIO.read(out.resolve("student-qat/student-qat.dmodel"));
         var test = Examples.collect(Examples.load(TestSpark.get(), out.resolve("prepared"), Examples.TEST));
@@ -220,6 +226,7 @@ class PipelineEndToEndIT {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(4)
     void rerunSkipsFinishedStagesAndForceRedoesOne() throws Exception {
         String before = Files.readString(out.resolve("teacher/manifest.json"));
         assertThat(DistilleryCli.execute(args("train-teacher"))).isZero();
@@ -234,6 +241,7 @@ class PipelineEndToEndIT {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(5)
     void stageRefusesUpstreamOutputMadeUnderAnotherConfig() {
         PrintStream old = System.err;
         java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();

@@ -6,7 +6,6 @@ import dev.distillery.airflow.model.DagRun;
 import dev.distillery.airflow.model.TaskInstance;
 import dev.distillery.airflow.model.TaskLog;
 import dev.distillery.airflow.error.AirflowApiException;
-import dev.distillery.airflow.error.AirflowNotFoundException;
 import dev.distillery.core.error.InvalidConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -77,23 +76,21 @@ final class WaitCommand extends AirflowSubcommand {
     }
 
     private void printTail(AirflowClient client, TaskInstance t) {
-        out().println("--- last " + tail + " log lines of " + t.label() + " (try " + t.tryNumber() + ") ---");
+        TaskLog log;
         try {
-            TaskLog log;
-            try {
-                log = client.taskLog(target.dagId, target.runId, t.taskId(), t.tryNumber());
-            } catch (AirflowNotFoundException e) {
-                // Airflow 2 before 2.10 reports a finished task's next try number; its last try is one less.
-                if (t.tryNumber() < 2) {
-                    throw e;
-                }
-                log = client.taskLog(target.dagId, target.runId, t.taskId(), t.tryNumber() - 1);
-            }
-            log.tail(tail).forEach(out()::println);
+            log = client.lastTryLog(target.dagId, target.runId, t);
         } catch (AirflowApiException e) {
             // The run's outcome is what the caller asked about; a missing log must not hide it.
+            out().println("--- last " + tail + " log lines of " + t.label() + " (try " + t.tryNumber() + ") ---");
             out().println("(log not available: " + e.getMessage() + ")");
+            out().println("---");
+            return;
         }
+        out().println("--- last " + tail + " log lines of " + log.label() + " (try " + log.tryNumber() + ") ---");
+        if (log.tryNumber() != t.tryNumber()) {
+            out().println("(try " + t.tryNumber() + " left no log; this is try " + log.tryNumber() + ")");
+        }
+        log.tail(tail).forEach(out()::println);
         out().println("---");
     }
 

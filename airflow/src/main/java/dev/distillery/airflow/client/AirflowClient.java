@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distillery.airflow.error.AirflowConflictException;
+import dev.distillery.airflow.error.AirflowNotFoundException;
 import dev.distillery.airflow.model.Dag;
 import dev.distillery.airflow.model.DagRun;
 import dev.distillery.airflow.model.Health;
@@ -100,11 +101,23 @@ public final class AirflowClient {
                 TaskInstance::fromJson);
     }
 
-    /**
-     * The whole log of one try of a task, following continuation tokens until a page comes back empty or Airflow
-     * sends no further token; lines are decoded from either API version's format ({@link LogContent}).
-     */
+    /** One task instance; {@code mapIndex} -1 for a task that is not mapped, else the index of the mapped one. */
+    public TaskInstance getTaskInstance(String dagId, String runId, String taskId, int mapIndex) {
+        return TaskInstance.fromJson(transport.send(ApiRequest.get(taskInstancePath(dagId, runId, taskId, mapIndex),
+                Map.of())));
+    }
+
+    /** {@link #taskLog(String, String, String, int, int)} of a task that is not mapped. */
     public TaskLog taskLog(String dagId, String runId, String taskId, int tryNumber) {
+        return taskLog(dagId, runId, taskId, -1, tryNumber);
+    }
+
+    /**
+     * The whole log of one try of a task ({@code mapIndex} -1 unless the task is mapped), following continuation
+     * tokens until a page comes back empty or Airflow sends no further token; lines are decoded from either API
+     * version's format ({@link LogContent}).
+     */
+    public TaskLog taskLog(String dagId, String runId, String taskId, int mapIndex, int tryNumber) {
         String path = runsPath(dagId) + "/" + ApiRequest.encode(runId) + "/taskInstances/"
                 + ApiRequest.encode(taskId) + "/logs/" + tryNumber;
         LogContent log = new LogContent();
@@ -112,6 +125,8 @@ public final class AirflowClient {
         for (int page = 0; page < MAX_LOG_PAGES; page++) {
             Map<String, String> query = new LinkedHashMap<>();
             query.put("full_content", "false");
+            // Both versions read the log of map index -1 unless told otherwise.
+            query.put("map_index", String.valueOf(mapIndex));
             if (token != null) {
                 query.put("token", token);
             }
@@ -124,7 +139,40 @@ public final class AirflowClient {
             }
             token = next;
         }
-        return new TaskLog(taskId, tryNumber, log.lines());
+        return new TaskLog(taskId, mapIndex, tryNumber, log.lines(), log.taskOutput());
+    }
+
+    /**
+     * The log of the last try of {@code task} that left one: the try the task instance reports, or the one before
+     * when that try holds nothing from the task. Airflow 2 answers 200 for a try that never ran, with only its own
+     * notes ("*** Could not read served logs: 404 ..."), where Airflow 3 answers 404; a task instance can report
+     * such a try when it was scheduled again, or failed before it started. When neither try has output, the
+     * reported try's notes are returned, since they say where Airflow looked.
+     */
+    public TaskLog lastTryLog(String dagId, String runId, TaskInstance task) {
+        int reported = task.tryNumber();
+        if (reported < 1) {
+            throw new IllegalArgumentException("task " + task.label() + " of run " + runId + " has not run yet (try "
+                    + reported + "), so it has no log");
+        }
+        TaskLog log;
+        try {
+            log = taskLog(dagId, runId, task.taskId(), task.mapIndex(), reported);
+        } catch (AirflowNotFoundException e) {
+            if (reported < 2) {
+                throw e;
+            }
+            return taskLog(dagId, runId, task.taskId(), task.mapIndex(), reported - 1);
+        }
+        if (log.taskOutput() || reported < 2) {
+            return log;
+        }
+        try {
+            TaskLog earlier = taskLog(dagId, runId, task.taskId(), task.mapIndex(), reported - 1);
+            return earlier.taskOutput() ? earlier : log;
+        } catch (AirflowNotFoundException e) {
+            return log;
+        }
     }
 
     /** Clears the failed tasks of a run (and sets the run back to queued) so Airflow runs them again. */
@@ -162,6 +210,12 @@ public final class AirflowClient {
 
     private String runsPath(String dagId) {
         return api("/dags/" + ApiRequest.encode(dagId) + "/dagRuns");
+    }
+
+    /** Both versions address an unmapped task instance by task id, a mapped one by task id and map index. */
+    private String taskInstancePath(String dagId, String runId, String taskId, int mapIndex) {
+        String path = runsPath(dagId) + "/" + ApiRequest.encode(runId) + "/taskInstances/" + ApiRequest.encode(taskId);
+        return mapIndex < 0 ? path : path + "/" + mapIndex;
     }
 
     /** Follows limit/offset pages until {@code total_entries} are read or a page comes back empty. */

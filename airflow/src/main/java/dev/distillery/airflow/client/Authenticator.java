@@ -2,7 +2,7 @@ package dev.distillery.airflow.client;
 
 /**
  * Supplies the {@code Authorization} header. Basic auth for API version 1; a JWT from {@code POST /auth/token},
- * fetched on first use and again when the server answers 401, for version 2.
+ * fetched on first use and again when the server rejects it (401, or 403 "Invalid JWT token"), for version 2.
  */
 interface Authenticator {
     /** The header value for the next request. */

@@ -25,11 +25,46 @@ final class ErrorBodies {
             + "setting includes airflow.api.auth.backend.basic_auth (the default is session only); check that and "
             + "the credentials";
 
+    /** Airflow 3's answer (403) to a bearer token it cannot verify: signed with another secret, or malformed. */
+    static final String INVALID_JWT = "Invalid JWT token";
+    /** Airflow 3 signs and checks tokens with [api_auth] jwt_secret; a token signed by another key never verifies. */
+    static final String V2_TOKEN_REJECTED = "Airflow does not accept the token it issued just now: every Airflow 3 "
+            + "API server behind this URL must be configured with the same [api_auth] jwt_secret "
+            + "(AIRFLOW__API_AUTH__JWT_SECRET)";
+
     private ErrorBodies() {
+    }
+
+    /**
+     * Whether the answer rejects the request's token rather than the request: any 401, or Airflow 3's 403 whose
+     * detail is exactly "Invalid JWT token". A 403 with any other detail ("Forbidden") is a permission the user lacks.
+     */
+    static boolean rejectsToken(ObjectMapper json, int status, String body) {
+        if (status == 401) {
+            return true;
+        }
+        if (status != 403 || body == null || body.isBlank()) {
+            return false;
+        }
+        try {
+            JsonNode node = json.readTree(body);
+            return node != null && node.isObject() && INVALID_JWT.equals(node.path("detail").asText(null));
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     static AirflowApiException toException(ObjectMapper json, ApiRequest request, int status, String body,
                                            int attempts) {
+        return toException(json, request, status, body, attempts, null, false);
+    }
+
+    /**
+     * The exception for an error answer. {@code user} names the account in a permission message (null when unknown);
+     * {@code renewedToken} says a fresh token was fetched for this request and rejected too.
+     */
+    static AirflowApiException toException(ObjectMapper json, ApiRequest request, int status, String body,
+                                           int attempts, String user, boolean renewedToken) {
         List<String> violations = new ArrayList<>();
         String server = serverMessage(json, body, violations);
         String message = "Airflow answered " + status + " to " + request.describe()
@@ -37,6 +72,12 @@ final class ErrorBodies {
                 + (attempts > 1 ? " (after " + attempts + " attempts)" : "");
         if (status == 401 && request.path().startsWith(ApiVersion.V1.prefix() + "/")) {
             message += ". " + V1_BASIC_AUTH;
+        } else if (renewedToken && status == 403) {
+            message += ". " + V2_TOKEN_REJECTED;
+        } else if (status == 403 && request.authenticated()) {
+            message += ". " + (user == null ? "The user" : "User '" + user + "'") + " signed in, but Airflow's roles "
+                    + "do not permit " + request.describe() + "; an Airflow admin must grant the permission (new "
+                    + "credentials for the same user will not help)";
         }
         if (status >= 500) {
             return new AirflowServerException(message, status, server, attempts);

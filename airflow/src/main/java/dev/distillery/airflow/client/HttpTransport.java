@@ -19,9 +19,10 @@ import java.util.random.RandomGenerator;
 
 /**
  * Sends requests to Airflow: JSON in and out, a timeout per request, retries with jittered exponential backoff on
- * 5xx answers and on connection errors (refused, dropped, timed out), never on 4xx. A 401 on an authenticated
- * request renews a JWT once and repeats the request. A successful answer that is not JSON (a proxy's login page)
- * is a configuration error, never retried. Nothing here logs a header or a request body.
+ * 5xx answers and on connection errors (refused, dropped, timed out), never on 4xx. An authenticated request whose
+ * token Airflow 3 rejects (401, or 403 "Invalid JWT token" for a token it cannot verify) renews the JWT once and
+ * repeats the request; any other 403 is a permission the user lacks, and an error. A successful answer that is not
+ * JSON (a proxy's login page) is a configuration error, never retried. Nothing here logs a header or a request body.
  */
 final class HttpTransport {
     /** How much of an unexpected answer an error message quotes. */
@@ -34,6 +35,7 @@ final class HttpTransport {
     private final Sleeper sleeper;
     private final RandomGenerator random;
     private final ObjectMapper json;
+    private final String username;
     private Authenticator auth;
 
     HttpTransport(ClientSettings settings, Sleeper sleeper, RandomGenerator random, ObjectMapper json) {
@@ -49,6 +51,7 @@ final class HttpTransport {
         this.sleeper = sleeper;
         this.random = random;
         this.json = json;
+        this.username = settings.credentials() == null ? null : settings.credentials().username();
     }
 
     void authenticator(Authenticator a) {
@@ -87,8 +90,9 @@ final class HttpTransport {
                 throw new AirflowUnavailableException("interrupted while calling " + request.describe(), attempt, e);
             }
             int status = response.statusCode();
-            if (status == 401 && request.authenticated() && !renewed && auth.invalidate()) {
-                // An expired token: fetch a new one and repeat, without counting it as a failed attempt.
+            boolean tokenRejected = ErrorBodies.rejectsToken(json, status, response.body());
+            if (tokenRejected && request.authenticated() && !renewed && auth.invalidate()) {
+                // An expired or unverifiable token: fetch a new one and repeat, not counted as a failed attempt.
                 renewed = true;
                 attempt--;
                 continue;
@@ -96,7 +100,8 @@ final class HttpTransport {
             if (status >= 200 && status < 300) {
                 return parse(response, request);
             }
-            AirflowApiException error = ErrorBodies.toException(json, request, status, response.body(), attempt);
+            AirflowApiException error = ErrorBodies.toException(json, request, status, response.body(), attempt,
+                    username, renewed && tokenRejected);
             if (!(error instanceof AirflowServerException)) {
                 throw error;
             }

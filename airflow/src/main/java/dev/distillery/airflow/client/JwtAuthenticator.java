@@ -7,7 +7,7 @@ import dev.distillery.airflow.error.AirflowRequestException;
 
 import java.util.Map;
 
-/** Airflow 3's bearer tokens: {@code POST /auth/token} with the credentials, renewed when a request gets 401. */
+/** Airflow 3's bearer tokens: {@code POST /auth/token} with the credentials, renewed when Airflow rejects one. */
 final class JwtAuthenticator implements Authenticator {
     static final String TOKEN_PATH = "/auth/token";
 

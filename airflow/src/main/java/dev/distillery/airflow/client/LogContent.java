@@ -14,13 +14,21 @@ import java.util.Locale;
  * Airflow 3 ({@code /api/v2}) sends a list of structured messages ({@code event}, optional {@code timestamp} and
  * {@code level}, {@code sources} on the source-details group, {@code error_detail} on an exception, other fields
  * ignored), or a list of plain strings when Airflow could not parse its log file.
+ *
+ * <p>It also tells whether the task wrote anything: Airflow prefixes its own notes on where it looked for the log
+ * with {@code ***} (Airflow 2) or puts them in the "Log message source details" group (Airflow 3). A try that never
+ * ran leaves only such notes, e.g. Airflow 2's "*** Could not read served logs: 404 ...".
  */
 final class LogContent {
     private static final String GROUP = "::group::";
     private static final String END_GROUP = "::endgroup::";
+    private static final String SOURCE_DETAILS = GROUP + "Log message source details";
+    private static final String NOTE = "***";
 
     private final List<String> lines = new ArrayList<>();
     private final StringBuilder partial = new StringBuilder();
+    private boolean inSourceDetails;
+    private boolean taskOutput;
 
     /** Adds one page's {@code content}; returns whether the page held any log at all. */
     boolean addPage(JsonNode content) {
@@ -51,6 +59,11 @@ final class LogContent {
         return lines.size() + partial.length() > before;
     }
 
+    /** Whether any line read so far came from the task rather than from Airflow's notes about the log. */
+    boolean taskOutput() {
+        return taskOutput || isTaskLine(partial);
+    }
+
     /** Every line read so far, including an unfinished last one. */
     List<String> lines() {
         List<String> out = new ArrayList<>(lines);
@@ -63,7 +76,13 @@ final class LogContent {
     private void structured(JsonNode e) {
         String event = e.path("event").asText("");
         if (event.equals(END_GROUP)) {
+            inSourceDetails = false;
             return;
+        }
+        if (event.startsWith(SOURCE_DETAILS)) {
+            inSourceDetails = true;
+        } else if (!inSourceDetails) {
+            taskOutput = true;
         }
         StringBuilder prefix = new StringBuilder();
         if (e.hasNonNull("timestamp")) {
@@ -93,6 +112,7 @@ final class LogContent {
             if (text.charAt(i) == '\n') {
                 int end = i > start && text.charAt(i - 1) == '\r' ? i - 1 : i;
                 partial.append(text, start, end);
+                judge(partial);
                 lines.add(partial.toString());
                 partial.setLength(0);
                 start = i + 1;
@@ -103,8 +123,28 @@ final class LogContent {
 
     private void endLine() {
         if (!partial.isEmpty()) {
+            judge(partial);
             lines.add(partial.toString());
             partial.setLength(0);
         }
+    }
+
+    /** Notes a finished line: the source-details group opens or closes, or the task wrote it. */
+    private void judge(CharSequence line) {
+        String s = line.toString().strip();
+        if (s.startsWith(SOURCE_DETAILS)) {
+            inSourceDetails = true;
+        } else if (s.equals(END_GROUP)) {
+            inSourceDetails = false;
+        } else {
+            taskOutput |= isTaskLine(s);
+        }
+    }
+
+    /** A line the task wrote: not blank, not one of Airflow's notes, not inside the source details. */
+    private boolean isTaskLine(CharSequence line) {
+        String s = line.toString().strip();
+        return !inSourceDetails && !s.isEmpty() && !s.startsWith(NOTE) && !s.startsWith(SOURCE_DETAILS)
+                && !s.equals(END_GROUP);
     }
 }

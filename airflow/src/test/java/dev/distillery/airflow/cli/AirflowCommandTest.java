@@ -115,11 +115,49 @@ class AirflowCommandTest {
     void readsTheLastTryWhenAirflowReportsTheNextTryNumber() throws Exception {
         try (FakeAirflowServer server = server(ApiVersion.V1)) {
             run(server, "trigger", "--dag", "distillery_failing", "--run-id", "old");
-            // the task reports try 2, but only try 1 ran (Airflow 2 before 2.10)
+            // the task reports try 2, but only try 1 left a log; Airflow 2 answers 200 for try 2, with only its notes
             server.log("distillery_failing", "old", "train_teacher", 1, List.of("error: out of disk space\n"));
             Result w = run(server, "wait", "--dag", "distillery_failing", "--run-id", "old", "--poll", "0.01");
             assertThat(w.code()).isEqualTo(AirflowExitCodes.RUN_FAILED);
             assertThat(w.out()).contains("error: out of disk space").doesNotContain("log not available");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ApiVersion.class)
+    void aFailedRunShowsTheLogOfTheFailedMapIndex(ApiVersion v) throws Exception {
+        try (FakeAirflowServer server = server(v).dag("mapped", List.of(
+                Snapshot.of("running", "evaluate[0]", "running", 1, "evaluate[1]", "running", 1),
+                Snapshot.of("failed", "evaluate[0]", "success", 1, "evaluate[1]", "failed", 1)))) {
+            run(server, "trigger", "--dag", "mapped", "--run-id", "m");
+            server.log("mapped", "m", "evaluate", 0, 1, List.of("profile cortex-m4: pass\n"));
+            server.log("mapped", "m", "evaluate", 1, 1, List.of("profile npu: gate failed\n"));
+            Result w = run(server, "wait", "--dag", "mapped", "--run-id", "m", "--poll", "0.01");
+            assertThat(w.code()).isEqualTo(AirflowExitCodes.RUN_FAILED);
+            assertThat(w.out()).contains("evaluate[1]: running -> failed (try 1)",
+                    "--- last 40 log lines of evaluate[1] (try 1) ---", "profile npu: gate failed")
+                    .doesNotContain("log not available").doesNotContain("cortex-m4");
+            Result l = run(server, "logs", "--dag", "mapped", "--run-id", "m", "--task", "evaluate",
+                    "--map-index", "0");
+            assertThat(l.code()).isZero();
+            assertThat(l.out()).contains("profile cortex-m4: pass").doesNotContain("npu");
+        }
+    }
+
+    @Test
+    void logsWithoutATryShowTheLastTryThatLeftALog() throws Exception {
+        try (FakeAirflowServer server = server(ApiVersion.V1)) {
+            run(server, "trigger", "--dag", "distillery_failing", "--run-id", "old");
+            run(server, "wait", "--dag", "distillery_failing", "--run-id", "old", "--poll", "0.01");
+            server.log("distillery_failing", "old", "train_teacher", 1, List.of("error: out of disk space\n"));
+            Result l = run(server, "logs", "--dag", "distillery_failing", "--run-id", "old", "--task",
+                    "train_teacher");
+            assertThat(l.code()).isZero();
+            assertThat(l.out()).contains("error: out of disk space").doesNotContain("Could not read served logs");
+            assertThat(l.err()).contains("try 2 of train_teacher left no log; showing try 1");
+            Result bad = run(server, "logs", "--run-id", "old", "--task", "x", "--map-index", "-2");
+            assertThat(bad.code()).isEqualTo(AirflowExitCodes.CLIENT_ERROR);
+            assertThat(bad.err()).contains("--map-index must be -1 (not mapped) or >= 0, was -2");
         }
     }
 

@@ -57,4 +57,16 @@ class ErrorBodiesTest {
         assertThat(e.serverMessage()).isEqualTo("<html>Bad Gateway</html>");
         assertThat(of(418, "")).isExactlyInstanceOf(AirflowRequestException.class);
     }
+
+    @Test
+    void onlyA401OrAirflow3sInvalidTokenAnswerRejectsTheToken() {
+        assertThat(ErrorBodies.rejectsToken(json, 401, "{\"detail\":\"Token Expired\"}")).isTrue();
+        assertThat(ErrorBodies.rejectsToken(json, 401, "")).isTrue();
+        assertThat(ErrorBodies.rejectsToken(json, 403, "{\"detail\":\"Invalid JWT token\"}")).isTrue();
+        assertThat(ErrorBodies.rejectsToken(json, 403, "{\"detail\":\"Forbidden\"}")).isFalse();
+        assertThat(ErrorBodies.rejectsToken(json, 403, "{\"status\":403,\"title\":\"Forbidden\","
+                + "\"type\":\"about:blank\"}")).as("Airflow 2's PermissionDenied").isFalse();
+        assertThat(ErrorBodies.rejectsToken(json, 403, "<html>Invalid JWT token</html>")).isFalse();
+        assertThat(ErrorBodies.rejectsToken(json, 404, "{\"detail\":\"Invalid JWT token\"}")).isFalse();
+    }
 }

@@ -95,4 +95,23 @@ class LogContentTest {
         assertThat(log.lines()).containsExactly("raw line 1", "raw line 2");
         assertThat(log.addPage(json.readTree("[]"))).isFalse();
     }
+
+    @Test
+    void tellsTheTasksOwnLinesFromAirflowsNotesAboutWhereItLooked() throws Exception {
+        assertThat(pages(PythonRepr.hostLogs("w1", "*** Could not read served logs: 404 Client Error: NOT FOUND\n"))
+                .taskOutput()).as("Airflow 2, a try that never ran").isFalse();
+        assertThat(pages(PythonRepr.hostLogs("w1", "*** Found local files:\n***   * /l/attempt=1.log\n"
+                + "[2026-01-01] INFO - Starting attempt 1 of 2\n")).taskOutput()).isTrue();
+        assertThat(pages(PythonRepr.hostLogs("w1", "*** Found local files:\n"), PythonRepr.hostLogs("w1", "done"))
+                .taskOutput()).as("an unfinished last line counts").isTrue();
+        LogContent sourcesOnly = new LogContent();
+        // Airflow 3.0/3.1: sources on the group event; 3.2: one event per source inside the group
+        sourcesOnly.addPage(json.readTree("[{\"event\": \"::group::Log message source details\", \"sources\": "
+                + "[\"Could not read served logs: timeout\"]}, {\"event\": \"::endgroup::\"},"
+                + " {\"event\": \"::group::Log message source details\"}, {\"event\": \"/l/attempt=2.log\"},"
+                + " {\"event\": \"::endgroup::\"}]"));
+        assertThat(sourcesOnly.taskOutput()).isFalse();
+        sourcesOnly.addPage(json.readTree("[{\"event\": \"::group::Pre Execute\", \"level\": \"info\"}]"));
+        assertThat(sourcesOnly.taskOutput()).as("a group the task opened is its output").isTrue();
+    }
 }

@@ -15,14 +15,11 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -31,32 +28,40 @@ import java.util.concurrent.Executors;
  * basic auth and problem-JSON errors (Airflow 2), or {@code /api/v2} with JWTs from {@code POST /auth/token},
  * {@code {"detail"}} errors and 422 validation lists (Airflow 3). It pages with limit/offset and total_entries,
  * runs scripted DAG runs, serves logs in continuation-token pages, and injects faults on request.
+ *
+ * <p>It answers as the real servers do where they surprise a client: Airflow 3 says 401 "Not authenticated" without
+ * a token, 401 "Token Expired" for an expired one and 403 "Invalid JWT token" for one it cannot verify, and 403
+ * "Forbidden" for a permission the user lacks; Airflow 2's health reports a null status for the standalone DAG
+ * processor and the triggerer it does not run, and its log endpoint answers 200 for a try that left no log.
  */
 public final class FakeAirflowServer implements AutoCloseable {
     /** How long a {@link Fault#SLOW} answer takes. */
     public static final long SLOW_MILLIS = 6000;
 
     private final ApiVersion version;
-    private final String username;
-    private final String password;
     private final HttpServer http;
     private final ExecutorService pool = Executors.newCachedThreadPool();
     private final ObjectMapper json = new ObjectMapper();
     private final FakeDags state;
 
-    private final Set<String> validTokens = ConcurrentHashMap.newKeySet();
+    private final FakeAuth auth;
+    private final Map<String, String> health = Collections.synchronizedMap(new LinkedHashMap<>());
     private final List<FaultRule> faults = Collections.synchronizedList(new ArrayList<>());
     private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
-    private volatile int tokensIssued;
 
     private record FaultRule(String method, String pathPart, Fault fault) {
     }
 
     public FakeAirflowServer(ApiVersion version, String username, String password) throws IOException {
         this.version = version;
-        this.username = username;
-        this.password = password;
+        this.auth = new FakeAuth(version, username, password);
         this.state = new FakeDags(version, json);
+        // What a default installation reports: Airflow 2 runs the DAG processor inside the scheduler and no
+        // triggerer unless one is started; Airflow 3 runs a standalone DAG processor, and its deployments a triggerer.
+        health.put("metadatabase", "healthy");
+        health.put("scheduler", "healthy");
+        health.put("triggerer", version == ApiVersion.V1 ? null : "healthy");
+        health.put("dag_processor", version == ApiVersion.V1 ? null : "healthy");
         this.http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         http.createContext("/", this::handle);
         http.setExecutor(pool);
@@ -75,9 +80,15 @@ public final class FakeAirflowServer implements AutoCloseable {
         return this;
     }
 
-    /** Serves {@code pages} as the log of one try, one continuation-token page each. */
+    /** Serves {@code pages} as the log of one try of a task that is not mapped, one continuation-token page each. */
     public FakeAirflowServer log(String dagId, String runId, String taskId, int tryNumber, List<String> pages) {
-        state.logs.put(FakeDags.logKey(dagId, runId, taskId, tryNumber), List.copyOf(pages));
+        return log(dagId, runId, taskId, -1, tryNumber, pages);
+    }
+
+    /** Serves {@code pages} as the log of one try of one map index of a task ({@code -1}: not mapped). */
+    public FakeAirflowServer log(String dagId, String runId, String taskId, int mapIndex, int tryNumber,
+                                 List<String> pages) {
+        state.logs.put(FakeDags.logKey(dagId, runId, taskId, mapIndex, tryNumber), List.copyOf(pages));
         return this;
     }
 
@@ -93,13 +104,38 @@ public final class FakeAirflowServer implements AutoCloseable {
         return this;
     }
 
-    /** Every token issued so far stops working, as when they expire. */
+    /** Every token issued so far expires: Airflow 3 answers 401 "Token Expired" to them. */
     public void expireTokens() {
-        validTokens.clear();
+        auth.expireTokens();
+    }
+
+    /**
+     * The server signs with a new secret, as when an Airflow 3 API server restarts with another
+     * {@code [api_auth] jwt_secret}: tokens issued so far fail verification and get 403 "Invalid JWT token".
+     */
+    public void rotateSigningKey() {
+        auth.rotateSigningKey();
+    }
+
+    /** Every token this server issues fails verification, as behind API servers that do not share a jwt_secret. */
+    public void rejectEveryToken() {
+        auth.rejectEveryToken();
+    }
+
+    /** The user may not make requests whose method matches and whose path contains {@code pathPart} (403). */
+    public FakeAirflowServer deny(String method, String pathPart) {
+        auth.deny(method, pathPart);
+        return this;
+    }
+
+    /** Sets what the health endpoint reports for one component; null is Airflow's status for one that never ran. */
+    public FakeAirflowServer health(String component, String status) {
+        health.put(component, status);
+        return this;
     }
 
     public int tokensIssued() {
-        return tokensIssued;
+        return auth.tokensIssued();
     }
 
     public int runCount(String dagId) {
@@ -177,7 +213,7 @@ public final class FakeAirflowServer implements AutoCloseable {
 
     private JsonNode route(HttpExchange ex, String method, String rawPath, Map<String, String> q, byte[] in) {
         if (rawPath.equals("/auth/token") && version == ApiVersion.V2 && method.equals("POST")) {
-            return token(in);
+            return auth.token(json, parse(in));
         }
         String prefix = version.prefix();
         if (!rawPath.startsWith(prefix + "/")) {
@@ -191,7 +227,7 @@ public final class FakeAirflowServer implements AutoCloseable {
         if (method.equals("GET") && seg.get(0).equals(healthPath)) {
             return health();
         }
-        authenticate(ex);
+        auth.check(ex.getRequestHeaders().getFirst("Authorization"), method, rawPath);
         if (method.equals("GET") && seg.equals(List.of("version"))) {
             return json.createObjectNode().put("version", version == ApiVersion.V1 ? "2.10.5" : "3.1.0")
                     .putNull("git_version");
@@ -222,54 +258,54 @@ public final class FakeAirflowServer implements AutoCloseable {
                 return state.taskInstances(run, q);
             }
             if (seg.size() == 8 && seg.get(6).equals("logs") && method.equals("GET")) {
-                return state.logPage(run, seg.get(5), Integer.parseInt(seg.get(7)), q.get("token"));
+                return state.logPage(run, seg.get(5), Integer.parseInt(q.getOrDefault("map_index", "-1")),
+                        Integer.parseInt(seg.get(7)), q.get("token"));
+            }
+            if (seg.size() == 6 && seg.get(4).equals("taskInstances") && method.equals("GET")) {
+                return state.taskInstance(run, seg.get(5), -1);
+            }
+            if (seg.size() == 7 && seg.get(4).equals("taskInstances") && seg.get(6).matches("\\d+")
+                    && method.equals("GET")) {
+                return state.taskInstance(run, seg.get(5), Integer.parseInt(seg.get(6)));
             }
         }
         throw new HttpError(404, "Not Found", "no route for " + method + " " + rawPath, null);
     }
 
-    private JsonNode token(byte[] in) {
-        JsonNode body = parse(in);
-        if (!username.equals(body.path("username").asText()) || !password.equals(body.path("password").asText())) {
-            throw new HttpError(401, "Unauthorized", "Invalid credentials", null);
-        }
-        String token = UUID.randomUUID().toString();
-        validTokens.add(token);
-        tokensIssued++;
-        return json.createObjectNode().put("access_token", token);
-    }
-
-    private void authenticate(HttpExchange ex) {
-        String header = ex.getRequestHeaders().getFirst("Authorization");
-        if (version == ApiVersion.V1) {
-            String expected = "Basic " + Base64.getEncoder().encodeToString(
-                    (username + ":" + password).getBytes(StandardCharsets.UTF_8));
-            if (!expected.equals(header)) {
-                throw new HttpError(401, "Unauthorized", "No credentials found, or the credentials are not valid",
-                        null);
-            }
-        } else if (header == null || !header.startsWith("Bearer ")
-                || !validTokens.contains(header.substring("Bearer ".length()))) {
-            throw new HttpError(401, "Unauthorized", "Invalid JWT token", null);
-        }
-    }
-
+    /** Every component with its status; one that never ran has a null status and a null heartbeat. */
     private JsonNode health() {
         ObjectNode n = json.createObjectNode();
-        n.putObject("metadatabase").put("status", "healthy");
-        n.putObject("scheduler").put("status", "healthy").put("latest_scheduler_heartbeat", "2026-01-01T00:00:00Z");
-        if (version == ApiVersion.V2) {
-            n.putObject("triggerer").put("status", "healthy");
-            n.putObject("dag_processor").put("status", "healthy");
+        synchronized (health) {
+            health.forEach((component, status) -> {
+                ObjectNode c = n.putObject(component);
+                if (status == null) {
+                    c.putNull("status");
+                } else {
+                    c.put("status", status);
+                }
+                if (!component.equals("metadatabase")) {
+                    String field = "latest_" + component + "_heartbeat";
+                    if (status == null) {
+                        c.putNull(field);
+                    } else {
+                        c.put(field, "2026-01-01T00:00:00+00:00");
+                    }
+                }
+            });
         }
         return n;
     }
 
     private JsonNode error(int status, String title, String detail, ArrayNode violations) {
         if (version == ApiVersion.V1) {
-            return json.createObjectNode().put("detail", detail).put("status", status).put("title", title)
+            ObjectNode n = json.createObjectNode();
+            if (detail != null) {
+                n.put("detail", detail);
+            }
+            String section = status == 403 ? "PermissionDenied" : title.replace(" ", "");
+            return n.put("status", status).put("title", title)
                     .put("type", "https://airflow.apache.org/docs/apache-airflow/2.10.5/stable-rest-api-ref.html"
-                            + "#section/Errors/" + title.replace(" ", ""));
+                            + "#section/Errors/" + section);
         }
         ObjectNode n = json.createObjectNode();
         if (violations != null) {

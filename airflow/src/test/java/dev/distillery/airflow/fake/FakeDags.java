@@ -170,19 +170,56 @@ final class FakeDags {
         List<JsonNode> all = new ArrayList<>();
         synchronized (run) {
             Snapshot s = run.timeline.get(run.shown);
-            s.taskStates().forEach((task, state) -> {
-                ObjectNode n = json.createObjectNode().put("task_id", task).put("dag_id", run.dagId)
-                        .put("dag_run_id", run.runId).put("map_index", -1)
-                        .put("try_number", s.tries().get(task));
-                if (state.equals("none")) {
-                    n.putNull("state");
-                } else {
-                    n.put("state", state);
-                }
-                all.add(n);
-            });
+            s.taskStates().keySet().forEach(label -> all.add(taskInstanceJson(run, s, label)));
         }
         return page("task_instances", all, q);
+    }
+
+    /**
+     * One task instance. Both versions find an unmapped one by task id alone and a mapped one only with its map
+     * index; asking for a mapped task without one is a 404.
+     */
+    JsonNode taskInstance(FakeRun run, String taskId, int mapIndex) {
+        synchronized (run) {
+            Snapshot s = run.timeline.get(run.shown);
+            String label = label(taskId, mapIndex);
+            if (!s.taskStates().containsKey(label)) {
+                boolean mapped = mapIndex < 0 && s.taskStates().keySet().stream()
+                        .anyMatch(l -> l.startsWith(taskId + "["));
+                throw new HttpError(404, "Task instance not found", mapped
+                        ? "Task instance is mapped, add the map_index value to the URL"
+                        : "Task instance not found", null);
+            }
+            return taskInstanceJson(run, s, label);
+        }
+    }
+
+    /** A snapshot names a mapped task instance {@code task[i]}; the API gives task_id and map_index apart. */
+    private ObjectNode taskInstanceJson(FakeRun run, Snapshot s, String label) {
+        String state = s.taskStates().get(label);
+        ObjectNode n = json.createObjectNode().put("task_id", taskId(label)).put("dag_id", run.dagId)
+                .put("dag_run_id", run.runId).put("map_index", mapIndex(label))
+                .put("try_number", s.tries().get(label)).put("hostname", LOG_HOST);
+        if (state.equals("none")) {
+            n.putNull("state");
+        } else {
+            n.put("state", state);
+        }
+        return n;
+    }
+
+    static String label(String taskId, int mapIndex) {
+        return mapIndex < 0 ? taskId : taskId + "[" + mapIndex + "]";
+    }
+
+    private static String taskId(String label) {
+        int bracket = label.indexOf('[');
+        return bracket < 0 ? label : label.substring(0, bracket);
+    }
+
+    private static int mapIndex(String label) {
+        int bracket = label.indexOf('[');
+        return bracket < 0 ? -1 : Integer.parseInt(label.substring(bracket + 1, label.length() - 1));
     }
 
     JsonNode clear(String dagId, JsonNode body) {
@@ -195,12 +232,13 @@ final class FakeDags {
             states.forEach((task, state) -> {
                 if (!body.path("only_failed").asBoolean(true) || state.equals("failed")
                         || state.equals("upstream_failed")) {
-                    cleared.add(json.createObjectNode().put("task_id", task).put("dag_id", dagId)
-                            .put("dag_run_id", run.runId));
+                    cleared.add(json.createObjectNode().put("task_id", taskId(task)).put("dag_id", dagId)
+                            .put("dag_run_id", run.runId).put("map_index", mapIndex(task)));
                 }
             });
             if (!dryRun) {
-                cleared.forEach(t -> states.put(t.get("task_id").asText(), "none"));
+                cleared.forEach(t -> states.put(label(t.get("task_id").asText(), t.get("map_index").asInt()),
+                        "none"));
                 Snapshot after = new Snapshot("queued", states, s.tries());
                 run.timeline.clear();
                 run.timeline.add(after);
@@ -221,11 +259,23 @@ final class FakeDags {
      * page starting with the "*** Found local files" header, and every answer carries a token (past the end, the
      * page is empty). Airflow 3: {@code content} is a list of structured messages, the first page opening with the
      * source-details group, and the token is null on the page that reaches the end.
+     *
+     * <p>A try without a log is where the two differ. Airflow 3 looks the try up among the task instance's tries
+     * (its current one and their history) and answers 404 when there is no such try; a try it knows but whose log
+     * is nowhere gets 200 with only the source-details group. Airflow 2 looks up the task instance without the try
+     * number, so any try of an existing task instance gets 200: a page holding only its note that the worker's log
+     * server had no such file.
      */
-    JsonNode logPage(FakeRun run, String taskId, int tryNumber, String token) {
-        List<String> pages = logs.get(logKey(run.dagId, run.runId, taskId, tryNumber));
-        if (pages == null) {
-            throw new HttpError(404, "Not Found", "TaskInstance not found", null);
+    JsonNode logPage(FakeRun run, String taskId, int mapIndex, int tryNumber, String token) {
+        List<String> pages = logs.get(logKey(run.dagId, run.runId, taskId, mapIndex, tryNumber));
+        Integer reported;
+        synchronized (run) {
+            reported = run.timeline.get(run.shown).tries().get(label(taskId, mapIndex));
+        }
+        boolean known = reported != null && (version == ApiVersion.V1 || tryNumber <= reported);
+        if (pages == null && !known) {
+            throw new HttpError(404, "TaskInstance not found", version == ApiVersion.V1 ? null
+                    : "TaskInstance not found", null);
         }
         int index = 0;
         if (token != null) {
@@ -237,9 +287,26 @@ final class FakeDags {
                         + "API.", null);
             }
         }
-        String file = "/opt/airflow/logs/dag_id=" + run.dagId + "/run_id=" + run.runId + "/task_id=" + taskId
-                + "/attempt=" + tryNumber + ".log";
+        String relative = "dag_id=" + run.dagId + "/run_id=" + run.runId + "/task_id=" + taskId
+                + (mapIndex >= 0 ? "/map_index=" + mapIndex : "") + "/attempt=" + tryNumber + ".log";
+        String file = "/opt/airflow/logs/" + relative;
         ObjectNode n = json.createObjectNode();
+        if (pages == null) {
+            String note = "Could not read served logs: 404 Client Error: NOT FOUND for url: http://" + LOG_HOST
+                    + ":8793/log/" + relative;
+            if (version == ApiVersion.V2) {
+                ArrayNode content = n.putArray("content");
+                content.addObject().put("event", "::group::Log message source details").putArray("sources")
+                        .add(note);
+                content.addObject().put("event", "::endgroup::");
+                n.putNull("continuation_token");
+                return n;
+            }
+            n.put("content", PythonRepr.hostLogs(LOG_HOST, index > 0 ? "" : "*** " + note + "\n"));
+            n.put("continuation_token", Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString("page:1".getBytes(StandardCharsets.UTF_8)));
+            return n;
+        }
         String text = index < pages.size() ? pages.get(index) : "";
         int next = Math.min(index + 1, pages.size());
         if (version == ApiVersion.V1) {
@@ -284,7 +351,7 @@ final class FakeDags {
         return dagId + "\u0000" + runId;
     }
 
-    static String logKey(String dagId, String runId, String taskId, int tryNumber) {
-        return dagId + "\u0000" + runId + "\u0000" + taskId + "\u0000" + tryNumber;
+    static String logKey(String dagId, String runId, String taskId, int mapIndex, int tryNumber) {
+        return dagId + "\u0000" + runId + "\u0000" + taskId + "\u0000" + mapIndex + "\u0000" + tryNumber;
     }
 }

@@ -35,6 +35,10 @@ public final class ConfigLoader {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .build();
+    /**
+     * Writes bound config records for hashing: each value in its bound type's form (a double as 4.0 however the
+     * YAML spelled it), map entries sorted by key, record components in declaration order.
+     */
     private static final ObjectMapper CANONICAL = JsonMapper.builder()
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .build();
@@ -85,9 +89,7 @@ public final class ConfigLoader {
             DistilleryException cause = findCause(e);
             throw new InvalidConfigException(source + ": " + (cause != null ? cause.getMessage() : e.getMessage()), e);
         }
-        return new PipelineConfig(bound.name(), bound.seed(), bound.data(), bound.spark(), bound.teacher(),
-                bound.label(), bound.student(), bound.distill(), bound.prune(), bound.qat(), bound.ptq(),
-                bound.evaluation(), merged);
+        return bound;
     }
 
     static ObjectNode defaults() {
@@ -145,7 +147,8 @@ public final class ConfigLoader {
         node.set(parts[parts.length - 1], value);
     }
 
-    static String hashSections(JsonNode tree, String... sections) {
+    static String hashSections(PipelineConfig config, String... sections) {
+        JsonNode tree = CANONICAL.valueToTree(config);
         ObjectNode subset = JsonNodeFactory.instance.objectNode();
         for (String s : sections) {
             JsonNode n = tree.get(s);

@@ -1,7 +1,5 @@
 package dev.distillery.core.config;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
-
 /** The whole pipeline's configuration, one nested record per concern; built by {@link ConfigLoader}. */
 public record PipelineConfig(
         String name,
@@ -15,8 +13,7 @@ public record PipelineConfig(
         PruneConfig prune,
         QuantConfig qat,
         PtqConfig ptq,
-        EvaluationConfig evaluation,
-        @JsonIgnore com.fasterxml.jackson.databind.JsonNode tree) {
+        EvaluationConfig evaluation) {
 
     public PipelineConfig {
         Check.required("name", name);
@@ -32,8 +29,12 @@ public record PipelineConfig(
         Check.required("evaluation", evaluation);
     }
 
-    /** SHA-256 over the canonical JSON of the named top-level sections: a stage's config identity. */
+    /**
+     * SHA-256 over the canonical JSON of the named top-level sections as bound: a stage's config identity. Hashing
+     * the bound records rather than the YAML makes {@code --set distill.temperature=4} and {@code temperature: 4.0}
+     * the same config, as they are to every stage that reads it.
+     */
     public String hashOf(String... sections) {
-        return ConfigLoader.hashSections(tree, sections);
+        return ConfigLoader.hashSections(this, sections);
     }
 }

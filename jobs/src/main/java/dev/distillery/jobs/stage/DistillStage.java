@@ -129,6 +129,8 @@ public final class DistillStage implements Stage {
                 ? SoftLabelFiles.read(singleDir) : null;
         double temperature = cfg.distill().temperature();
         double alpha = cfg.distill().alpha();
+        var hintWarning = TemperatureHint.mismatch(temperature, labels);
+        hintWarning.ifPresent(w -> ctx.console().printf("  warning: %s%n", w));
         Map<String, String> teachers = ModelLineage.teachers(labels);
 
         StudentJob kd = new StudentJob("kd", "student-kd", "student-kd", Variant.STUDENT_KD, KD_MODEL,
@@ -139,8 +141,9 @@ public final class DistillStage implements Stage {
                                 kdDetail(temperature, alpha, labels))
                                 : ModelLineage.of(SINGLE_TEACHER_MODEL, Lineage.SIBLING, "teacher-ensemble",
                                 "soft labels of " + ModelLineage.describe(labels) + " instead of "
-                                        + ModelLineage.describe(single) + " alone (T=" + temperature + ", alpha="
-                                        + alpha + ")"), teachers));
+                                        + ModelLineage.describe(single) + " alone ("
+                                        + TemperatureHint.describe(temperature, labels) + ", alpha=" + alpha + ")"),
+                        teachers));
         List<StudentJob> temperatures = new ArrayList<>();
         for (double t : cfg.distill().extraTemperatures()) {
             String id = "kd_t" + temperatureId(t);
@@ -187,6 +190,7 @@ public final class DistillStage implements Stage {
         }
         training.add(baseline);
         StageResult result = new StageResult();
+        hintWarning.ifPresent(w -> result.metric("temperature_hint_warning", w));
         for (StudentJob job : training) {
             TrainResult r = StudentTraining.train(ctx, job.run(), job.rows().get(), validation, init, GraphHooks.NONE,
                     job.objective(), cfg.distill().training(), workDir);
@@ -219,7 +223,8 @@ public final class DistillStage implements Stage {
     }
 
     private static String kdDetail(double temperature, double alpha, SoftLabelMetadata labels) {
-        return "knowledge distillation from " + ModelLineage.describe(labels) + " (T=" + temperature + ", alpha="
+        return "knowledge distillation from " + ModelLineage.describe(labels) + " ("
+                + TemperatureHint.describe(temperature, labels) + ", alpha="
                 + alpha + (labels.views() > 1 ? ", " + labels.views() + " views per example" : "")
                 + ") instead of hard labels";
     }

@@ -8,13 +8,15 @@ import dev.distillery.core.model.LayerSpec;
  * Integer kernels of {@link IntegerRuntime}: int32 accumulation of unsigned activation codes times signed weight
  * codes, bias included. Activations are NCHW without the batch dimension; zero point 0 makes SAME padding a
  * matter of skipping out-of-range taps.
+ * <p>Public, with {@link Kernel} and {@link #of}, only so that the JMH benchmarks in their own module can time each
+ * kernel on its own; everything else here stays package-private.
  */
-final class Kernels {
+public final class Kernels {
     private Kernels() {
     }
 
     /** A weighted layer's accumulation; {@code positions} is how many outputs share one channel. */
-    interface Kernel {
+    public interface Kernel {
         void accumulate(int[] in, int[] acc);
 
         int outputSize();
@@ -22,7 +24,8 @@ final class Kernels {
         int positions();
     }
 
-    static Kernel of(LayerInfo info, byte[] codes, int[] bias) {
+    /** The kernel of a conv, depthwise or dense layer with its weight codes and int32 bias. */
+    public static Kernel of(LayerInfo info, byte[] codes, int[] bias) {
         LayerSpec spec = info.spec();
         if (spec instanceof LayerSpec.Conv2d conv) {
             return new Conv(info, codes, bias, conv.kernel(), conv.stride());

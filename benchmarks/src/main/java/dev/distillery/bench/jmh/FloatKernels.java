@@ -1,11 +1,11 @@
-package dev.distillery.student.runtime;
+package dev.distillery.bench.jmh;
 
 import dev.distillery.core.model.Architecture;
 import dev.distillery.core.model.LayerInfo;
 import dev.distillery.core.model.LayerSpec;
 
 /**
- * The integer runtime's kernels ({@link Kernels}) transcribed to float: the same weight layouts, loop order and
+ * The integer runtime's kernels ({@link dev.distillery.student.runtime.Kernels}) transcribed to float: the same weight layouts, loop order and
  * SAME-padding clipping, so that the integer-against-float comparison measures the arithmetic and nothing else.
  */
 final class FloatKernels {

@@ -1,4 +1,4 @@
-package dev.distillery.jobs.bench;
+package dev.distillery.bench;
 
 import dev.distillery.core.data.Examples;
 import dev.distillery.core.data.Rows;
@@ -52,8 +52,9 @@ public final class SoftLabelBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        int code = 0;
         switch (args[0]) {
-            case "label" -> label(Arrays.copyOfRange(args, 1, args.length));
+            case "label" -> code = label(Arrays.copyOfRange(args, 1, args.length));
             case "plain" -> plain(Path.of(args[1]), Integer.parseInt(args[2]),
                     args.length > 3 ? Integer.parseInt(args[3]) : 1, args.length > 4 && args[4].equals("views"));
             case "fidelity" -> fidelity(Path.of(args[1]), Path.of(args[2]));
@@ -71,10 +72,11 @@ public final class SoftLabelBenchmark {
             case "recode" -> recode(Path.of(args[1]), Path.of(args[2]), args[3], Integer.parseInt(args[4]));
             default -> throw new IllegalArgumentException("unknown measurement " + args[0]);
         }
-        System.exit(0);
+        System.exit(code);
     }
 
-    private static void label(String[] cli) throws Exception {
+    /** Runs the label stage and prints its RESULT line; returns the CLI's exit code. */
+    private static int label(String[] cli) throws Exception {
         java.util.concurrent.atomic.AtomicLong liveHeap = new java.util.concurrent.atomic.AtomicLong();
         for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             ((javax.management.NotificationEmitter) gc).addNotificationListener((n, h) -> {
@@ -96,7 +98,7 @@ public final class SoftLabelBenchmark {
         int code = DistilleryCli.execute(cli);
         double secs = (System.nanoTime() - t0) / 1e9;
         if (code != 0) {
-            System.exit(code);
+            return code;
         }
         Path out = Path.of(cli[Arrays.asList(cli).indexOf("--out") + 1]);
         long rows = 0;
@@ -112,6 +114,7 @@ public final class SoftLabelBenchmark {
         double stage = dev.distillery.core.manifest.ManifestIO.read(out.resolve("soft-labels")).orElseThrow()
                 .durationSeconds();
         System.out.printf("RESULT label %d %.2f %d %.1f %d%n", rows, secs, peakHeap, stage, liveHeap.get());
+        return 0;
     }
 
     private static boolean isHeapPool(String name) {

@@ -1,4 +1,4 @@
-package dev.distillery.jobs.bench;
+package dev.distillery.bench;
 
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;

@@ -1,4 +1,4 @@
-package dev.distillery.jobs.bench;
+package dev.distillery.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.distillery.core.data.Examples;

@@ -1,4 +1,4 @@
-package dev.distillery.jobs.bench;
+package dev.distillery.bench;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

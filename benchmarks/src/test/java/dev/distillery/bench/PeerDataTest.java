@@ -1,4 +1,4 @@
-package dev.distillery.jobs.bench;
+package dev.distillery.bench;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package dev.distillery.jobs.bench;
+package dev.distillery.bench;
 
 import dev.distillery.core.config.ConfigLoader;
 import dev.distillery.core.config.PipelineConfig;

@@ -1,2 +1,2 @@
 /** Benchmark drivers run by the scripts in bench/; they print RESULT lines the scripts turn into tables. */
-package dev.distillery.jobs.bench;
+package dev.distillery.bench;

@@ -1,8 +1,9 @@
-package dev.distillery.student.runtime;
+package dev.distillery.bench.jmh;
 
 import dev.distillery.bench.jmh.Fixtures;
 import dev.distillery.core.model.Architecture;
 import dev.distillery.core.model.LayerInfo;
+import dev.distillery.student.runtime.Kernels;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -19,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * The integer runtime's matrix and convolution kernels on the default student's and teacher's layers (one image,
  * one thread), each beside the same loops in float ({@link FloatKernels}). Scores are multiply-accumulates per
  * second: every benchmark declares its layer's MAC count as operations per invocation, checked against the
- * architecture at setup. It lives in the runtime's package because the kernels are package-private.
+ * architecture at setup.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)

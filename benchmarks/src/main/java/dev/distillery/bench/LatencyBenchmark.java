@@ -1,4 +1,4 @@
-package dev.distillery.jobs.bench;
+package dev.distillery.bench;
 
 import dev.distillery.core.data.IdxReader;
 import dev.distillery.core.model.ModelArtifact;

@@ -3,6 +3,7 @@ package dev.distillery.core.data;
 import dev.distillery.core.config.DataConfig;
 import dev.distillery.core.error.DataContractException;
 import dev.distillery.core.manifest.ManifestIO;
+import dev.distillery.core.spark.SparkFailures;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -57,14 +58,12 @@ public final class ExamplePreparation {
         } catch (dev.distillery.core.error.DistilleryException e) {
             throw e;
         } catch (RuntimeException e) {
-            // Spark's ANSI casts fail inside jobs on non-numeric cells: that is bad input, not a transient failure.
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                String m = String.valueOf(t.getMessage());
-                if (t instanceof NumberFormatException || m.contains("CAST_INVALID_INPUT")
-                        || m.contains("MALFORMED") || t.getClass().getName().contains("NumberFormat")) {
-                    throw new DataContractException("data in " + expand(cfg.dir()) + " has a value that is not a number: "
-                            + m.lines().findFirst().orElse(m), e);
-                }
+            // The schema is checked before any job, so what fails inside one is a value: a cell of a numeric column
+            // that does not parse, an out-of-range label. That is bad input, not a transient failure.
+            SparkFailures.Condition bad = SparkFailures.find(e, SparkFailures.BAD_VALUE).orElse(null);
+            if (bad != null) {
+                throw new DataContractException("data in " + expand(cfg.dir()) + " has a value prepare cannot read: "
+                        + bad.firstLine(), e);
             }
             throw e;
         }
@@ -170,18 +169,14 @@ public final class ExamplePreparation {
         } catch (RuntimeException e) {
             throw new DataContractException("cannot read " + cfg.format() + " file " + file + ": " + e.getMessage(), e);
         }
-        List<String> columns = Arrays.asList(raw.columns());
-        if (!columns.contains(cfg.labelColumn())) {
-            throw new DataContractException(file + " has no label column '" + cfg.labelColumn() + "'; columns are "
-                    + columns);
-        }
+        TabularColumns columns = TabularColumns.of(raw.schema(), cfg, file);
         Column features;
-        if (columns.contains("features") && columns.size() == 2) {
+        if (columns.featuresArray()) {
             features = org.apache.spark.sql.functions.transform(
-                    col("features").cast(DataTypes.createArrayType(DataTypes.FloatType, false)),
+                    col(TabularColumns.ARRAY_COLUMN).cast(DataTypes.createArrayType(DataTypes.FloatType, false)),
                     v -> v.multiply(lit(cfg.featureScale())).cast(DataTypes.FloatType));
         } else {
-            Column[] fs = columns.stream().filter(c -> !c.equals(cfg.labelColumn()))
+            Column[] fs = columns.features().stream()
                     .map(c -> col("`" + c + "`").cast(DataTypes.FloatType).multiply(lit(cfg.featureScale()))
                             .cast(DataTypes.FloatType))
                     .toArray(Column[]::new);

@@ -4,6 +4,7 @@ import dev.distillery.core.config.ConfigLoader;
 import dev.distillery.core.config.PipelineConfig;
 import dev.distillery.core.error.DataContractException;
 import dev.distillery.core.testing.Digits;
+import dev.distillery.core.testing.Flights;
 import dev.distillery.core.testing.TestSpark;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,6 +55,30 @@ class ExamplePreparationTest {
         assertThatThrownBy(() -> ExamplePreparation.prepare(Digits.config(dir).data(), 1, TestSpark.get(),
                 dir.resolve("out2")))
                 .isInstanceOf(DataContractException.class).hasMessageContaining("1 rows with NaN");
+        assertThat(dir.resolve("out")).doesNotExist();
+    }
+
+    @Test
+    void aLabelBeyondIntRangeIsBadInputNamingSparksCondition() throws Exception {
+        Digits.writeCsv(dir);
+        List<String> lines = Files.readAllLines(dir.resolve("train.csv"));
+        // the label is the last cell; 1e12 does not fit the int label column, so Spark's ANSI cast fails in the job
+        lines.set(5, lines.get(5).replaceFirst(",[^,]+$", ",1e12"));
+        Files.write(dir.resolve("train.csv"), lines);
+        assertThatThrownBy(() -> ExamplePreparation.prepare(Digits.config(dir).data(), 1, TestSpark.get(),
+                dir.resolve("out")))
+                .isInstanceOf(DataContractException.class)
+                .hasMessageContaining("has a value prepare cannot read: [CAST_OVERFLOW]");
+    }
+
+    @Test
+    void aFlightsTableWithDateTimeAndTextColumnsIsRefusedBeforeAnythingIsWritten() {
+        Flights.writeParquet(TestSpark.get(), dir);
+        assertThatThrownBy(() -> ExamplePreparation.prepare(Digits.config(dir, "data.format=parquet",
+                "data.train_file=train.parquet", "data.test_file=test.parquet", "data.label_column=late",
+                "data.shape=[1,1,6]").data(), 1, TestSpark.get(), dir.resolve("out")))
+                .isInstanceOf(DataContractException.class)
+                .hasMessageContaining("flight_date (date), scheduled_departure (timestamp), carrier (string)");
         assertThat(dir.resolve("out")).doesNotExist();
     }
 }

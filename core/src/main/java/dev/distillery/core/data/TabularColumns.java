@@ -82,7 +82,9 @@ public record TabularColumns(String label, List<String> features, boolean featur
                     + String.join(", ", refused) + ". prepare takes " + ACCEPTED + ". Every column except "
                     + "data.label_column is a feature unless data.feature_columns lists the ones to use"
                     + suggestion(schema, label).map(s -> ", e.g. data.feature_columns: " + s).orElse("")
-                    + "; other columns must be converted to numbers first");
+                    + "; other columns must be converted to numbers first"
+                    + (cfg.format().equals("csv") && refused.stream().anyMatch(r -> r.endsWith("(string)"))
+                    ? " (Spark reads a CSV column as text when any of its cells is not a number, e.g. NA)" : ""));
         }
         return new TabularColumns(label, features, false);
     }

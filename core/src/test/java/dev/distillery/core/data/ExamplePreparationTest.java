@@ -59,16 +59,19 @@ class ExamplePreparationTest {
     }
 
     @Test
-    void aLabelBeyondIntRangeIsBadInputNamingSparksCondition() throws Exception {
+    void aLabelBeyondIntRangeIsRefusedNamingTheLabelColumnAndValue() throws Exception {
         Digits.writeCsv(dir);
         List<String> lines = Files.readAllLines(dir.resolve("train.csv"));
-        // the label is the last cell; 1e12 does not fit the int label column, so Spark's ANSI cast fails in the job
+        // the label is the last cell; 1e12 is no class index and would overflow Spark's cast to int
         lines.set(5, lines.get(5).replaceFirst(",[^,]+$", ",1e12"));
+        lines.set(6, lines.get(6).replaceFirst(",[^,]+$", ",2.5"));
         Files.write(dir.resolve("train.csv"), lines);
         assertThatThrownBy(() -> ExamplePreparation.prepare(Digits.config(dir).data(), 1, TestSpark.get(),
                 dir.resolve("out")))
                 .isInstanceOf(DataContractException.class)
-                .hasMessageContaining("has a value prepare cannot read: [CAST_OVERFLOW]");
+                .hasMessageContaining("the train data has 2 rows whose label column '_c64' holds a value that is not "
+                        + "a whole number in int range, e.g. 1.0E12");
+        assertThat(dir.resolve("out")).doesNotExist();
     }
 
     @Test

@@ -31,7 +31,10 @@ class TabularColumnsTest {
                 .hasMessageContaining(FILE + " has feature columns prepare cannot read: flight_date (date), "
                         + "scheduled_departure (timestamp), carrier (string), origin (string).")
                 .hasMessageContaining("prepare takes " + TabularColumns.ACCEPTED)
-                .hasMessageContaining("e.g. data.feature_columns: [dep_delay, distance]");
+                .hasMessageContaining("e.g. data.feature_columns: [dep_delay, distance]")
+                .hasMessageContaining("Spark reads a CSV column as text when any of its cells is not a number");
+        assertThatThrownBy(() -> TabularColumns.of(Flights.SCHEMA, config("data.format=parquet"), FILE))
+                .hasMessageNotContaining("CSV");
     }
 
     @Test

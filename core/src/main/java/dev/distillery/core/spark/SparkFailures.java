@@ -16,7 +16,7 @@ public final class SparkFailures {
     /** A value in an input file cannot become the type asked for: a malformed number, an overflow, a bad record. */
     public static final Set<String> BAD_VALUE = Set.of("CAST_INVALID_INPUT", "CAST_OVERFLOW", "CANNOT_PARSE_DECIMAL",
             "NUMERIC_VALUE_OUT_OF_RANGE", "MALFORMED_CSV_RECORD", "MALFORMED_RECORD_IN_PARSING");
-    /** Spark gave up on a job it did not fail itself (its SparkContext shut down under it): running again may work. */
+    /** Spark cancelled a job rather than failing it (its SparkContext shut down under it): running again may work. */
     public static final Set<String> INTERRUPTED = Set.of("SPARK_JOB_CANCELLED");
 
     private SparkFailures() {
@@ -62,8 +62,8 @@ public final class SparkFailures {
     /**
      * Whether {@code t} is the job abort Spark raises when tasks failed because of the cluster: an executor lost
      * or a shuffle fetch failed, more times than Spark retries. Spark 4 raises that abort as a SparkException with
-     * no condition (DAGScheduler.abortStage) and, for these reasons, no cause, naming the task end reason ({@code ExecutorLostFailure},
-     * {@code FetchFailed}) only in its message, so for this one case the text is read.
+     * no condition (DAGScheduler.abortStage) and, for these reasons, no cause; only its message names the task end
+     * reason ({@code ExecutorLostFailure}, {@code FetchFailed}), so for this one case the text is read.
      */
     public static boolean isClusterAbort(Throwable t) {
         if (!(t instanceof org.apache.spark.SparkException) || condition(t).isPresent()) {

@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * Where the raw examples come from and how they are split. {@code format} is idx, csv or parquet; for idx the four
- * files are named, for csv/parquet {@code train_file}/{@code test_file} hold a label column and feature columns.
+ * files are named, for csv/parquet {@code train_file}/{@code test_file} hold a label column and feature columns
+ * ({@code feature_columns}, or every column but the label when that list is empty).
  */
 public record DataConfig(
         String format,
@@ -19,6 +20,7 @@ public record DataConfig(
         @JsonProperty("train_file") String trainFile,
         @JsonProperty("test_file") String testFile,
         @JsonProperty("label_column") String labelColumn,
+        @JsonProperty("feature_columns") List<String> featureColumns,
         @JsonProperty("csv_header") boolean csvHeader,
         List<Integer> shape,
         @JsonProperty("feature_scale") double featureScale,
@@ -52,6 +54,20 @@ public record DataConfig(
         Check.range("data.validation_fraction", validationFraction, 0.0, 0.5, true);
         Check.nonNegative("data.train_limit", trainLimit);
         Check.nonNegative("data.test_limit", testLimit);
+        featureColumns = featureColumns == null ? List.of() : List.copyOf(featureColumns);
+        for (int i = 0; i < featureColumns.size(); i++) {
+            String c = featureColumns.get(i);
+            if (c == null || c.isBlank()) {
+                throw new InvalidConfigException("data.feature_columns[" + i + "] must name a column, was " + c);
+            }
+            if (c.equals(labelColumn)) {
+                throw new InvalidConfigException("data.feature_columns[" + i + "] is the label column " + c
+                        + " (data.label_column)");
+            }
+            if (featureColumns.indexOf(c) != i) {
+                throw new InvalidConfigException("data.feature_columns lists " + c + " twice");
+            }
+        }
         classNames = classNames == null ? List.of() : List.copyOf(classNames);
         shape = shape == null ? null : List.copyOf(shape);
     }

@@ -3,6 +3,7 @@ package dev.distillery.core.data;
 import dev.distillery.core.config.DataConfig;
 import dev.distillery.core.error.DataContractException;
 import dev.distillery.core.manifest.ManifestIO;
+import dev.distillery.core.spark.SparkFailures;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -23,6 +24,7 @@ import java.util.Map;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.exists;
+import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
@@ -57,14 +59,12 @@ public final class ExamplePreparation {
         } catch (dev.distillery.core.error.DistilleryException e) {
             throw e;
         } catch (RuntimeException e) {
-            // Spark's ANSI casts fail inside jobs on non-numeric cells: that is bad input, not a transient failure.
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                String m = String.valueOf(t.getMessage());
-                if (t instanceof NumberFormatException || m.contains("CAST_INVALID_INPUT")
-                        || m.contains("MALFORMED") || t.getClass().getName().contains("NumberFormat")) {
-                    throw new DataContractException("data in " + expand(cfg.dir()) + " has a value that is not a number: "
-                            + m.lines().findFirst().orElse(m), e);
-                }
+            // The schema is checked before any job, so what fails inside one is a value: a cell of a numeric column
+            // that does not parse, an out-of-range label. That is bad input, not a transient failure.
+            SparkFailures.Condition bad = SparkFailures.find(e, SparkFailures.BAD_VALUE).orElse(null);
+            if (bad != null) {
+                throw new DataContractException("data in " + expand(cfg.dir()) + " has a value prepare cannot read: "
+                        + bad.firstLine(), e);
             }
             throw e;
         }
@@ -91,8 +91,12 @@ public final class ExamplePreparation {
             default -> throw new DataContractException("unsupported data.format " + cfg.format());
         }
         int featureLength = shape[0] * shape[1] * shape[2];
-        int trainClasses = validate(train, "train", featureLength);
-        int testClasses = validate(test, "test", featureLength);
+        String labels = cfg.format().equals("idx") ? "labels" : "label column '" + cfg.labelColumn() + "'";
+        int trainClasses = validate(train, "train", featureLength, labels);
+        int testClasses = validate(test, "test", featureLength, labels);
+        // checked above to be whole numbers in int range, so the cast cannot fail inside the write
+        train = train.withColumn("label", col("label").cast(DataTypes.IntegerType));
+        test = test.withColumn("label", col("label").cast(DataTypes.IntegerType));
         int numClasses = Math.max(trainClasses, testClasses);
         if (!cfg.classNames().isEmpty()) {
             if (cfg.classNames().size() < numClasses) {
@@ -170,18 +174,14 @@ public final class ExamplePreparation {
         } catch (RuntimeException e) {
             throw new DataContractException("cannot read " + cfg.format() + " file " + file + ": " + e.getMessage(), e);
         }
-        List<String> columns = Arrays.asList(raw.columns());
-        if (!columns.contains(cfg.labelColumn())) {
-            throw new DataContractException(file + " has no label column '" + cfg.labelColumn() + "'; columns are "
-                    + columns);
-        }
+        TabularColumns columns = TabularColumns.of(raw.schema(), cfg, file);
         Column features;
-        if (columns.contains("features") && columns.size() == 2) {
+        if (columns.featuresArray()) {
             features = org.apache.spark.sql.functions.transform(
-                    col("features").cast(DataTypes.createArrayType(DataTypes.FloatType, false)),
+                    col(TabularColumns.ARRAY_COLUMN).cast(DataTypes.createArrayType(DataTypes.FloatType, false)),
                     v -> v.multiply(lit(cfg.featureScale())).cast(DataTypes.FloatType));
         } else {
-            Column[] fs = columns.stream().filter(c -> !c.equals(cfg.labelColumn()))
+            Column[] fs = columns.features().stream()
                     .map(c -> col("`" + c + "`").cast(DataTypes.FloatType).multiply(lit(cfg.featureScale()))
                             .cast(DataTypes.FloatType))
                     .toArray(Column[]::new);
@@ -192,11 +192,17 @@ public final class ExamplePreparation {
             df = df.limit(limit);
         }
         return df.withColumn("id", monotonically_increasing_id().plus(lit(idOffset)))
-                .select(col("id"), col("features"), col("label_raw").cast(DataTypes.IntegerType).as("label"));
+                .select(col("id"), col("features"), col("label_raw").cast(DataTypes.DoubleType).as("label"));
     }
 
-    /** Checks feature lengths, NaN/Inf/null values and labels; returns the number of classes seen. */
-    private static int validate(Dataset<Row> df, String split, int featureLength) {
+    /**
+     * Checks feature lengths, NaN/Inf/null values and labels (any numeric type: each must be a whole number from
+     * 0 within int range); returns the number of classes seen.
+     */
+    private static int validate(Dataset<Row> df, String split, int featureLength, String labels) {
+        Column label = col("label").cast(DataTypes.DoubleType);
+        Column notIndex = label.isNotNull().and(isnan(label).or(label.notEqual(floor(label)))
+                .or(label.gt(lit((double) Integer.MAX_VALUE))));
         Row stats = df.agg(
                 min(size(col("features"))).as("min_len"),
                 max(size(col("features"))).as("max_len"),
@@ -204,8 +210,10 @@ public final class ExamplePreparation {
                         .or(v.equalTo(lit(Float.POSITIVE_INFINITY))).or(v.equalTo(lit(Float.NEGATIVE_INFINITY)))), 1)
                         .otherwise(0)).as("bad_rows"),
                 sum(when(col("label").isNull(), 1).otherwise(0)).as("null_labels"),
-                min(col("label")).as("min_label"),
-                max(col("label")).as("max_label"),
+                min(when(org.apache.spark.sql.functions.not(notIndex), label)).as("min_label"),
+                max(when(org.apache.spark.sql.functions.not(notIndex), label)).as("max_label"),
+                sum(when(notIndex, 1).otherwise(0)).as("not_index"),
+                max(when(notIndex, label)).as("a_non_index"),
                 org.apache.spark.sql.functions.count(lit(1)).as("n")).first();
         long n = stats.getLong(stats.fieldIndex("n"));
         if (n == 0) {
@@ -225,11 +233,17 @@ public final class ExamplePreparation {
         if (stats.getLong(3) > 0) {
             throw new DataContractException("the " + split + " data has " + stats.getLong(3) + " rows without a label");
         }
-        int minLabel = stats.getInt(4);
-        int maxLabel = stats.getInt(5);
+        long nonIndices = stats.getLong(stats.fieldIndex("not_index"));
+        if (nonIndices > 0) {
+            throw new DataContractException("the " + split + " data has " + nonIndices + " rows whose " + labels
+                    + " holds a value that is not a whole number in int range, e.g. "
+                    + stats.get(stats.fieldIndex("a_non_index")) + "; labels must be class indices 0..K-1");
+        }
+        int minLabel = (int) stats.getDouble(4);
+        int maxLabel = (int) stats.getDouble(5);
         if (minLabel < 0) {
-            throw new DataContractException("the " + split + " data has negative label " + minLabel
-                    + "; labels must be class indices 0..K-1");
+            throw new DataContractException("the " + split + " data has negative label " + minLabel + " in its "
+                    + labels + "; labels must be class indices 0..K-1");
         }
         return maxLabel + 1;
     }

@@ -1,2 +1,5 @@
-/** SparkSession creation shared by the CLI, spark-submit and tests, with the native-engine settings applied. */
+/**
+ * SparkSession creation shared by the CLI, spark-submit and tests, with the native-engine settings applied, and
+ * Spark failures told apart by their error condition.
+ */
 package dev.distillery.core.spark;

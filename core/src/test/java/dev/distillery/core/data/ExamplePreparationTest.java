@@ -4,6 +4,7 @@ import dev.distillery.core.config.ConfigLoader;
 import dev.distillery.core.config.PipelineConfig;
 import dev.distillery.core.error.DataContractException;
 import dev.distillery.core.testing.Digits;
+import dev.distillery.core.testing.Flights;
 import dev.distillery.core.testing.TestSpark;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,6 +55,33 @@ class ExamplePreparationTest {
         assertThatThrownBy(() -> ExamplePreparation.prepare(Digits.config(dir).data(), 1, TestSpark.get(),
                 dir.resolve("out2")))
                 .isInstanceOf(DataContractException.class).hasMessageContaining("1 rows with NaN");
+        assertThat(dir.resolve("out")).doesNotExist();
+    }
+
+    @Test
+    void aLabelBeyondIntRangeIsRefusedNamingTheLabelColumnAndValue() throws Exception {
+        Digits.writeCsv(dir);
+        List<String> lines = Files.readAllLines(dir.resolve("train.csv"));
+        // the label is the last cell; 1e12 is no class index and would overflow Spark's cast to int
+        lines.set(5, lines.get(5).replaceFirst(",[^,]+$", ",1e12"));
+        lines.set(6, lines.get(6).replaceFirst(",[^,]+$", ",2.5"));
+        Files.write(dir.resolve("train.csv"), lines);
+        assertThatThrownBy(() -> ExamplePreparation.prepare(Digits.config(dir).data(), 1, TestSpark.get(),
+                dir.resolve("out")))
+                .isInstanceOf(DataContractException.class)
+                .hasMessageContaining("the train data has 2 rows whose label column '_c64' holds a value that is not "
+                        + "a whole number in int range, e.g. 1.0E12");
+        assertThat(dir.resolve("out")).doesNotExist();
+    }
+
+    @Test
+    void aFlightsTableWithDateTimeAndTextColumnsIsRefusedBeforeAnythingIsWritten() {
+        Flights.writeParquet(TestSpark.get(), dir);
+        assertThatThrownBy(() -> ExamplePreparation.prepare(Digits.config(dir, "data.format=parquet",
+                "data.train_file=train.parquet", "data.test_file=test.parquet", "data.label_column=late",
+                "data.shape=[1,1,6]").data(), 1, TestSpark.get(), dir.resolve("out")))
+                .isInstanceOf(DataContractException.class)
+                .hasMessageContaining("flight_date (date), scheduled_departure (timestamp), carrier (string)");
         assertThat(dir.resolve("out")).doesNotExist();
     }
 }

@@ -7,9 +7,6 @@ import java.util.SplittableRandom;
 
 /** Seeded percentile bootstrap of top-1 accuracy: resample the test rows with replacement, recompute, take quantiles. */
 public final class Bootstrap {
-    /** Enough resamples for the 2.5% and 97.5% quantiles to be stable to about a tenth of a point. */
-    public static final int DEFAULT_RESAMPLES = 1000;
-
     private Bootstrap() {
     }
 

@@ -36,10 +36,7 @@ import java.util.Map;
  */
 public final class ExportStage implements Stage {
     public static final StageFolder OUTPUT = new StageFolder("export");
-    public static final String INT8_MODEL = integerModel(8);
-    public static final String INT4_MODEL = integerModel(4);
     public static final String ONNX_MODEL = "student-kd.onnx";
-    public static final String QDQ_MODEL = qdqModel(8);
     /** Folder of the C sources, one sub-folder per integer variant. */
     public static final String C_DIR = "c";
     /** Training rows whose logits set the range of the TFLite file's quantized output. */

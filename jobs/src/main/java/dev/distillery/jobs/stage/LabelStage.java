@@ -12,9 +12,11 @@ import dev.distillery.core.labels.TeacherIdentity;
 import dev.distillery.core.manifest.ManifestIO;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.ModelIO;
+import dev.distillery.core.spark.SparkFailures;
 import dev.distillery.teacher.label.LabelSpec;
 import dev.distillery.teacher.label.SoftLabeler;
 import dev.distillery.teacher.train.TeacherTraining;
+import org.apache.parquet.io.ParquetDecodingException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -165,13 +167,16 @@ public final class LabelStage implements Stage {
         if (e instanceof RuntimeException r && e instanceof dev.distillery.core.error.DistilleryException) {
             return r;
         }
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            String m = String.valueOf(t.getMessage());
-            if (m.contains("is not a Parquet file") || m.contains("FAILED_READ_FILE") || m.contains("CANNOT_READ_FILE_FOOTER")
-                    || m.contains("UNABLE_TO_INFER_SCHEMA") || t.getClass().getName().endsWith("ParquetDecodingException")) {
-                return new DataContractException("prepared examples under " + dir + " hold a corrupt or unreadable "
-                        + "Parquet file (" + m.lines().findFirst().orElse(m) + "); run the prepare stage again", e);
+        String problem = SparkFailures.find(e, SparkFailures.UNREADABLE_FILE).map(SparkFailures.Condition::firstLine)
+                .orElse(null);
+        for (Throwable t = e; t != null && problem == null; t = t.getCause()) {
+            if (t instanceof ParquetDecodingException) {
+                problem = t.getMessage();
             }
+        }
+        if (problem != null) {
+            return new DataContractException("prepared examples under " + dir + " hold a corrupt or unreadable "
+                    + "Parquet file (" + problem + "); run the prepare stage again", e);
         }
         return e instanceof RuntimeException r ? r : new java.lang.reflect.UndeclaredThrowableException(e);
     }

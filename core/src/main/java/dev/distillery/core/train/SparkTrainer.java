@@ -109,7 +109,7 @@ public final class SparkTrainer {
                     RoundTask task = new RoundTask(runId, init.architecture(), template, sharedObjective, hooks, spec,
                             schedule, state, epochState, epoch, round, rounds, maxBatches);
                     RoundResult r = data.mapPartitionsWithIndex(task, true).treeReduce(RoundResult::merge, DEPTH);
-                    state.destroy();
+                    Broadcasts.release(state);
                     if (r.examples() == 0) {
                         continue;
                     }
@@ -130,9 +130,7 @@ public final class SparkTrainer {
                     lossN += r.lossCount();
                     stepNanos += r.stepNanos();
                 }
-                if (epochState != null) {
-                    epochState.destroy();
-                }
+                Broadcasts.release(epochState);
                 // batch norms trained on batch statistics; the population statistics the validation pass (and the
                 // checkpoint) use are computed afresh for the averaged parameters. Checkpoints carry the objective's
                 // own parameters too, so that --resume continues them.
@@ -159,10 +157,10 @@ public final class SparkTrainer {
                 }
             }
         } finally {
-            template.destroy();
-            sharedObjective.destroy();
             WorkerCache.evict(runId);
             try {
+                Broadcasts.release(template);
+                Broadcasts.release(sharedObjective);
                 data.foreachPartition(it -> WorkerCache.evict(runId));
                 data.unpersist(false);
             } catch (RuntimeException cleanup) {

@@ -54,12 +54,13 @@ public final class DistilleryCli {
     }
 
     public static int execute(String... args) {
+        // Here rather than in main, so that drivers calling in-process (benchmarks, tests) get a quiet console too.
+        QuietStdout.install();
         return commandLine().execute(args);
     }
 
     public static void main(String[] args) {
         dev.distillery.core.nn.NativeSettings.useJvmDefaults();
-        QuietStdout.install();
         int code;
         try {
             code = execute(args);

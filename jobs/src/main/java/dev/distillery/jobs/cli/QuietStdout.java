@@ -5,7 +5,8 @@ import java.io.PrintStream;
 /**
  * Standard output without SameDiff's debugging lines: ND4J 1.0.0-M2.1 prints "Added differentiated op ..." with
  * System.out.println (not through a logger) for every op whenever a training graph is built, which buries the
- * progress lines users read.
+ * progress lines users read. {@link DistilleryCli#execute} installs it, so every in-process entry point (the CLI's
+ * main, the benchmark drivers, tests) gets it; an executor JVM of a cluster prints those lines into its own log.
  */
 final class QuietStdout extends PrintStream {
     private static final String NOISE = "Added differentiated op ";

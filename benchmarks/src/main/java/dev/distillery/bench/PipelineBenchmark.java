@@ -10,6 +10,8 @@ import dev.distillery.core.model.ModelIO;
 import dev.distillery.core.nn.GraphHooks;
 import dev.distillery.core.train.SparkTrainer;
 import dev.distillery.jobs.cli.DistilleryCli;
+import dev.distillery.jobs.stage.LabelStage;
+import dev.distillery.jobs.stage.TrainTeacherStage;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -68,15 +70,15 @@ public final class PipelineBenchmark {
         float[][] testX = IdxReader.readImages(data.resolve("t10k-images-idx3-ubyte.gz"));
         int[] testY = IdxReader.readLabels(data.resolve("t10k-labels-idx1-ubyte.gz"));
         var test = new Examples.LocalExamples(new long[testY.length], testX, testY);
-        printTraining("teacher", out.resolve("teacher/history.json"), ModelIO.read(out.resolve("teacher/teacher.dmodel")),
+        printTraining("teacher", TrainTeacherStage.OUTPUT.dir(out).resolve("history.json"), ModelIO.read(TrainTeacherStage.MODEL.path(out)),
                 test);
         printTraining("student-kd", out.resolve("student/history-kd.json"),
                 ModelIO.read(out.resolve("student/student-kd.dmodel")), test);
         long rows = 0;
-        for (Path f : SoftLabelFiles.files(out.resolve("soft-labels/labels"))) {
+        for (Path f : SoftLabelFiles.files(LabelStage.PARQUET.path(out))) {
             rows += SoftLabelFiles.footer(f).rows();
         }
-        double labelSeconds = ManifestIO.read(out.resolve("soft-labels")).orElseThrow().durationSeconds();
+        double labelSeconds = ManifestIO.read(LabelStage.OUTPUT.dir(out)).orElseThrow().durationSeconds();
         System.out.printf("RESULT label %d %.2f%n", rows, labelSeconds);
         for (String line : StageProfiler.summary(jfr, windows, 8)) {
             System.out.println(line);

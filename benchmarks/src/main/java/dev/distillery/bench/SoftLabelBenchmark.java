@@ -9,6 +9,9 @@ import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.ModelIO;
 import dev.distillery.core.spark.SparkSessions;
 import dev.distillery.jobs.cli.DistilleryCli;
+import dev.distillery.jobs.stage.LabelStage;
+import dev.distillery.jobs.stage.PrepareStage;
+import dev.distillery.jobs.stage.TrainTeacherStage;
 import dev.distillery.teacher.label.TeacherEnsemble;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -102,7 +105,7 @@ public final class SoftLabelBenchmark {
         }
         Path out = Path.of(cli[Arrays.asList(cli).indexOf("--out") + 1]);
         long rows = 0;
-        for (Path f : SoftLabelFiles.files(out.resolve("soft-labels/labels"))) {
+        for (Path f : SoftLabelFiles.files(LabelStage.PARQUET.path(out))) {
             rows += SoftLabelFiles.footer(f).rows();
         }
         long peakHeap = 0;
@@ -111,7 +114,7 @@ public final class SoftLabelBenchmark {
                 peakHeap += pool.getPeakUsage().getUsed();
             }
         }
-        double stage = dev.distillery.core.manifest.ManifestIO.read(out.resolve("soft-labels")).orElseThrow()
+        double stage = dev.distillery.core.manifest.ManifestIO.read(LabelStage.OUTPUT.dir(out)).orElseThrow()
                 .durationSeconds();
         System.out.printf("RESULT label %d %.2f %d %.1f %d%n", rows, secs, peakHeap, stage, liveHeap.get());
         return 0;
@@ -128,7 +131,7 @@ public final class SoftLabelBenchmark {
 
     private static void plain(Path out, int batch, int threads, boolean views) throws Exception {
         SparkSession spark = SparkSessions.getOrCreate("local[1]", "plain-loop", 1);
-        List<Row> rows = spark.read().parquet(out.resolve("prepared").resolve(Examples.PARQUET_DIR).toString())
+        List<Row> rows = spark.read().parquet(PrepareStage.OUTPUT.dir(out).resolve(Examples.PARQUET_DIR).toString())
                 .where(col("split").notEqual(Examples.TEST)).select("id", "split", "features").collectAsList();
         float[][] x = new float[rows.size()][];
         long[] ids = new long[x.length];
@@ -142,11 +145,11 @@ public final class SoftLabelBenchmark {
         int viewCount = 1;
         dev.distillery.core.augment.ViewAugmenter augmenter = null;
         if (views) {
-            SoftLabelMetadata m = SoftLabelFiles.read(out.resolve("soft-labels/labels"));
+            SoftLabelMetadata m = SoftLabelFiles.read(LabelStage.PARQUET.path(out));
             viewCount = m.views();
             augmenter = m.augmenter();
         }
-        ModelArtifact teacher = ModelIO.read(out.resolve("teacher/teacher.dmodel"), "teacher");
+        ModelArtifact teacher = ModelIO.read(TrainTeacherStage.MODEL.path(out), "teacher");
         List<TeacherEnsemble> nets = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             TeacherEnsemble net = new TeacherEnsemble(List.of(teacher), "mean-logits");
@@ -225,10 +228,10 @@ public final class SoftLabelBenchmark {
 
     private static void teacher(Path out, int limit) {
         SparkSession spark = SparkSessions.getOrCreate("local[1]", "bench-teacher", 1);
-        var info = Examples.info(out.resolve("prepared"));
-        Examples.LocalExamples train = Examples.collect(Examples.load(spark, out.resolve("prepared"), Examples.TRAIN)
+        var info = Examples.info(PrepareStage.OUTPUT.dir(out));
+        Examples.LocalExamples train = Examples.collect(Examples.load(spark, PrepareStage.OUTPUT.dir(out), Examples.TRAIN)
                 .limit(limit));
-        Examples.LocalExamples val = Examples.collect(Examples.load(spark, out.resolve("prepared"), Examples.VALIDATION))
+        Examples.LocalExamples val = Examples.collect(Examples.load(spark, PrepareStage.OUTPUT.dir(out), Examples.VALIDATION))
                 .head(2000);
         var cfg = dev.distillery.core.config.ConfigLoader.fromTree(
                 com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), List.of(), "defaults");
@@ -247,7 +250,7 @@ public final class SoftLabelBenchmark {
             right += dev.distillery.core.train.SparkTrainer.argmax(logits[i]) == val.labels()[i] ? 1 : 0;
         }
         ModelIO.write(new ModelArtifact("teacher", arch, net.params(), java.util.Map.of("bench_rows",
-                String.valueOf(train.size())), null), out.resolve("teacher/teacher.dmodel"));
+                String.valueOf(train.size())), null), TrainTeacherStage.MODEL.path(out));
         System.out.printf("RESULT teacher %d %.4f%n", train.size(), (double) right / logits.length);
     }
 

@@ -83,7 +83,7 @@ class HintDistillStageTest {
         assertThat(m.models()).containsEntry("student-kd-hint",
                 new ModelOutput("student-kd", DistillStage.HINT_MODEL.name()));
         assertThat(m.models().keySet()).containsExactly("student-baseline", "student-kd", "student-kd-hint");
-        assertThat(hinted.metadata()).containsEntry("lineage.from", DistillStage.KD_MODEL.relative())
+        assertThat(hinted.metadata()).containsEntry("lineage.from", "student/student-kd.dmodel")
                 .containsEntry("lineage.relation", "sibling").containsEntry("lineage.techniques", "hint")
                 .containsKey("distillation.teachers");
         assertThat(m.metrics()).containsEntry("kd_hint_teacher_layer", "L5")

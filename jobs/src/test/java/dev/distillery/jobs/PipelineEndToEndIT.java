@@ -96,6 +96,17 @@ class PipelineEndToEndIT {
                 "student-ptq-entropy-per_channel", "student-ptq-entropy-per_tensor", "student-ptq-minmax-per_channel",
                 "student-ptq-minmax-per_tensor", "student-ptq-percentile-per_channel",
                 "student-ptq-percentile-per_tensor");
+        // evaluate learned them from the manifests: distill's and prune's students, export's integer models
+        List<String> listed = new java.util.ArrayList<>(List.of("teacher"));
+        for (String dir : List.of("student", "student-pruned", "export")) {
+            listed.addAll(ManifestIO.read(out.resolve(dir)).orElseThrow().models().keySet());
+        }
+        assertThat(names).isEqualTo(listed);
+        assertThat(ManifestIO.read(out.resolve("student-qat")).orElseThrow().models()).containsEntry("student-qat",
+                new dev.distillery.core.manifest.ModelOutput("qat", "student-qat.dmodel"))
+                .containsEntry("student-ptq-minmax-per_tensor",
+                        new dev.distillery.core.manifest.ModelOutput("ptq", "ptq/ptq-minmax-per_tensor.dmodel"))
+                .hasSize(7);
         assertThat(report.path("profile_rows")).hasSize(11 * 2);
         assertThat(out.resolve("export/student-int8-qdq.onnx")).isNotEmptyFile();
         assertThat(out.resolve("reports/report.md")).isNotEmptyFile();

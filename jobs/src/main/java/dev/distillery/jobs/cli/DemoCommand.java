@@ -54,7 +54,7 @@ final class DemoCommand implements Callable<Integer> {
         Path reports = dev.distillery.jobs.stage.EvaluateStage.OUTPUT.dir(out);
         ResultsTable.print(reports, System.out);
         System.out.printf("%nDemo finished in %.1f min with exit code %d. Report: %s%n", (System.nanoTime() - t0) / 6e10,
-                code, reports.resolve("report.html").toAbsolutePath());
+                code, dev.distillery.jobs.stage.EvaluateStage.REPORT_HTML.path(out).toAbsolutePath());
         return code;
     }
 }

@@ -14,7 +14,7 @@ final class ResultsTable {
     }
 
     static void print(Path reportsDir, PrintStream out) {
-        Path json = reportsDir.resolve("report.json");
+        Path json = reportsDir.resolve(dev.distillery.jobs.stage.EvaluateStage.REPORT_JSON.name());
         if (!Files.isRegularFile(json)) {
             return;
         }

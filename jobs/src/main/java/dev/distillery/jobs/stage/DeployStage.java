@@ -54,7 +54,7 @@ public final class DeployStage implements Stage {
 
     @Override
     public StageResult run(StageContext ctx, Path workDir) {
-        JsonNode report = readReport(EvaluateStage.OUTPUT.dir(ctx).resolve("report.json"));
+        JsonNode report = readReport(EvaluateStage.REPORT_JSON.path(ctx));
         ExportedArtifacts index = ExportedArtifacts.read(ExportStage.OUTPUT.dir(ctx)).orElseThrow(() ->
                 new DataContractException(ExportStage.OUTPUT.dir(ctx) + " has no " + ExportedArtifacts.FILE
                         + "; re-run export with --force"));
@@ -68,7 +68,8 @@ public final class DeployStage implements Stage {
             if (deployment == null) {
                 entry.putNull("variant");
                 entry.put("reason", rec.path("variant").isNull() ? "no variant passes this profile's gates (see "
-                        + "reports/report.md)" : "the recommended variant has no artifact in this profile's format");
+                        + EvaluateStage.REPORT_MD.relative() + ")"
+                        : "the recommended variant has no artifact in this profile's format");
                 continue;
             }
             String variant = deployment.path("variant").asText();

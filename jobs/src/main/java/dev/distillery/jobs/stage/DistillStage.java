@@ -40,7 +40,7 @@ import java.util.function.Supplier;
  * records which of the others it differs from by one technique (see {@link ModelLineage}). A student with batch
  * norm trains with it and is saved with every batch norm folded into the layer before it, so later stages see only
  * conv, depthwise and dense layers. With {@code distill.hint} set, one more student is distilled with an
- * intermediate-feature hint from the teacher ({@value #HINT_MODEL}).
+ * intermediate-feature hint from the teacher ({@link #HINT_MODEL}).
  */
 public final class DistillStage implements Stage {
     public static final StageFolder OUTPUT = new StageFolder("student");
@@ -161,11 +161,12 @@ public final class DistillStage implements Stage {
                                 "alpha", String.valueOf(alpha)),
                         ModelLineage.of(BASELINE_MODEL, Lineage.SIBLING, "distillation",
                                 kdDetail(temperature, alpha, single)), ModelLineage.teachers(single)));
-        HintPlan plan = cfg.distill().hint().enabled() ? hintPlan(ctx, arch) : null;
+        ModelArtifact hintTeacher = cfg.distill().hint().enabled()
+                ? ModelIO.read(TrainTeacherStage.MODEL.path(ctx), TeacherTraining.KIND) : null;
+        HintPlan plan = hintTeacher == null ? null : hintPlan(ctx, hintTeacher, arch);
         StudentJob hint = plan == null ? null : new StudentJob("kd_hint", "student-kd-hint", "student-kd-hint",
                 Variant.STUDENT_KD, HINT_MODEL, () -> StudentTraining.distillationRows(ctx),
-                new HintObjective(temperature, alpha, plan, ModelIO.read(TrainTeacherStage.MODEL.path(ctx),
-                        TeacherTraining.KIND), cfg.seed() + 2),
+                new HintObjective(temperature, alpha, plan, hintTeacher, cfg.seed() + 2),
                 meta(Map.of("variant", "kd_hint", "temperature", String.valueOf(temperature),
                                 "alpha", String.valueOf(alpha), "hint_teacher_layer", "L" + plan.teacherLayer(),
                                 "hint_student_layer", "L" + plan.studentLayer(), "hint_weight",
@@ -239,8 +240,7 @@ public final class DistillStage implements Stage {
     }
 
     /** The hint's layers, shapes and projection, printed before training (the projection is dropped when saved). */
-    private static HintPlan hintPlan(StageContext ctx, Architecture student) {
-        ModelArtifact teacher = ModelIO.read(TrainTeacherStage.MODEL.path(ctx), TeacherTraining.KIND);
+    private static HintPlan hintPlan(StageContext ctx, ModelArtifact teacher, Architecture student) {
         HintPlan plan = HintPlan.resolve(ctx.config().distill().hint(), teacher.architecture(), student);
         ctx.console().printf("  hint: teacher L%d %s -> student L%d %s, projection of %d parameters (training only)%n",
                 plan.teacherLayer(), plan.teacherShape(), plan.studentLayer(), plan.studentShape(),

@@ -41,6 +41,9 @@ import java.util.Optional;
  */
 public final class EvaluateStage implements Stage {
     public static final StageFolder OUTPUT = new StageFolder("reports");
+    public static final StageFile REPORT_JSON = OUTPUT.file("report.json");
+    public static final StageFile REPORT_MD = OUTPUT.file("report.md");
+    public static final StageFile REPORT_HTML = OUTPUT.file("report.html");
 
     @Override
     public String name() {
@@ -187,8 +190,8 @@ public final class EvaluateStage implements Stage {
             ctx.console().printf("  GATE FAILED: required profile(s) %s have no passing student variant%n", failing);
             result.metric("failed_required_profiles", failing).exitCode(DistilleryException.EXIT_GATE_FAILED);
         }
-        result.output("report_json", "report.json").output("report_md", "report.md")
-                .output("report_html", "report.html");
+        result.output("report_json", REPORT_JSON.name()).output("report_md", REPORT_MD.name())
+                .output("report_html", REPORT_HTML.name());
         for (String card : ReportWriter.modelCardFiles(report)) {
             result.output(card.replace('-', '_').replace(".md", ""), card);
         }

@@ -42,7 +42,7 @@ public final class ExportStage implements Stage {
     /** Training rows whose logits set the range of the TFLite file's quantized output. */
     static final int OUTPUT_CALIBRATION_ROWS = 1000;
     /** Folder of the integer files of the post-training-quantization variants. */
-    public static final String PTQ_DIR = "ptq";
+    public static final StageFile PTQ_DIR = OUTPUT.file("ptq");
 
     /** File of the QAT integer model whose conv2d and dense weights have {@code weightBits} bits. */
     public static String integerModel(int weightBits) {
@@ -109,8 +109,8 @@ public final class ExportStage implements Stage {
             } else {
                 variant = quantized.variant();
                 String base = quantized.variant().replaceFirst("^student-", "");
-                dint = OUTPUT.file(PTQ_DIR + "/" + base + ".dint");
-                qdq = OUTPUT.file(PTQ_DIR + "/" + base + "-qdq.onnx");
+                dint = PTQ_DIR.child(base + ".dint");
+                qdq = PTQ_DIR.child(base + "-qdq.onnx");
                 ptqVariants++;
             }
             entries.add(exportInteger(converted, variant, workDir, dint, qdq, calibration, result));

@@ -23,8 +23,9 @@ final class PtqVariants {
     private PtqVariants() {
     }
 
-    static void write(StageContext ctx, ModelArtifact source, float[][] sample, Path workDir,
-                                         StageResult result) {
+    /** Writes the variants and their metrics; returns their files by variant name, in name order. */
+    static Map<String, StageFile> write(StageContext ctx, ModelArtifact source, float[][] sample, Path workDir,
+                                        StageResult result) {
         var ptq = ctx.config().ptq();
         float[][] rows = QatStage.head(sample, ptq.rows(ctx.config().qat()));
         List<CalibrationMethod> methods = new ArrayList<>();
@@ -39,6 +40,7 @@ final class PtqVariants {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+        Map<String, StageFile> files = new TreeMap<>();
         for (var e : new TreeMap<>(variants).entrySet()) {
             ModelArtifact m = e.getValue();
             Map<String, String> lineage = QatStage.sourceLineage(ctx.config().prune().enabled(), "ptq",
@@ -46,12 +48,13 @@ final class PtqVariants {
                             + " rows, " + m.metadata().get("weight_granularity").replace('_', '-') + " int"
                             + ptq.weightBits() + " weights, int" + ctx.config().qat().activationBits()
                             + " activations, no training");
-            StageFile file = QatStage.OUTPUT.file(QatStage.PTQ_DIR.name() + "/" + e.getKey() + ".dmodel");
+            StageFile file = QatStage.PTQ_DIR.child(e.getKey() + ".dmodel");
             ModelIO.write(m.withKind(m.kind(), lineage), file.in(workDir));
-            result.model(e.getKey().replace('-', '_'), "student-" + e.getKey(), KIND, file);
+            files.put("student-" + e.getKey(), file);
         }
         ctx.console().printf("  ptq: %d variants calibrated on %d rows%n", variants.size(), rows.length);
         result.rows("ptq_calibration_rows", rows.length).metric("ptq_variants", variants.size());
+        return files;
     }
 
 }

@@ -102,11 +102,12 @@ public final class QatStage implements Stage {
         var sample = Examples.collect(Examples.load(ctx.spark(), PrepareStage.OUTPUT.dir(ctx), Examples.TRAIN)
                 .orderBy("id").limit(rows));
         StageResult result = new StageResult();
-        // the manifest lists the QAT model first: export and evaluate keep that order
+        Map<String, StageFile> ptq = cfg.ptq().enabled()
+                ? PtqVariants.write(ctx, source, sample.features(), workDir, result) : Map.of();
         QatFineTuning.run(ctx, source, head(sample.features(), qatCfg.calibrationRows()), workDir, result);
-        if (cfg.ptq().enabled()) {
-            PtqVariants.write(ctx, source, sample.features(), workDir, result);
-        }
+        // listed after the QAT model, in name order: export and evaluate keep this order
+        ptq.forEach((variant, file) -> result.model(variant.replaceFirst("^student-", "").replace('-', '_'), variant,
+                PtqVariants.KIND, file));
         return result;
     }
 

@@ -19,6 +19,11 @@ public record StageFile(StageFolder folder, String name) {
         return workDir.resolve(name);
     }
 
+    /** A file inside this one, when this is a folder: {@code ptq/} gives {@code ptq/<name>}. */
+    public StageFile child(String file) {
+        return new StageFile(folder, name + "/" + file);
+    }
+
     /** "folder/name", the path relative to {@code --out} that model lineage records. */
     public String relative() {
         return folder.name() + "/" + name;

@@ -3,8 +3,9 @@ package dev.distillery.jobs.stage;
 import java.nio.file.Path;
 
 /**
- * A stage's output folder under {@code --out}. Stages, commands and tests reach each other's outputs only through
- * the folders and {@link StageFile files} the writing stage declares, never by spelling folder names.
+ * A stage's output folder under {@code --out}. Stages and commands reach each other's outputs only through the
+ * folders and {@link StageFile files} the writing stage declares, never by spelling folder names (tests may spell
+ * them, to pin the layout users see).
  */
 public record StageFolder(String name) {
     public StageFolder {

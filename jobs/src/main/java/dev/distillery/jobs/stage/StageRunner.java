@@ -56,9 +56,13 @@ public final class StageRunner {
         }
     }
 
-    /** Whether every output the manifest lists still has the hash it was written with. */
+    /**
+     * Whether every output the manifest lists still has the hash it was written with. A manifest without the list of
+     * models (written before stages listed them) counts as out of date, so the stage is redone rather than leave later
+     * stages unable to learn which variants exist.
+     */
     private static boolean outputsIntact(Path target, Manifest manifest) {
-        if (manifest.outputs() == null) {
+        if (manifest.outputs() == null || manifest.models() == null) {
             return false;
         }
         for (String entry : manifest.outputs().values()) {

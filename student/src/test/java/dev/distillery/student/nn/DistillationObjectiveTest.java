@@ -1,11 +1,13 @@
 package dev.distillery.student.nn;
 
+import dev.distillery.core.engine.DistillationObjective;
+import dev.distillery.core.engine.Engines;
 import dev.distillery.core.model.Architecture;
 import dev.distillery.core.model.LayerSpec;
-import dev.distillery.core.nn.GraphHooks;
-import dev.distillery.core.nn.ParamInit;
-import dev.distillery.core.nn.SameDiffNet;
-import dev.distillery.core.nn.CosineSchedule;
+import dev.distillery.core.engine.GraphHooks;
+import dev.distillery.core.model.ParamInit;
+import dev.distillery.core.engine.Network;
+import dev.distillery.core.engine.CosineSchedule;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -36,7 +38,7 @@ class DistillationObjectiveTest {
             y[i] = i % 4;
         }
         for (double temperature : new double[]{1.0, 4.0}) {
-            SameDiffNet net = SameDiffNet.forTraining(ARCH, params, GraphHooks.NONE,
+            Network net = Engines.network().forTraining(ARCH, params, GraphHooks.NONE,
                     new DistillationObjective(temperature, 0.7), new CosineSchedule(1e-3, 0, 10, 0), 0);
             float[][] s = net.logits(x);
             double expected = 0;

@@ -1,19 +1,21 @@
 package dev.distillery.student.nn;
 
+import dev.distillery.core.engine.DistillationObjective;
+import dev.distillery.core.engine.HintObjective;
+import dev.distillery.core.engine.Engines;
 import dev.distillery.core.config.HintConfig;
 import dev.distillery.core.model.Architecture;
 import dev.distillery.core.model.LayerSpec;
 import dev.distillery.core.model.ModelArtifact;
-import dev.distillery.core.nn.GraphBuilder;
-import dev.distillery.core.nn.GraphHooks;
-import dev.distillery.core.nn.SameDiffNet;
-import dev.distillery.student.hint.HintPlan;
+import dev.distillery.core.engine.GraphHooks;
+import dev.distillery.core.engine.Network;
+import dev.distillery.core.model.HintPlan;
 import dev.distillery.student.testing.FashionMnist;
 import dev.distillery.student.testing.TestModels;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.schedule.FixedSchedule;
+import dev.distillery.core.engine.ConstantRate;
 
 import java.util.Arrays;
 import java.util.List;
@@ -48,13 +50,13 @@ class HintObjectiveTest {
         ModelArtifact student = TestModels.randomModel(arch, 3);
         HintPlan plan = HintPlan.resolve(new HintConfig(teacherLayer, studentLayer, 0.3), TEACHER, arch);
         HintObjective objective = new HintObjective(4.0, 0.7, plan, teacher, 5);
-        SameDiffNet net = SameDiffNet.forTraining(arch, student.params(), GraphHooks.NONE, objective,
-                new FixedSchedule(1e-3), 0);
+        Network net = Engines.network().forTraining(arch, student.params(), GraphHooks.NONE, objective,
+                new ConstantRate(1e-3), 0);
         float[][] x = FashionMnist.trainImages(12);
         int[] y = FashionMnist.trainLabels(12);
 
-        SameDiffNet teacherNet = SameDiffNet.forInference(TEACHER, teacher.params(), GraphHooks.NONE);
-        SameDiffNet studentNet = SameDiffNet.forInference(arch, student.params(), GraphHooks.NONE);
+        Network teacherNet = Engines.network().forInference(TEACHER, teacher.params(), GraphHooks.NONE);
+        Network studentNet = Engines.network().forInference(arch, student.params(), GraphHooks.NONE);
         float[][] teacherLogits = teacherNet.logits(x);
         float[][] studentLogits = studentNet.logits(x);
         double hinton = 0;
@@ -62,8 +64,8 @@ class HintObjectiveTest {
             hinton += DistillationObjective.lossValue(studentLogits[i], teacherLogits[i], y[i], 4.0, 0.7) / x.length;
         }
         double hint = HintObjective.hintValue(plan,
-                teacherNet.output(x, GraphBuilder.outputName(plan.teacherLayer())),
-                studentNet.output(x, GraphBuilder.outputName(plan.studentLayer())),
+                teacherNet.output(x, Network.outputName(plan.teacherLayer())),
+                studentNet.output(x, Network.outputName(plan.studentLayer())),
                 objective.auxiliaryParams().get(HintObjective.PROJECTION_WEIGHT),
                 objective.auxiliaryParams().get(HintObjective.PROJECTION_BIAS));
 
@@ -78,11 +80,11 @@ class HintObjectiveTest {
         ModelArtifact teacher = teacher();
         HintPlan plan = HintPlan.resolve(new HintConfig("L4", "L6", 1.0), TEACHER, STUDENT);
         HintObjective objective = new HintObjective(4.0, 0.7, plan, teacher, 5);
-        SameDiffNet net = SameDiffNet.forTraining(STUDENT, TestModels.randomModel(STUDENT, 3).params(),
-                GraphHooks.NONE, objective, new FixedSchedule(3e-3), 0);
+        Network net = Engines.network().forTraining(STUDENT, TestModels.randomModel(STUDENT, 3).params(),
+                GraphHooks.NONE, objective, new ConstantRate(3e-3), 0);
         float[][] x = FashionMnist.trainImages(512);
         int[] y = FashionMnist.trainLabels(512);
-        float[][] t = SameDiffNet.forInference(TEACHER, teacher.params(), GraphHooks.NONE).logits(x);
+        float[][] t = Engines.network().forInference(TEACHER, teacher.params(), GraphHooks.NONE).logits(x);
         float[][] held = FashionMnist.testImages(256);
         String[] frozen = {HintObjective.TEACHER_PREFIX + "L0_w", HintObjective.TEACHER_PREFIX + "L0_b",
                 HintObjective.TEACHER_PREFIX + "L3_w", HintObjective.TEACHER_PREFIX + "L3_b"};

@@ -1,13 +1,15 @@
 package dev.distillery.student.nn;
 
+import dev.distillery.core.engine.HintObjective;
+import dev.distillery.core.engine.Engines;
 import dev.distillery.core.config.HintConfig;
 import dev.distillery.core.config.TrainingParams;
 import dev.distillery.core.data.Examples.LocalExamples;
 import dev.distillery.core.model.Architecture;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.ModelIO;
-import dev.distillery.core.nn.GraphHooks;
-import dev.distillery.core.nn.SameDiffNet;
+import dev.distillery.core.engine.GraphHooks;
+import dev.distillery.core.engine.Network;
 import dev.distillery.core.testing.TestSpark;
 import dev.distillery.core.train.EpochStats;
 import dev.distillery.core.train.ResumePoint;
@@ -16,7 +18,7 @@ import dev.distillery.core.train.TrainResult;
 import dev.distillery.core.train.TrainRow;
 import dev.distillery.core.train.TrainSpec;
 import dev.distillery.core.train.TrainingListener;
-import dev.distillery.student.hint.HintPlan;
+import dev.distillery.core.model.HintPlan;
 import dev.distillery.student.testing.FashionMnist;
 import dev.distillery.student.testing.TestModels;
 import org.apache.spark.api.java.JavaRDD;
@@ -53,7 +55,7 @@ class HintTrainingTest {
         HintObjective objective = new HintObjective(4.0, 0.7, plan, teacher, 5);
         float[][] x = FashionMnist.trainImages(512);
         int[] y = FashionMnist.trainLabels(512);
-        float[][] logits = SameDiffNet.forInference(teacher.architecture(), teacher.params(), GraphHooks.NONE)
+        float[][] logits = Engines.network().forInference(teacher.architecture(), teacher.params(), GraphHooks.NONE)
                 .logits(x);
         JavaRDD<TrainRow> rows = JavaSparkContext.fromSparkContext(TestSpark.get().sparkContext()).parallelize(
                 IntStream.range(0, x.length).mapToObj(i -> new TrainRow(x[i], y[i], logits[i])).toList(), 2);
@@ -118,8 +120,8 @@ class HintTrainingTest {
 
     /** The hint term of a checkpoint (student and projection) on held-out images. */
     private static double hintOn(Architecture arch, ModelArtifact checkpoint, HintObjective objective, float[][] x) {
-        SameDiffNet net = SameDiffNet.forTraining(arch, checkpoint.params(), GraphHooks.NONE, objective,
-                new org.nd4j.linalg.schedule.FixedSchedule(1e-3), 0);
+        Network net = Engines.network().forTraining(arch, checkpoint.params(), GraphHooks.NONE, objective,
+                new dev.distillery.core.engine.ConstantRate(1e-3), 0);
         float[] flat = net.flatParams();
         float[] w = checkpoint.params().get(HintObjective.PROJECTION_WEIGHT);
         float[] b = checkpoint.params().get(HintObjective.PROJECTION_BIAS);

@@ -1,4 +1,4 @@
-package dev.distillery.student.nn;
+package dev.distillery.student.objective;
 
 import dev.distillery.core.engine.DistillationObjective;
 import dev.distillery.core.engine.Engines;

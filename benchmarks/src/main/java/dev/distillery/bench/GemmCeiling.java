@@ -20,7 +20,7 @@ public final class GemmCeiling {
             System.exit(2);
         }
         double budget = Double.parseDouble(args[1]);
-        dev.distillery.core.nn.NativeSettings.useJvmDefaults();
+        dev.distillery.engine.samediff.NativeSettings.useJvmDefaults();
         int threads = threads();
         for (String s : args[0].split(",")) {
             int n = Integer.parseInt(s.trim());

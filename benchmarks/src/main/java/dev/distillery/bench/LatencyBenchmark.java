@@ -1,9 +1,9 @@
 package dev.distillery.bench;
 
 import dev.distillery.core.data.IdxReader;
+import dev.distillery.core.engine.InferenceRunner;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.ModelIO;
-import dev.distillery.evaluation.measure.InferenceRunner;
 import dev.distillery.evaluation.measure.LatencyMeasurement;
 import dev.distillery.evaluation.measure.LatencyProbe;
 import dev.distillery.evaluation.measure.Runners;
@@ -34,7 +34,7 @@ public final class LatencyBenchmark {
     }
 
     public static void main(String[] args) {
-        dev.distillery.core.nn.NativeSettings.useJvmDefaults();
+        dev.distillery.engine.samediff.NativeSettings.useJvmDefaults();
         ModelArtifact student = ModelIO.read(Path.of(args[0]));
         Path dir = Path.of(args[1]);
         int[] batches = Arrays.stream(args[2].split(",")).mapToInt(Integer::parseInt).toArray();

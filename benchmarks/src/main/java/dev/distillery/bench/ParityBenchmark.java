@@ -6,13 +6,14 @@ import dev.distillery.core.config.TrainingParams;
 import dev.distillery.core.data.DatasetInfo;
 import dev.distillery.core.data.Examples;
 import dev.distillery.core.data.IdxReader;
+import dev.distillery.core.engine.CosineSchedule;
+import dev.distillery.core.engine.CrossEntropyObjective;
+import dev.distillery.core.engine.Engines;
+import dev.distillery.core.engine.GraphHooks;
+import dev.distillery.core.engine.Network;
 import dev.distillery.core.model.Architecture;
 import dev.distillery.core.model.ModelArtifact;
-import dev.distillery.core.nn.CosineSchedule;
-import dev.distillery.core.nn.CrossEntropyObjective;
-import dev.distillery.core.nn.GraphHooks;
-import dev.distillery.core.nn.ParamInit;
-import dev.distillery.core.nn.SameDiffNet;
+import dev.distillery.core.model.ParamInit;
 import dev.distillery.core.spark.SparkSessions;
 import dev.distillery.core.train.SparkTrainer;
 import dev.distillery.core.train.TrainResult;
@@ -39,7 +40,7 @@ public final class ParityBenchmark {
     }
 
     public static void main(String[] args) {
-        dev.distillery.core.nn.NativeSettings.useJvmDefaults();
+        dev.distillery.engine.samediff.NativeSettings.useJvmDefaults();
         List<String> sets = new ArrayList<>();
         for (int i = 3; i + 1 < args.length; i += 2) {
             sets.add(args[i + 1]);
@@ -120,7 +121,7 @@ public final class ParityBenchmark {
         int steps = (x.length + p.batchSize() - 1) / p.batchSize();
         CosineSchedule schedule = new CosineSchedule(p.learningRate(), (int) Math.round(p.warmupEpochs() * steps),
                 p.epochs() * steps, 0.02);
-        SameDiffNet net = SameDiffNet.forTraining(init.architecture(), init.params(), GraphHooks.NONE,
+        Network net = Engines.network().forTraining(init.architecture(), init.params(), GraphHooks.NONE,
                 new CrossEntropyObjective(), schedule, p.l2());
         ModelArtifact best = init;
         double bestAccuracy = -1;

@@ -3,11 +3,11 @@ package dev.distillery.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.distillery.core.data.Examples;
 import dev.distillery.core.data.IdxReader;
+import dev.distillery.core.engine.GraphHooks;
 import dev.distillery.core.labels.SoftLabelFiles;
 import dev.distillery.core.manifest.ManifestIO;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.ModelIO;
-import dev.distillery.core.nn.GraphHooks;
 import dev.distillery.core.train.SparkTrainer;
 import dev.distillery.jobs.cli.DistilleryCli;
 import dev.distillery.jobs.stage.LabelStage;
@@ -36,7 +36,7 @@ public final class PipelineBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        dev.distillery.core.nn.NativeSettings.useJvmDefaults();
+        dev.distillery.engine.samediff.NativeSettings.useJvmDefaults();
         if (args.length < 4 || !Arrays.asList(args).contains("--out")) {
             System.err.println("usage: PipelineBenchmark <fashion-mnist dir> <jfr file> --config FILE --out DIR [--set k=v ...]");
             System.exit(2);

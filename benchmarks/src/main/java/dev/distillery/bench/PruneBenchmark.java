@@ -1,12 +1,12 @@
 package dev.distillery.bench;
 
 import dev.distillery.core.data.IdxReader;
+import dev.distillery.core.engine.Engines;
+import dev.distillery.core.engine.GraphHooks;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.ModelIO;
-import dev.distillery.core.nn.GraphHooks;
-import dev.distillery.core.nn.NativeSettings;
-import dev.distillery.core.nn.SameDiffNet;
 import dev.distillery.core.train.SparkTrainer;
+import dev.distillery.engine.samediff.NativeSettings;
 
 import java.nio.file.Path;
 import java.util.Locale;
@@ -30,7 +30,7 @@ public final class PruneBenchmark {
             String[] kv = args[i].split("=", 2);
             Path file = Path.of(kv[1]);
             ModelArtifact m = ModelIO.read(file);
-            int[] pred = SparkTrainer.predict(SameDiffNet.forInference(m.architecture(), m.params(), GraphHooks.NONE),
+            int[] pred = SparkTrainer.predict(Engines.network().forInference(m.architecture(), m.params(), GraphHooks.NONE),
                     x, 1000);
             int correct = 0;
             for (int r = 0; r < y.length; r++) {

@@ -2,6 +2,7 @@ package dev.distillery.bench;
 
 import dev.distillery.core.data.Examples;
 import dev.distillery.core.data.Rows;
+import dev.distillery.core.engine.Engines;
 import dev.distillery.core.labels.SoftLabelFiles;
 import dev.distillery.core.labels.SoftLabelMetadata;
 import dev.distillery.core.labels.SoftTargets;
@@ -166,7 +167,7 @@ public final class SoftLabelBenchmark {
             int perExample = viewCount;
             var aug = augmenter;
             parts.add(pool.submit(() -> {
-                dev.distillery.core.nn.NativeSettings.limitThreads();
+                dev.distillery.engine.samediff.NativeSettings.limitThreads();
                 double sum = 0;
                 long labelled = 0;
                 float[][] in = new float[batch][];
@@ -237,9 +238,9 @@ public final class SoftLabelBenchmark {
                 com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), List.of(), "defaults");
         var arch = dev.distillery.teacher.arch.TeacherArchitecture.of(cfg.teacher(), info);
         int batch = 64;
-        var net = dev.distillery.core.nn.SameDiffNet.forTraining(arch, dev.distillery.core.nn.ParamInit.he(arch, 42),
-                dev.distillery.core.nn.GraphHooks.NONE, new dev.distillery.core.nn.CrossEntropyObjective(),
-                new dev.distillery.core.nn.CosineSchedule(0.002, 0, train.size() / batch + 1, 0.0002), 0);
+        var net = Engines.network().forTraining(arch, dev.distillery.core.model.ParamInit.he(arch, 42),
+                dev.distillery.core.engine.GraphHooks.NONE, new dev.distillery.core.engine.CrossEntropyObjective(),
+                new dev.distillery.core.engine.CosineSchedule(0.002, 0, train.size() / batch + 1, 0.0002), 0);
         for (int i = 0, step = 0; i < train.size(); i += batch, step++) {
             int end = Math.min(train.size(), i + batch);
             net.fit(Arrays.copyOfRange(train.features(), i, end), Arrays.copyOfRange(train.labels(), i, end), null, step);
@@ -279,8 +280,8 @@ public final class SoftLabelBenchmark {
 
     /** KL(softmax(p/T) || softmax(q/T)) in nats. */
     static double kl(float[] p, float[] q, double t) {
-        double[] lp = dev.distillery.student.nn.DistillationObjective.logSoftmax(p, t);
-        double[] lq = dev.distillery.student.nn.DistillationObjective.logSoftmax(q, t);
+        double[] lp = dev.distillery.core.engine.DistillationObjective.logSoftmax(p, t);
+        double[] lq = dev.distillery.core.engine.DistillationObjective.logSoftmax(q, t);
         double kl = 0;
         for (int i = 0; i < lp.length; i++) {
             kl += Math.exp(lp[i]) * (lp[i] - lq[i]);

@@ -5,13 +5,14 @@ import dev.distillery.core.config.TrainingParams;
 import dev.distillery.core.data.DatasetInfo;
 import dev.distillery.core.data.Examples;
 import dev.distillery.core.data.IdxReader;
+import dev.distillery.core.engine.CosineSchedule;
+import dev.distillery.core.engine.CrossEntropyObjective;
+import dev.distillery.core.engine.Engines;
+import dev.distillery.core.engine.GraphHooks;
+import dev.distillery.core.engine.Network;
 import dev.distillery.core.model.Architecture;
 import dev.distillery.core.model.ModelArtifact;
-import dev.distillery.core.nn.CosineSchedule;
-import dev.distillery.core.nn.CrossEntropyObjective;
-import dev.distillery.core.nn.GraphHooks;
-import dev.distillery.core.nn.ParamInit;
-import dev.distillery.core.nn.SameDiffNet;
+import dev.distillery.core.model.ParamInit;
 import dev.distillery.core.spark.SparkSessions;
 import dev.distillery.core.train.SparkTrainer;
 import dev.distillery.core.train.TrainResult;
@@ -41,7 +42,7 @@ public final class TrainerBenchmark {
     }
 
     public static void main(String[] args) {
-        dev.distillery.core.nn.NativeSettings.useJvmDefaults();
+        dev.distillery.engine.samediff.NativeSettings.useJvmDefaults();
         Path dir = Path.of(args[0]);
         int rows = Integer.parseInt(args[1]);
         int repeats = Integer.parseInt(args[2]);
@@ -70,7 +71,7 @@ public final class TrainerBenchmark {
     }
 
     private static double plain(Architecture arch, float[][] x, int[] y, int batch) {
-        SameDiffNet net = SameDiffNet.forTraining(arch, ParamInit.he(arch, 1), GraphHooks.NONE,
+        Network net = Engines.network().forTraining(arch, ParamInit.he(arch, 1), GraphHooks.NONE,
                 new CrossEntropyObjective(), new CosineSchedule(0.002, 0, 1000, 0.02), 0);
         // one warm-up step so that graph building is not timed, as the Spark trainer builds it before timing too
         net.fit(Arrays.copyOf(x, batch), Arrays.copyOf(y, batch), null, 0);

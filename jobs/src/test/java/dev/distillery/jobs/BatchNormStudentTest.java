@@ -1,11 +1,12 @@
 package dev.distillery.jobs;
 
+import dev.distillery.core.engine.Engines;
 import dev.distillery.core.data.Examples;
 import dev.distillery.core.model.LayerSpec;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.ModelIO;
-import dev.distillery.core.nn.GraphHooks;
-import dev.distillery.core.nn.SameDiffNet;
+import dev.distillery.core.engine.GraphHooks;
+import dev.distillery.core.engine.Network;
 import dev.distillery.core.testing.Digits;
 import dev.distillery.core.testing.TestSpark;
 import dev.distillery.jobs.cli.DistilleryCli;
@@ -81,9 +82,9 @@ class BatchNormStudentTest {
         assertThat(trained.architecture().hasBatchNorm()).isTrue();
         float[][] rows = Examples.collect(Examples.load(TestSpark.get(), out.resolve("prepared"), Examples.VALIDATION))
                 .features();
-        float[][] expected = SameDiffNet.forInference(trained.architecture(), trained.params(), GraphHooks.NONE)
+        float[][] expected = Engines.network().forInference(trained.architecture(), trained.params(), GraphHooks.NONE)
                 .logits(rows);
-        float[][] actual = SameDiffNet.forInference(kd.architecture(), kd.params(), GraphHooks.NONE).logits(rows);
+        float[][] actual = Engines.network().forInference(kd.architecture(), kd.params(), GraphHooks.NONE).logits(rows);
         for (int i = 0; i < rows.length; i++) {
             double scale = 0;
             for (float v : expected[i]) {

@@ -1,5 +1,6 @@
 package dev.distillery.jobs;
 
+import dev.distillery.core.engine.Engines;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.InputFormat;
 import com.networknt.schema.SchemaRegistry;
@@ -11,8 +12,8 @@ import dev.distillery.core.labels.SoftLabelMetadata;
 import dev.distillery.core.manifest.ManifestIO;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.ModelIO;
-import dev.distillery.core.nn.GraphHooks;
-import dev.distillery.core.nn.SameDiffNet;
+import dev.distillery.core.engine.GraphHooks;
+import dev.distillery.core.engine.Network;
 import dev.distillery.core.testing.Digits;
 import dev.distillery.core.testing.TestSpark;
 import dev.distillery.student.quant.IntegerModelIO;
@@ -116,7 +117,7 @@ class EnsembleComparisonIT {
         assertThat(some).isNotEmpty();
         ModelArtifact teacher = ModelIO.read(out.resolve("teacher/teacher.dmodel"));
         float[][] x = some.stream().map(r -> Rows.floats(r, 1)).toArray(float[][]::new);
-        float[][] fresh = SameDiffNet.forInference(teacher.architecture(), teacher.params(), GraphHooks.NONE).logits(x);
+        float[][] fresh = Engines.network().forInference(teacher.architecture(), teacher.params(), GraphHooks.NONE).logits(x);
         for (int i = 0; i < x.length; i++) {
             float[] stored = Rows.floats(some.get(i), 2);
             for (int c = 0; c < stored.length; c++) {

@@ -1,5 +1,6 @@
 package dev.distillery.jobs;
 
+import dev.distillery.core.engine.Engines;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.InputFormat;
 import com.networknt.schema.SchemaRegistry;
@@ -8,12 +9,12 @@ import dev.distillery.core.data.Examples;
 import dev.distillery.core.manifest.ManifestIO;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.ModelIO;
-import dev.distillery.core.nn.SameDiffNet;
+import dev.distillery.core.engine.Network;
 import dev.distillery.core.testing.FashionMnist;
 import dev.distillery.core.testing.TestSpark;
 import dev.distillery.core.train.SparkTrainer;
 import dev.distillery.jobs.cli.DistilleryCli;
-import dev.distillery.student.nn.FakeQuantHooks;
+import dev.distillery.core.engine.FakeQuantHooks;
 import dev.distillery.student.quant.IntegerModelIO;
 import dev.distillery.student.runtime.IntegerRuntime;
 import org.junit.jupiter.api.BeforeAll;
@@ -224,7 +225,7 @@ class PipelineEndToEndIT {
     void integerModelAgreesWithFakeQuantModelOnNinetyNinePercentOfTestRows() {
         ModelArtifact qat = ModelIO.read(out.resolve("student-qat/student-qat.dmodel"));
         var test = Examples.collect(Examples.load(TestSpark.get(), out.resolve("prepared"), Examples.TEST));
-        int[] fake = SparkTrainer.predict(SameDiffNet.forInference(qat.architecture(), qat.params(),
+        int[] fake = SparkTrainer.predict(Engines.network().forInference(qat.architecture(), qat.params(),
                 new FakeQuantHooks(qat.quant())), test.features(), 500);
         IntegerRuntime runtime = new IntegerRuntime(IntegerModelIO.read(out.resolve("export/student-int8.dint")));
         int agree = 0;

@@ -1,5 +1,6 @@
 package dev.distillery.jobs;
 
+import dev.distillery.core.engine.Engines;
 import dev.distillery.core.augment.ViewAugmenter;
 import dev.distillery.core.data.DatasetInfo;
 import dev.distillery.core.data.Examples;
@@ -10,9 +11,9 @@ import dev.distillery.core.labels.SoftLabelMetadata;
 import dev.distillery.core.manifest.ManifestIO;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.ModelIO;
-import dev.distillery.core.nn.GraphHooks;
-import dev.distillery.core.nn.ParamInit;
-import dev.distillery.core.nn.SameDiffNet;
+import dev.distillery.core.engine.GraphHooks;
+import dev.distillery.core.model.ParamInit;
+import dev.distillery.core.engine.Network;
 import dev.distillery.core.testing.Digits;
 import dev.distillery.core.testing.TestSpark;
 import org.apache.spark.sql.Row;
@@ -168,8 +169,8 @@ class SoftLabelStageTest {
             x[i] = views.view(Rows.floats(some.get(i), 2), some.get(i).getLong(0), 2);
             assertThat(x[i]).isNotEqualTo(Rows.floats(some.get(i), 2));
         }
-        float[][] a = SameDiffNet.forInference(first.architecture(), first.params(), GraphHooks.NONE).logits(x);
-        float[][] b = SameDiffNet.forInference(second.architecture(), second.params(), GraphHooks.NONE).logits(x);
+        float[][] a = Engines.network().forInference(first.architecture(), first.params(), GraphHooks.NONE).logits(x);
+        float[][] b = Engines.network().forInference(second.architecture(), second.params(), GraphHooks.NONE).logits(x);
         for (int i = 0; i < x.length; i++) {
             float[] stored = Rows.floats(some.get(i), 3);
             for (int c = 0; c < 10; c++) {

@@ -1,13 +1,14 @@
 package dev.distillery.teacher;
 
+import dev.distillery.core.engine.Engines;
 import dev.distillery.core.config.ConfigLoader;
 import dev.distillery.core.data.DatasetInfo;
 import dev.distillery.core.error.DataContractException;
 import dev.distillery.core.model.Architecture;
 import dev.distillery.core.model.ModelArtifact;
-import dev.distillery.core.nn.GraphHooks;
-import dev.distillery.core.nn.ParamInit;
-import dev.distillery.core.nn.SameDiffNet;
+import dev.distillery.core.engine.GraphHooks;
+import dev.distillery.core.model.ParamInit;
+import dev.distillery.core.engine.Network;
 import dev.distillery.core.testing.TestSpark;
 import dev.distillery.teacher.arch.TeacherArchitecture;
 import dev.distillery.teacher.label.SoftLabeler;
@@ -58,7 +59,7 @@ class TeacherTest {
         var df = TestSpark.get().createDataFrame(rows, ROWS).repartition(3);
         List<Row> out = SoftLabeler.label(TestSpark.get(), t, df, 8).orderBy("id").collectAsList();
         assertThat(out).hasSize(37);
-        float[][] expected = SameDiffNet.forInference(t.architecture(), t.params(), GraphHooks.NONE).logits(x);
+        float[][] expected = Engines.network().forInference(t.architecture(), t.params(), GraphHooks.NONE).logits(x);
         for (int i = 0; i < 37; i++) {
             Row r = out.get(i);
             assertThat(r.getLong(0)).isEqualTo(i);

@@ -1,6 +1,6 @@
 package dev.distillery.bench.jmh;
 
-import dev.distillery.student.nn.DistillationObjective;
+import dev.distillery.core.engine.DistillationObjective;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;

@@ -1,8 +1,9 @@
 package dev.distillery.bench.jmh;
 
-import dev.distillery.core.nn.CrossEntropyObjective;
-import dev.distillery.core.nn.Objective;
-import dev.distillery.student.nn.DistillationObjective;
+import dev.distillery.core.engine.CrossEntropyObjective;
+import dev.distillery.core.engine.DistillationObjective;
+import dev.distillery.core.engine.Objective;
+import dev.distillery.engine.samediff.Losses;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -40,7 +41,7 @@ public class LossBenchmark {
 
     @Setup
     public void setUp() {
-        dev.distillery.core.nn.NativeSettings.useJvmDefaults();
+        dev.distillery.engine.samediff.NativeSettings.useJvmDefaults();
         labels = Fixtures.labels(Fixtures.BATCH, 3);
         teacher = Fixtures.logits(labels, 4);
         student = Fixtures.logits(Fixtures.labels(Fixtures.BATCH, 5), 6);
@@ -48,9 +49,9 @@ public class LossBenchmark {
                 : new CrossEntropyObjective();
         sd = SameDiff.create();
         SDVariable logits = sd.var("student_logits", Nd4j.create(student));
-        sd.setLossVariables(loss.loss(sd, logits, Fixtures.CLASSES).name());
-        INDArray[] targets = loss.targets(labels, teacher, Fixtures.CLASSES);
-        List<String> names = loss.targetNames();
+        sd.setLossVariables(Losses.build(loss, sd, logits, Fixtures.CLASSES).name());
+        INDArray[] targets = Losses.targets(loss, labels, teacher, Fixtures.CLASSES);
+        List<String> names = Losses.targetNames(loss);
         feed = new HashMap<>();
         for (int i = 0; i < names.size(); i++) {
             feed.put(names.get(i), targets[i]);

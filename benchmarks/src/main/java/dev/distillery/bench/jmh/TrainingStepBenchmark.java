@@ -1,14 +1,15 @@
 package dev.distillery.bench.jmh;
 
+import dev.distillery.core.engine.CosineSchedule;
+import dev.distillery.core.engine.CrossEntropyObjective;
+import dev.distillery.core.engine.DistillationObjective;
+import dev.distillery.core.engine.Engines;
+import dev.distillery.core.engine.FakeQuantHooks;
+import dev.distillery.core.engine.GraphHooks;
+import dev.distillery.core.engine.Network;
+import dev.distillery.core.engine.Objective;
 import dev.distillery.core.model.Architecture;
-import dev.distillery.core.nn.CosineSchedule;
-import dev.distillery.core.nn.CrossEntropyObjective;
-import dev.distillery.core.nn.GraphHooks;
-import dev.distillery.core.nn.Objective;
-import dev.distillery.core.nn.ParamInit;
-import dev.distillery.core.nn.SameDiffNet;
-import dev.distillery.student.nn.DistillationObjective;
-import dev.distillery.student.nn.FakeQuantHooks;
+import dev.distillery.core.model.ParamInit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -35,7 +36,7 @@ public class TrainingStepBenchmark {
     @Param({"float", "fake-quant"})
     public String graph;
 
-    private SameDiffNet net;
+    private Network net;
     private float[][] x;
     private int[] y;
     private float[][] teacher;
@@ -43,12 +44,12 @@ public class TrainingStepBenchmark {
 
     @Setup
     public void setUp() {
-        dev.distillery.core.nn.NativeSettings.useJvmDefaults();
+        dev.distillery.engine.samediff.NativeSettings.useJvmDefaults();
         Architecture arch = Fixtures.student();
         Objective loss = objective.equals("distillation") ? new DistillationObjective(4.0, 0.7)
                 : new CrossEntropyObjective();
         GraphHooks hooks = graph.equals("fake-quant") ? new FakeQuantHooks(Fixtures.quantSpec(arch)) : GraphHooks.NONE;
-        net = SameDiffNet.forTraining(arch, ParamInit.he(arch, 1), hooks, loss,
+        net = Engines.network().forTraining(arch, ParamInit.he(arch, 1), hooks, loss,
                 new CosineSchedule(0.001, 0, 1_000_000, 0.02), 0);
         x = Fixtures.images(Fixtures.BATCH, 2);
         y = Fixtures.labels(Fixtures.BATCH, 3);
@@ -57,7 +58,7 @@ public class TrainingStepBenchmark {
     }
 
     @Benchmark
-    public SameDiffNet step() {
+    public Network step() {
         net.fit(x, y, teacher, step++);
         return net;
     }

@@ -1,5 +1,7 @@
 package dev.distillery.core.manifest;
 
+import dev.distillery.core.engine.Engines;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -19,7 +21,8 @@ public final class Provenance {
                 ? "0.1.0-SNAPSHOT" : Provenance.class.getPackage().getImplementationVersion()));
         v.put("java", System.getProperty("java.version"));
         v.put("spark", version("org.apache.spark.SparkContext"));
-        v.put("nd4j", version("org.nd4j.linalg.factory.Nd4j"));
+        // the engine names its own libraries ("nd4j" for SameDiff); a program without an engine records none
+        v.putAll(Engines.versions());
         return v;
     }
 
@@ -30,10 +33,7 @@ public final class Provenance {
             if (impl != null) {
                 return impl;
             }
-            if (className.startsWith("org.apache.spark")) {
-                return org.apache.spark.package$.MODULE$.SPARK_VERSION();
-            }
-            return "1.0.0-M2.1";
+            return org.apache.spark.package$.MODULE$.SPARK_VERSION();
         } catch (ClassNotFoundException | LinkageError e) {
             return "absent";
         }

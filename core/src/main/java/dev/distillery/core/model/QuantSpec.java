@@ -22,6 +22,12 @@ public record QuantSpec(int weightBits, int activationBits, Map<String, Double> 
     /** Smallest activation range, which keeps a dead activation from dividing by zero. */
     public static final double MIN_RANGE = 1e-8;
 
+    /**
+     * Smallest weight range, in float as the integer converter computes its scales (the fake-quantized graph uses
+     * the same value, so both round alike).
+     */
+    public static final float WEIGHT_MIN_RANGE = 1e-8f;
+
     @com.fasterxml.jackson.annotation.JsonCreator
     public QuantSpec {
         checkBits("weight", weightBits);
@@ -62,7 +68,12 @@ public record QuantSpec(int weightBits, int activationBits, Map<String, Double> 
 
     /** Largest positive weight code, e.g. 127 for 8 bits (symmetric, -128 unused). */
     public int weightQmax() {
-        return (1 << (weightBits - 1)) - 1;
+        return weightQmax(weightBits);
+    }
+
+    /** Largest positive weight code at {@code bits}: 127 for 8 bits, 7 for 4. */
+    public static int weightQmax(int bits) {
+        return (1 << (bits - 1)) - 1;
     }
 
     /** Largest unsigned activation code, e.g. 255 for 8 bits. */

@@ -1,10 +1,11 @@
 package dev.distillery.core.train;
 
+import dev.distillery.core.engine.CosineSchedule;
+import dev.distillery.core.engine.Engines;
+import dev.distillery.core.engine.GraphHooks;
+import dev.distillery.core.engine.Network;
+import dev.distillery.core.engine.Objective;
 import dev.distillery.core.model.Architecture;
-import dev.distillery.core.nn.CosineSchedule;
-import dev.distillery.core.nn.GraphHooks;
-import dev.distillery.core.nn.Objective;
-import dev.distillery.core.nn.SameDiffNet;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 
@@ -74,7 +75,7 @@ final class RoundTask implements Function2<Integer, Iterator<TrainRow>, Iterator
         int first = round * spec.averagingFrequency();
         int last = Math.min(batches, first + spec.averagingFrequency());
         boolean exchangeState = spec.syncOptimizerEveryRound() || round == rounds - 1;
-        SameDiffNet net = entry.net();
+        Network net = entry.net();
         if (!spec.syncOptimizerEveryRound() && entry.syncedEpoch != epoch) {
             // first round of the epoch here, or a partition rebuilt on another executor: start from the epoch's state
             net.setFlatUpdaterState(epochState.value());
@@ -140,7 +141,7 @@ final class RoundTask implements Function2<Integer, Iterator<TrainRow>, Iterator
                 t[i] = list.get(i).teacher();
             }
         }
-        SameDiffNet net = SameDiffNet.forTraining(arch, template.value(), hooks, objective.value(), schedule, spec.params().l2());
+        Network net = Engines.network().forTraining(arch, template.value(), hooks, objective.value(), schedule, spec.params().l2());
         return new WorkerCache.Entry(x, y, t, net);
     }
 

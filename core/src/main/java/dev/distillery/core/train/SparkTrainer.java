@@ -1,13 +1,13 @@
 package dev.distillery.core.train;
 
 import dev.distillery.core.data.Examples.LocalExamples;
+import dev.distillery.core.engine.CosineSchedule;
+import dev.distillery.core.engine.Engines;
+import dev.distillery.core.engine.GraphHooks;
+import dev.distillery.core.engine.Network;
+import dev.distillery.core.engine.Objective;
 import dev.distillery.core.error.TrainingDivergedException;
 import dev.distillery.core.model.ModelArtifact;
-import dev.distillery.core.nn.CosineSchedule;
-import dev.distillery.core.nn.GraphHooks;
-import dev.distillery.core.nn.Objective;
-import dev.distillery.core.nn.PreciseBatchNorm;
-import dev.distillery.core.nn.SameDiffNet;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -174,7 +174,7 @@ public final class SparkTrainer {
 
     /** Top-1 accuracy of a model (with the same graph hooks used in training) on driver-held examples. */
     public static double accuracy(ModelArtifact model, GraphHooks hooks, LocalExamples examples) {
-        SameDiffNet net = SameDiffNet.forInference(model.architecture(), model.params(), hooks);
+        Network net = Engines.network().forInference(model.architecture(), model.params(), hooks);
         int correct = 0;
         int[] pred = predict(net, examples.features(), 1000);
         for (int i = 0; i < pred.length; i++) {
@@ -185,7 +185,7 @@ public final class SparkTrainer {
         return (double) correct / examples.size();
     }
 
-    public static int[] predict(SameDiffNet net, float[][] x, int batch) {
+    public static int[] predict(Network net, float[][] x, int batch) {
         int[] out = new int[x.length];
         for (int from = 0; from < x.length; from += batch) {
             int to = Math.min(x.length, from + batch);
@@ -261,7 +261,7 @@ public final class SparkTrainer {
     /** The flat vector split into named tensors: the network's, then the objective's auxiliary ones. */
     private static java.util.Map<String, float[]> named(dev.distillery.core.model.Architecture arch, float[] flat,
                                                         Objective objective) {
-        java.util.Map<String, float[]> out = SameDiffNet.unflatten(arch, flat);
+        java.util.Map<String, float[]> out = Network.unflatten(arch, flat);
         int off = flat.length - auxiliaryLength(objective);
         for (var e : objective.auxiliaryParams().entrySet()) {
             out.put(e.getKey(), java.util.Arrays.copyOfRange(flat, off, off + e.getValue().length));

@@ -1,6 +1,6 @@
 package dev.distillery.core.train;
 
-import dev.distillery.core.nn.SameDiffNet;
+import dev.distillery.core.engine.Network;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -18,10 +18,10 @@ final class WorkerCache {
         private final float[][] features;
         private final int[] labels;
         private final float[][] teacher;
-        private final SameDiffNet net;
+        private final Network net;
         int syncedEpoch = -1;
 
-        Entry(float[][] features, int[] labels, float[][] teacher, SameDiffNet net) {
+        Entry(float[][] features, int[] labels, float[][] teacher, Network net) {
             this.features = features;
             this.labels = labels;
             this.teacher = teacher;
@@ -40,7 +40,7 @@ final class WorkerCache {
             return teacher;
         }
 
-        SameDiffNet net() {
+        Network net() {
             return net;
         }
     }

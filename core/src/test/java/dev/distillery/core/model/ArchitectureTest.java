@@ -54,7 +54,7 @@ class ArchitectureTest {
     void batchNormModelFileRoundTripsWithItsStatistics() {
         Architecture a = new Architecture("m", 1, 2, 2, 2, List.of(new LayerSpec.Flatten(), new LayerSpec.Dense(2),
                 new LayerSpec.BatchNorm(1e-5), new LayerSpec.Relu(), new LayerSpec.Dense(2)));
-        Map<String, float[]> p = new java.util.LinkedHashMap<>(dev.distillery.core.nn.ParamInit.he(a, 3));
+        Map<String, float[]> p = new java.util.LinkedHashMap<>(ParamInit.he(a, 3));
         p.put("L2_mean", new float[]{0.25f, -1f});
         ModelArtifact back = ModelIO.fromBytes(ModelIO.toBytes(new ModelArtifact("student", a, p, Map.of(), null)), "mem");
         assertThat(back.architecture()).isEqualTo(a);

@@ -1,5 +1,6 @@
 package dev.distillery.evaluation.measure;
 
+import dev.distillery.core.engine.InferenceRunner;
 import java.util.Arrays;
 
 /**

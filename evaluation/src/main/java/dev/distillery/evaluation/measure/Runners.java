@@ -1,20 +1,15 @@
 package dev.distillery.evaluation.measure;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
-import dev.distillery.core.error.DataContractException;
+import dev.distillery.core.engine.Engines;
+import dev.distillery.core.engine.GraphHooks;
+import dev.distillery.core.engine.InferenceRunner;
+import dev.distillery.core.engine.Network;
 import dev.distillery.core.model.ModelArtifact;
-import dev.distillery.core.nn.GraphHooks;
-import dev.distillery.core.nn.SameDiffNet;
 import dev.distillery.student.onnx.OnnxExporter;
 import dev.distillery.student.quant.IntegerModel;
 import dev.distillery.student.runtime.IntegerRuntime;
 
-import java.util.Map;
-
-/** The runtimes Distillery measures: its SameDiff float graph, its integer runtime, and ONNX Runtime. */
+/** The runtimes Distillery measures: its float network engine (SameDiff), its integer runtime, and ONNX Runtime. */
 public final class Runners {
     public static final String SAMEDIFF = "samediff";
     public static final String ONNXRUNTIME = "onnxruntime";
@@ -23,9 +18,9 @@ public final class Runners {
     private Runners() {
     }
 
-    /** The float model as a SameDiff graph, the engine Distillery trains with. */
+    /** The float model on the network engine Distillery trains with (SameDiff). */
     public static InferenceRunner sameDiff(ModelArtifact model) {
-        SameDiffNet net = SameDiffNet.forInference(model.architecture(), model.params(), GraphHooks.NONE);
+        Network net = Engines.network().forInference(model.architecture(), model.params(), GraphHooks.NONE);
         return new InferenceRunner() {
             @Override
             public String runtime() {
@@ -67,43 +62,6 @@ public final class Runners {
     }
 
     private static InferenceRunner onnx(byte[] bytes, String what) {
-        try {
-            OrtEnvironment env = OrtEnvironment.getEnvironment();
-            OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-            OrtSession session = env.createSession(bytes, options);
-            String input = session.getInputNames().iterator().next();
-            return new OnnxRunner(env, session, options, input);
-        } catch (OrtException e) {
-            throw new DataContractException("ONNX Runtime could not load " + what + ": " + e.getMessage(), e);
-        }
-    }
-
-    private record OnnxRunner(OrtEnvironment env, OrtSession session, OrtSession.SessionOptions options,
-                              String input) implements InferenceRunner {
-        @Override
-        public String runtime() {
-            return ONNXRUNTIME;
-        }
-
-        @Override
-        public float[][] logits(float[][] batch) {
-            try (OnnxTensor tensor = OnnxTensor.createTensor(env, batch);
-                 OrtSession.Result result = session.run(Map.of(input, tensor))) {
-                return (float[][]) result.get(0).getValue();
-            } catch (OrtException e) {
-                throw new DataContractException("ONNX Runtime failed on a batch of " + batch.length + ": "
-                        + e.getMessage(), e);
-            }
-        }
-
-        @Override
-        public void close() {
-            try {
-                session.close();
-            } catch (OrtException e) {
-                // Closing a session only frees native memory; nothing a report reader could act on.
-            }
-            options.close();
-        }
+        return Engines.runtime(ONNXRUNTIME).load(bytes, what);
     }
 }

@@ -1,5 +1,6 @@
 package dev.distillery.evaluation.measure;
 
+import dev.distillery.core.engine.InferenceRunner;
 import dev.distillery.core.error.DataContractException;
 import dev.distillery.core.model.LayerInfo;
 import dev.distillery.core.model.ModelArtifact;

@@ -1,5 +1,6 @@
 package dev.distillery.jobs.cli;
 
+import dev.distillery.core.engine.Engines;
 import dev.distillery.airflow.cli.AirflowCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -60,7 +61,7 @@ public final class DistilleryCli {
     }
 
     public static void main(String[] args) {
-        dev.distillery.core.nn.NativeSettings.useJvmDefaults();
+        Engines.prepareJvm();
         int code;
         try {
             code = execute(args);

@@ -2,26 +2,25 @@ package dev.distillery.jobs.stage;
 
 import dev.distillery.core.data.DatasetInfo;
 import dev.distillery.core.data.Examples;
+import dev.distillery.core.engine.CrossEntropyObjective;
+import dev.distillery.core.engine.DistillationObjective;
+import dev.distillery.core.engine.GraphHooks;
+import dev.distillery.core.engine.HintObjective;
+import dev.distillery.core.engine.Objective;
 import dev.distillery.core.labels.SoftLabelFiles;
 import dev.distillery.core.labels.SoftLabelMetadata;
 import dev.distillery.core.model.Architecture;
 import dev.distillery.core.model.BatchNormFolding;
+import dev.distillery.core.model.HintPlan;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.ModelIO;
-import dev.distillery.core.nn.CrossEntropyObjective;
-import dev.distillery.core.nn.GraphHooks;
-import dev.distillery.core.nn.ParamInit;
+import dev.distillery.core.model.ParamInit;
 import dev.distillery.core.train.TrainResult;
-import dev.distillery.evaluation.report.Lineage;
-import dev.distillery.student.arch.StudentArchitecture;
-import dev.distillery.student.hint.HintPlan;
-import dev.distillery.student.nn.DistillationObjective;
-import dev.distillery.student.nn.HintObjective;
-import dev.distillery.teacher.train.TeacherTraining;
-
-import dev.distillery.core.nn.Objective;
 import dev.distillery.core.train.TrainRow;
+import dev.distillery.evaluation.report.Lineage;
 import dev.distillery.evaluation.report.Variant;
+import dev.distillery.student.arch.StudentArchitecture;
+import dev.distillery.teacher.train.TeacherTraining;
 import org.apache.spark.api.java.JavaRDD;
 
 import java.nio.file.Files;

@@ -2,14 +2,15 @@ package dev.distillery.jobs.stage;
 
 import dev.distillery.core.data.DatasetInfo;
 import dev.distillery.core.data.Examples;
+import dev.distillery.core.engine.Engines;
+import dev.distillery.core.engine.FakeQuantHooks;
+import dev.distillery.core.engine.InferenceRunner;
 import dev.distillery.core.error.DataContractException;
 import dev.distillery.core.error.DistilleryException;
 import dev.distillery.core.error.TransientFailureException;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.ModelIO;
-import dev.distillery.core.nn.SameDiffNet;
 import dev.distillery.core.train.SparkTrainer;
-import dev.distillery.evaluation.measure.InferenceRunner;
 import dev.distillery.evaluation.measure.Runners;
 import dev.distillery.evaluation.measure.VariantRun;
 import dev.distillery.evaluation.metrics.ClassificationMetrics;
@@ -20,7 +21,6 @@ import dev.distillery.evaluation.report.Report;
 import dev.distillery.evaluation.report.ReportBuilder;
 import dev.distillery.evaluation.report.ReportWriter;
 import dev.distillery.evaluation.report.Variant;
-import dev.distillery.student.nn.FakeQuantHooks;
 import dev.distillery.student.quant.IntegerModel;
 import dev.distillery.student.quant.IntegerModelIO;
 import dev.distillery.teacher.train.TeacherTraining;
@@ -116,7 +116,7 @@ public final class EvaluateStage implements Stage {
             metadata.put(s.variant(), model.metadata());
         }
         ModelArtifact qat = ModelIO.read(QatStage.MODEL.path(ctx), DistillStage.KIND);
-        int[] fakeQuant = SparkTrainer.predict(SameDiffNet.forInference(qat.architecture(), qat.params(),
+        int[] fakeQuant = SparkTrainer.predict(Engines.network().forInference(qat.architecture(), qat.params(),
                 new FakeQuantHooks(qat.quant())), test.features(), 1000);
         // export names the QAT model's integer form by its weight width: student-int8 or student-int4
         String qatVariant = "student-int" + qat.quant().weightBits();

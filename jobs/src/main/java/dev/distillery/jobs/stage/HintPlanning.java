@@ -7,9 +7,9 @@ import dev.distillery.core.data.ExamplePreparation;
 import dev.distillery.core.data.Examples;
 import dev.distillery.core.data.IdxReader;
 import dev.distillery.core.model.Architecture;
+import dev.distillery.core.model.HintPlan;
 import dev.distillery.core.model.ModelIO;
 import dev.distillery.student.arch.StudentArchitecture;
-import dev.distillery.student.hint.HintPlan;
 import dev.distillery.teacher.arch.TeacherArchitecture;
 import dev.distillery.teacher.train.TeacherTraining;
 

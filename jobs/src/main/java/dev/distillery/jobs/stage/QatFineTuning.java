@@ -1,16 +1,16 @@
 package dev.distillery.jobs.stage;
 
 import dev.distillery.core.config.TrainingParams;
+import dev.distillery.core.engine.DistillationObjective;
+import dev.distillery.core.engine.FakeQuantHooks;
+import dev.distillery.core.engine.GraphHooks;
+import dev.distillery.core.engine.PruneMaskHooks;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.ModelIO;
 import dev.distillery.core.model.QuantSpec;
-import dev.distillery.core.nn.GraphHooks;
 import dev.distillery.core.train.EpochStats;
 import dev.distillery.core.train.SparkTrainer;
 import dev.distillery.core.train.TrainResult;
-import dev.distillery.student.nn.DistillationObjective;
-import dev.distillery.student.nn.FakeQuantHooks;
-import dev.distillery.student.nn.PruneMaskHooks;
 import dev.distillery.student.prune.MagnitudePruning;
 import dev.distillery.student.quant.ActivationRanges;
 import dev.distillery.student.quant.Calibration;

@@ -1,6 +1,5 @@
 package dev.distillery.jobs.stage;
 
-import dev.distillery.core.config.TrainingParams;
 import dev.distillery.core.data.Examples;
 import dev.distillery.core.error.InvalidConfigException;
 import dev.distillery.core.model.Architecture;
@@ -8,21 +7,9 @@ import dev.distillery.core.model.BatchNormFolding;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.ModelIO;
 import dev.distillery.core.model.QuantSpec;
-import dev.distillery.core.nn.GraphHooks;
-import dev.distillery.core.train.EpochStats;
-import dev.distillery.core.train.SparkTrainer;
-import dev.distillery.core.train.TrainResult;
 import dev.distillery.evaluation.report.Lineage;
 import dev.distillery.student.arch.StudentArchitecture;
-import dev.distillery.student.nn.DistillationObjective;
-import dev.distillery.student.nn.FakeQuantHooks;
-import dev.distillery.student.nn.PruneMaskHooks;
-import dev.distillery.student.prune.MagnitudePruning;
-import dev.distillery.student.quant.ActivationRanges;
-import dev.distillery.student.quant.Calibration;
-import dev.distillery.student.quant.CalibrationMethod;
 import dev.distillery.student.quant.IntegerConverter;
-import dev.distillery.student.quant.PostTrainingQuantization;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

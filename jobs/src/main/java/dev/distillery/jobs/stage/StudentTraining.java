@@ -1,22 +1,22 @@
 package dev.distillery.jobs.stage;
 
 import dev.distillery.core.augment.ViewAugmenter;
+import dev.distillery.core.config.TrainingParams;
 import dev.distillery.core.data.DatasetInfo;
 import dev.distillery.core.data.Examples;
+import dev.distillery.core.data.TrainRows;
+import dev.distillery.core.engine.GraphHooks;
+import dev.distillery.core.engine.Objective;
 import dev.distillery.core.error.DataContractException;
 import dev.distillery.core.labels.SoftLabelFiles;
 import dev.distillery.core.labels.SoftLabelMetadata;
 import dev.distillery.core.labels.SoftTargets;
-import dev.distillery.core.data.TrainRows;
-import dev.distillery.core.config.TrainingParams;
 import dev.distillery.core.model.ModelArtifact;
-import dev.distillery.core.nn.GraphHooks;
-import dev.distillery.core.nn.Objective;
 import dev.distillery.core.train.RoundHook;
 import dev.distillery.core.train.SparkTrainer;
 import dev.distillery.core.train.TrainResult;
-import dev.distillery.core.train.TrainSpec;
 import dev.distillery.core.train.TrainRow;
+import dev.distillery.core.train.TrainSpec;
 import dev.distillery.jobs.stage.StageContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;

@@ -15,7 +15,7 @@ import java.util.List;
 /**
  * Writes the float network of a model as an ONNX model (opset 13): input "input" [N, C*H*W] float, output
  * "logits" [N, classes]. Convolutions are NCHW with explicit pads reproducing SAME padding, so any ONNX runtime
- * computes what {@code GraphBuilder} computes; a quantization spec, if present, is not exported.
+ * computes what the engine's inference graph computes; a quantization spec, if present, is not exported.
  */
 public final class OnnxExporter {
     public static final int OPSET = 13;

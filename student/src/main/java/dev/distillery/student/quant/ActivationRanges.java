@@ -1,10 +1,11 @@
 package dev.distillery.student.quant;
 
+import dev.distillery.core.engine.Engines;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.QuantSpec;
-import dev.distillery.core.nn.GraphHooks;
-import dev.distillery.core.nn.SameDiffNet;
-import dev.distillery.student.nn.FakeQuantHooks;
+import dev.distillery.core.engine.GraphHooks;
+import dev.distillery.core.engine.Network;
+import dev.distillery.core.engine.FakeQuantHooks;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,7 +34,7 @@ public final class ActivationRanges {
         }
         Map<String, String> variableToPoint = Calibration.quantizationPoints(model.architecture());
         List<String> variables = new ArrayList<>(variableToPoint.keySet());
-        SameDiffNet net = SameDiffNet.forInference(model.architecture(), model.params(),
+        Network net = Engines.network().forInference(model.architecture(), model.params(),
                 GraphHooks.chain(extra, new FakeQuantHooks(spec)));
         Map<String, Double> max = new LinkedHashMap<>(spec.activationMax());
         Map<String, Double> min = new LinkedHashMap<>();

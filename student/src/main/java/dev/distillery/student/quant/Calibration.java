@@ -1,5 +1,6 @@
 package dev.distillery.student.quant;
 
+import dev.distillery.core.engine.Engines;
 import dev.distillery.core.error.DataContractException;
 import dev.distillery.core.error.InvalidConfigException;
 import dev.distillery.core.model.Architecture;
@@ -7,8 +8,8 @@ import dev.distillery.core.model.LayerInfo;
 import dev.distillery.core.model.LayerSpec;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.QuantSpec;
-import dev.distillery.core.nn.GraphHooks;
-import dev.distillery.core.nn.SameDiffNet;
+import dev.distillery.core.engine.GraphHooks;
+import dev.distillery.core.engine.Network;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -57,7 +58,7 @@ public final class Calibration {
         checkSample(arch, sample);
         Map<String, String> variableToPoint = quantizationPoints(arch);
         List<String> variables = new ArrayList<>(variableToPoint.keySet());
-        SameDiffNet net = SameDiffNet.forInference(arch, model.params(), GraphHooks.NONE);
+        Network net = Engines.network().forInference(arch, model.params(), GraphHooks.NONE);
         Map<String, Double> max = new LinkedHashMap<>();
         Map<String, Double> min = new LinkedHashMap<>();
         max.put("input", 0.0);
@@ -101,7 +102,7 @@ public final class Calibration {
         }
     }
 
-    /** Graph variable name ("act{i}", see GraphBuilder) → quantization point ("L{i}") of each calibrated ReLU. */
+    /** Graph variable name ("act{i}", see Network#outputName) → quantization point ("L{i}") of each calibrated ReLU. */
     public static Map<String, String> quantizationPoints(Architecture arch) {
         List<LayerInfo> infos = arch.layerInfos();
         int lastWeighted = -1;

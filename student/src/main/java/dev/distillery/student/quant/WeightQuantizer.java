@@ -1,14 +1,15 @@
 package dev.distillery.student.quant;
 
 import dev.distillery.core.model.LayerInfo;
+import dev.distillery.core.model.QuantSpec;
 
 /**
- * Symmetric per-output-channel weight quantization in plain Java, written to reproduce {@link FakeQuantHooks}
- * bit for bit: the same float32 arithmetic, the same range floor and rounding half away from zero.
+ * Symmetric per-output-channel weight quantization in plain Java, written to reproduce the graph of
+ * {@link dev.distillery.core.engine.FakeQuantHooks} bit for bit: the same float32 arithmetic, the same range floor and rounding half away from zero.
  */
 public final class WeightQuantizer {
     /** Smallest channel range; keeps an all-zero channel from dividing by zero, as the graph does. */
-    public static final float MIN_RANGE = 1e-8f;
+    public static final float MIN_RANGE = QuantSpec.WEIGHT_MIN_RANGE;
 
     private WeightQuantizer() {
     }
@@ -79,7 +80,7 @@ public final class WeightQuantizer {
     }
 
     public static float qmax(int bits) {
-        return (1 << (bits - 1)) - 1;
+        return QuantSpec.weightQmax(bits);
     }
 
     /** ND4J's round (C's {@code round}) breaks ties away from zero, unlike {@link Math#round}. */

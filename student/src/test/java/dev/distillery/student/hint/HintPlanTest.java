@@ -5,6 +5,7 @@ import dev.distillery.core.config.StudentConfig;
 import dev.distillery.core.data.DatasetInfo;
 import dev.distillery.core.error.InvalidConfigException;
 import dev.distillery.core.model.Architecture;
+import dev.distillery.core.model.HintPlan;
 import dev.distillery.core.model.LayerSpec;
 import dev.distillery.core.model.TensorShape;
 import dev.distillery.student.arch.StudentArchitecture;

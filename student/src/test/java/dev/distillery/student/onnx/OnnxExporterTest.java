@@ -1,5 +1,6 @@
 package dev.distillery.student.onnx;
 
+import dev.distillery.core.engine.Engines;
 import ai.onnx.proto.OnnxMl;
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
@@ -8,8 +9,8 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.distillery.core.model.ModelArtifact;
-import dev.distillery.core.nn.GraphHooks;
-import dev.distillery.core.nn.SameDiffNet;
+import dev.distillery.core.engine.GraphHooks;
+import dev.distillery.core.engine.Network;
 import dev.distillery.student.testing.FashionMnist;
 import dev.distillery.student.testing.TestModels;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,7 @@ class OnnxExporterTest {
         OnnxExporter.export(model, file);
         float[][] x = FashionMnist.testImages(200);
 
-        float[][] expected = SameDiffNet.forInference(model.architecture(), model.params(), GraphHooks.NONE).logits(x);
+        float[][] expected = Engines.network().forInference(model.architecture(), model.params(), GraphHooks.NONE).logits(x);
         float[][] actual = runOnnx(file, x);
 
         double worst = 0;

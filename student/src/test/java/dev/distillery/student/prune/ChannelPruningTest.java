@@ -1,12 +1,13 @@
 package dev.distillery.student.prune;
 
+import dev.distillery.core.engine.Engines;
 import dev.distillery.core.error.InvalidConfigException;
 import dev.distillery.core.model.Architecture;
 import dev.distillery.core.model.LayerSpec;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.ModelIO;
-import dev.distillery.core.nn.GraphHooks;
-import dev.distillery.core.nn.SameDiffNet;
+import dev.distillery.core.engine.GraphHooks;
+import dev.distillery.core.engine.Network;
 import dev.distillery.student.testing.FashionMnist;
 import dev.distillery.student.testing.TestModels;
 import org.junit.jupiter.api.Test;
@@ -72,8 +73,8 @@ class ChannelPruningTest {
         scaleOutputs(silenced.get("L9_w"), 32, WEAK_DENSE, 0f);
         scaleOutputs(silenced.get("L9_b"), 32, WEAK_DENSE, 0f);
         float[][] x = FashionMnist.testImages(50);
-        float[][] expected = SameDiffNet.forInference(model.architecture(), silenced, GraphHooks.NONE).logits(x);
-        float[][] actual = SameDiffNet.forInference(pruned.architecture(), pruned.params(), GraphHooks.NONE).logits(x);
+        float[][] expected = Engines.network().forInference(model.architecture(), silenced, GraphHooks.NONE).logits(x);
+        float[][] actual = Engines.network().forInference(pruned.architecture(), pruned.params(), GraphHooks.NONE).logits(x);
         for (int i = 0; i < x.length; i++) {
             for (int k = 0; k < 10; k++) {
                 assertThat(actual[i][k]).as("row %d logit %d", i, k).isCloseTo(expected[i][k], within(1e-4f));

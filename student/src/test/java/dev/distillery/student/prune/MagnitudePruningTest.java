@@ -4,7 +4,7 @@ import dev.distillery.core.error.InvalidConfigException;
 import dev.distillery.core.model.Architecture;
 import dev.distillery.core.model.LayerSpec;
 import dev.distillery.core.model.ModelArtifact;
-import dev.distillery.core.nn.ParamInit;
+import dev.distillery.core.model.ParamInit;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

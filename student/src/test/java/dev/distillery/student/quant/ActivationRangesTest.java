@@ -1,10 +1,11 @@
 package dev.distillery.student.quant;
 
+import dev.distillery.core.engine.Engines;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.QuantSpec;
-import dev.distillery.core.nn.GraphHooks;
-import dev.distillery.core.nn.SameDiffNet;
-import dev.distillery.student.nn.FakeQuantHooks;
+import dev.distillery.core.engine.GraphHooks;
+import dev.distillery.core.engine.Network;
+import dev.distillery.core.engine.FakeQuantHooks;
 import dev.distillery.student.testing.FashionMnist;
 import dev.distillery.student.testing.TestModels;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,7 @@ class ActivationRangesTest {
         QuantSpec moved = ActivationRanges.update(model, start, GraphHooks.NONE, batch, 64, 0.75);
 
         // The batch's ReLU maximum as the fake-quantized graph (with the starting ranges) computes it.
-        float[][] relu = SameDiffNet.forInference(model.architecture(), model.params(), new FakeQuantHooks(start))
+        float[][] relu = Engines.network().forInference(model.architecture(), model.params(), new FakeQuantHooks(start))
                 .output(batch, "act1");
         double reluMax = Arrays.stream(relu).flatMapToDouble(r -> {
             double[] d = new double[r.length];

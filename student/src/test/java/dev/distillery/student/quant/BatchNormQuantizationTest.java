@@ -1,14 +1,15 @@
 package dev.distillery.student.quant;
 
+import dev.distillery.core.engine.Engines;
 import dev.distillery.core.error.DataContractException;
 import dev.distillery.core.model.Architecture;
 import dev.distillery.core.model.BatchNormFolding;
 import dev.distillery.core.model.LayerSpec;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.QuantSpec;
-import dev.distillery.core.nn.GraphHooks;
-import dev.distillery.core.nn.SameDiffNet;
-import dev.distillery.student.nn.FakeQuantHooks;
+import dev.distillery.core.engine.GraphHooks;
+import dev.distillery.core.engine.Network;
+import dev.distillery.core.engine.FakeQuantHooks;
 import dev.distillery.student.onnx.OnnxExporter;
 import dev.distillery.student.prune.ChannelPruning;
 import dev.distillery.student.prune.MagnitudePruning;
@@ -57,9 +58,9 @@ class BatchNormQuantizationTest {
     @Test
     void trainedStudentFoldsIntoTheSameNetworkWithoutBatchNorm() {
         assertThat(folded.architecture().layers()).noneMatch(l -> l instanceof LayerSpec.BatchNorm);
-        float[][] expected = SameDiffNet.forInference(trained.architecture(), trained.params(), GraphHooks.NONE)
+        float[][] expected = Engines.network().forInference(trained.architecture(), trained.params(), GraphHooks.NONE)
                 .logits(testX);
-        float[][] actual = SameDiffNet.forInference(folded.architecture(), folded.params(), GraphHooks.NONE)
+        float[][] actual = Engines.network().forInference(folded.architecture(), folded.params(), GraphHooks.NONE)
                 .logits(testX);
         int correct = 0;
         for (int i = 0; i < testX.length; i++) {
@@ -90,7 +91,7 @@ class BatchNormQuantizationTest {
         IntegerModel integer = IntegerConverter.convert(qat);
         assertThat(integer.layers()).extracting(IntegerLayer::index).containsExactly(0, 3, 5, 9);
 
-        float[][] fakeQuant = SameDiffNet.forInference(qat.architecture(), qat.params(), hooks).logits(testX);
+        float[][] fakeQuant = Engines.network().forInference(qat.architecture(), qat.params(), hooks).logits(testX);
         float[][] ints = new IntegerRuntime(integer).logits(testX);
         int agree = 0;
         int correct = 0;

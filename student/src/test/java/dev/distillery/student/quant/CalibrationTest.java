@@ -1,11 +1,12 @@
 package dev.distillery.student.quant;
 
+import dev.distillery.core.engine.Engines;
 import dev.distillery.core.error.DataContractException;
 import dev.distillery.core.error.InvalidConfigException;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.QuantSpec;
-import dev.distillery.core.nn.GraphHooks;
-import dev.distillery.core.nn.SameDiffNet;
+import dev.distillery.core.engine.GraphHooks;
+import dev.distillery.core.engine.Network;
 import dev.distillery.student.testing.FashionMnist;
 import dev.distillery.student.testing.TestModels;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,7 @@ class CalibrationTest {
             }
         }
         float reluMax = 0;
-        for (float[] row : SameDiffNet.forInference(model.architecture(), model.params(), GraphHooks.NONE)
+        for (float[] row : Engines.network().forInference(model.architecture(), model.params(), GraphHooks.NONE)
                 .output(sample, "act1")) {
             for (float v : row) {
                 reluMax = Math.max(reluMax, v);

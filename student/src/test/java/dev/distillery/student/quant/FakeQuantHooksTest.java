@@ -1,18 +1,19 @@
 package dev.distillery.student.quant;
 
-import dev.distillery.student.nn.*;
+import dev.distillery.core.engine.Engines;
+import dev.distillery.core.engine.*;
 import dev.distillery.core.model.Architecture;
 import dev.distillery.core.model.LayerInfo;
 import dev.distillery.core.model.LayerSpec;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.QuantSpec;
-import dev.distillery.core.nn.CrossEntropyObjective;
-import dev.distillery.core.nn.GraphHooks;
-import dev.distillery.core.nn.SameDiffNet;
+import dev.distillery.core.engine.CrossEntropyObjective;
+import dev.distillery.core.engine.GraphHooks;
+import dev.distillery.core.engine.Network;
 import dev.distillery.student.testing.FashionMnist;
 import dev.distillery.student.testing.TestModels;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.schedule.FixedSchedule;
+import dev.distillery.core.engine.ConstantRate;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -40,10 +41,10 @@ class FakeQuantHooksTest {
                 explicit.put(info.weightName(), quantizeDequantize(info, model.params().get(info.weightName()), 4));
             }
         }
-        float[][] hooked = SameDiffNet.forInference(model.architecture(), model.params(), new FakeQuantHooks(weightsOnly))
+        float[][] hooked = Engines.network().forInference(model.architecture(), model.params(), new FakeQuantHooks(weightsOnly))
                 .logits(x);
-        float[][] reference = SameDiffNet.forInference(model.architecture(), explicit, GraphHooks.NONE).logits(x);
-        float[][] unquantized = SameDiffNet.forInference(model.architecture(), model.params(), GraphHooks.NONE).logits(x);
+        float[][] reference = Engines.network().forInference(model.architecture(), explicit, GraphHooks.NONE).logits(x);
+        float[][] unquantized = Engines.network().forInference(model.architecture(), model.params(), GraphHooks.NONE).logits(x);
 
         double maxDiff = 0;
         double maxEffect = 0;
@@ -67,7 +68,7 @@ class FakeQuantHooksTest {
         QuantSpec spec = new QuantSpec(8, 4, Map.of("input", 0.5, "L2", 2.0));
         float[][] x = FashionMnist.testImages(100);
 
-        float[][] hooked = SameDiffNet.forInference(mlp, model.params(), new FakeQuantHooks(spec)).logits(x);
+        float[][] hooked = Engines.network().forInference(mlp, model.params(), new FakeQuantHooks(spec)).logits(x);
 
         List<LayerInfo> infos = mlp.layerInfos();
         float[] w1 = quantizeDequantize(infos.get(1), model.params().get("L1_w"), 8);
@@ -88,8 +89,8 @@ class FakeQuantHooksTest {
         float[][] x = FashionMnist.trainImages(256);
         int[] y = FashionMnist.trainLabels(256);
         QuantSpec spec = Calibration.calibrate(model, x, 4, 8);
-        SameDiffNet net = SameDiffNet.forTraining(model.architecture(), model.params(), new FakeQuantHooks(spec),
-                new CrossEntropyObjective(), new FixedSchedule(3e-3), 0);
+        Network net = Engines.network().forTraining(model.architecture(), model.params(), new FakeQuantHooks(spec),
+                new CrossEntropyObjective(), new ConstantRate(3e-3), 0);
 
         double before = net.loss(x, y, null);
         for (int step = 0; step < 40; step++) {

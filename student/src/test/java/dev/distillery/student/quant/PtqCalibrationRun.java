@@ -1,12 +1,13 @@
 package dev.distillery.student.quant;
 
+import dev.distillery.core.engine.Engines;
 import dev.distillery.core.data.Examples;
 import dev.distillery.core.model.BatchNormFolding;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.ModelIO;
 import dev.distillery.core.model.QuantSpec;
-import dev.distillery.core.nn.GraphHooks;
-import dev.distillery.core.nn.SameDiffNet;
+import dev.distillery.core.engine.GraphHooks;
+import dev.distillery.core.engine.Network;
 import dev.distillery.core.testing.TestSpark;
 import dev.distillery.student.runtime.IntegerRuntime;
 import dev.distillery.student.testing.FashionMnist;
@@ -126,7 +127,7 @@ class PtqCalibrationRun {
         Map<String, Long> zeros = new LinkedHashMap<>();
         Map<String, Long> totals = new LinkedHashMap<>();
         int bins = 1 << 16;
-        SameDiffNet net = SameDiffNet.forInference(model.architecture(), model.params(), GraphHooks.NONE);
+        Network net = Engines.network().forInference(model.architecture(), model.params(), GraphHooks.NONE);
         for (int from = 0; from < calibration.length; from += 256) {
             float[][] chunk = Arrays.copyOfRange(calibration, from, Math.min(calibration.length, from + 256));
             net.activationValues(chunk, new ArrayList<>(points.keySet())).forEach((v, values) -> {
@@ -168,7 +169,7 @@ class PtqCalibrationRun {
     }
 
     private static double floatAccuracy(ModelArtifact model, float[][] x, int[] y) {
-        SameDiffNet net = SameDiffNet.forInference(model.architecture(), model.params(), GraphHooks.NONE);
+        Network net = Engines.network().forInference(model.architecture(), model.params(), GraphHooks.NONE);
         int correct = 0;
         for (int from = 0; from < x.length; from += 500) {
             float[][] logits = net.logits(Arrays.copyOfRange(x, from, Math.min(x.length, from + 500)));

@@ -1,11 +1,12 @@
 package dev.distillery.student.runtime;
 
+import dev.distillery.core.engine.Engines;
 import dev.distillery.core.model.Architecture;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.QuantSpec;
-import dev.distillery.core.nn.GraphHooks;
-import dev.distillery.core.nn.SameDiffNet;
-import dev.distillery.student.nn.FakeQuantHooks;
+import dev.distillery.core.engine.GraphHooks;
+import dev.distillery.core.engine.Network;
+import dev.distillery.core.engine.FakeQuantHooks;
 import dev.distillery.student.quant.Calibration;
 import dev.distillery.student.quant.CalibrationMethod;
 import dev.distillery.student.quant.IntegerConverter;
@@ -69,8 +70,8 @@ class IntegerPipelineTest {
 
         float[][] testX = shift(FashionMnist.testImages(1000), s.inputShift());
         int[] testY = FashionMnist.testLabels(1000);
-        float[][] expected = SameDiffNet.forInference(s.arch(), quantized.params(), hooks).logits(testX);
-        float[][] floats = SameDiffNet.forInference(s.arch(), floatModel.params(), GraphHooks.NONE).logits(testX);
+        float[][] expected = Engines.network().forInference(s.arch(), quantized.params(), hooks).logits(testX);
+        float[][] floats = Engines.network().forInference(s.arch(), floatModel.params(), GraphHooks.NONE).logits(testX);
         float[][] actual = runtime.logits(testX);
 
         // The quantization step of the logits: the scale an 8-bit output tensor would have over the range the

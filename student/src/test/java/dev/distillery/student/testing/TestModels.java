@@ -1,14 +1,15 @@
 package dev.distillery.student.testing;
 
+import dev.distillery.core.engine.Engines;
 import dev.distillery.core.model.Architecture;
 import dev.distillery.core.model.LayerInfo;
 import dev.distillery.core.model.LayerSpec;
 import dev.distillery.core.model.ModelArtifact;
-import dev.distillery.core.nn.CrossEntropyObjective;
-import dev.distillery.core.nn.GraphHooks;
-import dev.distillery.core.nn.PreciseBatchNorm;
-import dev.distillery.core.nn.SameDiffNet;
-import org.nd4j.linalg.schedule.FixedSchedule;
+import dev.distillery.core.engine.CrossEntropyObjective;
+import dev.distillery.core.engine.GraphHooks;
+import dev.distillery.core.train.PreciseBatchNorm;
+import dev.distillery.core.engine.Network;
+import dev.distillery.core.engine.ConstantRate;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +48,7 @@ public final class TestModels {
         Map<String, float[]> params = new LinkedHashMap<>();
         for (LayerInfo info : arch.layerInfos()) {
             if (info.batchNorm()) {
-                dev.distillery.core.nn.ParamInit.putBatchNorm(info, params);
+                dev.distillery.core.model.ParamInit.putBatchNorm(info, params);
                 continue;
             }
             if (!info.spec().hasWeights()) {
@@ -73,8 +74,8 @@ public final class TestModels {
      */
     public static ModelArtifact train(ModelArtifact model, GraphHooks hooks, float[][] x, int[] y, int steps,
                                       int batch, double lr, long seed) {
-        SameDiffNet net = SameDiffNet.forTraining(model.architecture(), model.params(), hooks,
-                new CrossEntropyObjective(), new FixedSchedule(lr), 0);
+        Network net = Engines.network().forTraining(model.architecture(), model.params(), hooks,
+                new CrossEntropyObjective(), new ConstantRate(lr), 0);
         Random rnd = new Random(seed);
         int[] order = new int[x.length];
         for (int i = 0; i < order.length; i++) {

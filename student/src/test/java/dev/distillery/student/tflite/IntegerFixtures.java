@@ -3,7 +3,7 @@ package dev.distillery.student.tflite;
 import dev.distillery.core.model.Architecture;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.QuantSpec;
-import dev.distillery.student.nn.FakeQuantHooks;
+import dev.distillery.core.engine.FakeQuantHooks;
 import dev.distillery.student.quant.Calibration;
 import dev.distillery.student.quant.CalibrationMethod;
 import dev.distillery.student.quant.IntegerConverter;

@@ -1,8 +1,9 @@
 package dev.distillery.teacher.label;
 
+import dev.distillery.core.engine.Engines;
 import dev.distillery.core.model.ModelArtifact;
-import dev.distillery.core.nn.GraphHooks;
-import dev.distillery.core.nn.SameDiffNet;
+import dev.distillery.core.engine.GraphHooks;
+import dev.distillery.core.engine.Network;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,12 +14,12 @@ import java.util.List;
  * logits whose softmax at temperature 1 is that mean.
  */
 public final class TeacherEnsemble {
-    private final List<SameDiffNet> nets = new ArrayList<>();
+    private final List<Network> nets = new ArrayList<>();
     private final String mode;
 
     public TeacherEnsemble(List<ModelArtifact> teachers, String mode) {
         for (ModelArtifact t : teachers) {
-            nets.add(SameDiffNet.forInference(t.architecture(), t.params(), GraphHooks.NONE));
+            nets.add(Engines.network().forInference(t.architecture(), t.params(), GraphHooks.NONE));
         }
         this.mode = mode;
     }
@@ -28,7 +29,7 @@ public final class TeacherEnsemble {
             return nets.get(0).logits(x);
         }
         List<float[][]> outs = new ArrayList<>();
-        for (SameDiffNet n : nets) {
+        for (Network n : nets) {
             outs.add(n.logits(x));
         }
         return combine(outs, mode);

@@ -1,0 +1,178 @@
+package dev.distillery.engine.samediff;
+
+import dev.distillery.core.engine.GraphHooks;
+import dev.distillery.core.engine.Network;
+import dev.distillery.core.model.Architecture;
+import dev.distillery.core.model.LayerInfo;
+import dev.distillery.core.model.LayerSpec;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Map;
+
+/**
+ * Builds the SameDiff graph of an {@link Architecture}: placeholder "input" [n, C*H*W], output "logits". Batch
+ * norms normalise with each minibatch's own statistics in a training graph and with the stored population
+ * statistics in an inference graph.
+ */
+public final class GraphBuilder {
+    public static final String INPUT = "input";
+    public static final String LOGITS = Network.LOGITS;
+
+    private GraphBuilder() {
+    }
+
+    /** Name of the variable holding layer {@code index}'s output (the last layer's is {@link #LOGITS}). */
+    public static String outputName(int index) {
+        return Network.outputName(index);
+    }
+
+    /** The inference graph: batch norms use the population statistics stored in {@code params}. */
+    public static SameDiff build(Architecture arch, Map<String, float[]> params, GraphHooks hooks) {
+        return build(arch, params, hooks, false);
+    }
+
+    /**
+     * The graph with batch norms normalising by the batch's own mean and variance when {@code batchStatistics}
+     * (training), else by the stored population statistics (inference).
+     */
+    public static SameDiff build(Architecture arch, Map<String, float[]> params, GraphHooks hooks,
+                                 boolean batchStatistics) {
+        SameDiffHooks rewrite = SameDiffHooks.of(hooks);
+        SameDiff sd = SameDiff.create();
+        sd.addListeners(new EngineKernels());
+        SDVariable x = sd.placeHolder(INPUT, DataType.FLOAT, -1, arch.inputSize());
+        x = rewrite.activation(sd, "input", x);
+        if (arch.spatial()) {
+            x = sd.reshape(x, -1, arch.channels(), arch.height(), arch.width());
+        }
+        var infos = arch.layerInfos();
+        for (int i = 0; i < infos.size(); i++) {
+            LayerInfo info = infos.get(i);
+            boolean last = i == infos.size() - 1;
+            SDVariable w = null;
+            SDVariable b = null;
+            if (info.spec().hasWeights()) {
+                w = sd.var(info.weightName(), Nd4j.create(params.get(info.weightName()), toLong(info.weightShape()), 'c'));
+                b = sd.var(info.biasName(), Nd4j.create(params.get(info.biasName()), new long[]{info.biasCount()}, 'c'));
+                w = rewrite.weight(sd, info, w);
+                b = rewrite.bias(sd, info, b, w);
+            }
+            String name = last ? LOGITS : outputName(i);
+            x = info.spec() instanceof LayerSpec.BatchNorm bn
+                    ? batchNorm(sd, info, x, params, batchStatistics, bn.epsilon(), name)
+                    : layer(sd, name, x, info, w, b);
+            if (info.spec() instanceof LayerSpec.Relu) {
+                x = rewrite.activation(sd, "L" + i, x);
+            }
+        }
+        if (!LOGITS.equals(x.name())) {
+            x = sd.identity(LOGITS, x);
+        }
+        return sd;
+    }
+
+    /** Name of the batch mean a training graph computes for batch norm layer {@code info}, shaped [1, C(, 1, 1)]. */
+    public static String batchMeanName(LayerInfo info) {
+        return "L" + info.index() + "_batch_mean";
+    }
+
+    /** Name of the (biased) batch variance a training graph computes for batch norm layer {@code info}. */
+    public static String batchVarianceName(LayerInfo info) {
+        return "L" + info.index() + "_batch_var";
+    }
+
+    private static SDVariable batchNorm(SameDiff sd, LayerInfo info, SDVariable x, Map<String, float[]> params,
+                                        boolean batchStatistics, double epsilon, String name) {
+        int c = info.output().channels();
+        boolean flat = info.output().flat();
+        long[] shape = flat ? new long[]{1, c} : new long[]{1, c, 1, 1};
+        int[] axes = flat ? new int[]{0} : new int[]{0, 2, 3};
+        SDVariable gamma = sd.reshape(sd.var(info.gammaName(), Nd4j.create(params.get(info.gammaName()),
+                new long[]{c}, 'c')), shape);
+        SDVariable beta = sd.reshape(sd.var(info.betaName(), Nd4j.create(params.get(info.betaName()),
+                new long[]{c}, 'c')), shape);
+        SDVariable centred;
+        SDVariable variance;
+        if (batchStatistics) {
+            SDVariable mean = sd.mean(batchMeanName(info), x, true, axes);
+            centred = x.sub(mean);
+            variance = sd.mean(batchVarianceName(info), centred.mul(centred), true, axes);
+        } else {
+            centred = x.sub(sd.constant(info.meanName(), Nd4j.create(params.get(info.meanName()), shape, 'c')));
+            variance = sd.constant(info.varianceName(), Nd4j.create(params.get(info.varianceName()), shape, 'c'));
+        }
+        SDVariable normalised = centred.div(sd.math().sqrt(variance.add(epsilon)));
+        return normalised.mul(gamma).add(name, beta);
+    }
+
+    /**
+     * Adds layers 0 to {@code lastLayer} of {@code arch} to an existing graph as a frozen copy: fed by the graph's
+     * "input" placeholder, weights and biases as constants (no gradient, no optimizer state), every name prefixed
+     * with {@code prefix}. Returns the output of {@code lastLayer}; {@code params} needs only those layers' tensors.
+     */
+    public static SDVariable frozenPrefix(SameDiff sd, Architecture arch, Map<String, float[]> params, int lastLayer,
+                                          String prefix) {
+        var infos = arch.layerInfos();
+        if (lastLayer < 0 || lastLayer >= infos.size()) {
+            throw new IllegalArgumentException(arch.name() + " has no layer " + lastLayer);
+        }
+        SDVariable x = sd.getVariable(INPUT);
+        if (arch.spatial()) {
+            x = sd.reshape(x, -1, arch.channels(), arch.height(), arch.width());
+        }
+        for (int i = 0; i <= lastLayer; i++) {
+            LayerInfo info = infos.get(i);
+            SDVariable w = null;
+            SDVariable b = null;
+            if (info.spec().hasWeights()) {
+                w = sd.constant(prefix + info.weightName(),
+                        Nd4j.create(params.get(info.weightName()), toLong(info.weightShape()), 'c'));
+                b = sd.constant(prefix + info.biasName(),
+                        Nd4j.create(params.get(info.biasName()), new long[]{info.biasCount()}, 'c'));
+            }
+            x = layer(sd, prefix + outputName(i), x, info, w, b);
+        }
+        return x;
+    }
+
+    private static SDVariable layer(SameDiff sd, String name, SDVariable x, LayerInfo info, SDVariable w,
+                                    SDVariable b) {
+        LayerSpec spec = info.spec();
+        if (spec instanceof LayerSpec.Conv2d conv) {
+            return sd.cnn().conv2d(name, x, w, b, convConfig(conv.kernel(), conv.stride()));
+        } else if (spec instanceof LayerSpec.DepthwiseConv2d dw) {
+            return sd.cnn().depthWiseConv2d(name, x, w, b, convConfig(dw.kernel(), dw.stride()));
+        } else if (spec instanceof LayerSpec.Dense) {
+            return sd.nn().linear(name, x, w, b);
+        } else if (spec instanceof LayerSpec.MaxPool pool) {
+            return sd.cnn().maxPooling2d(name, x, Pooling2DConfig.builder()
+                    .kH(pool.size()).kW(pool.size()).sH(pool.size()).sW(pool.size())
+                    .paddingMode(PaddingMode.VALID).isNHWC(false).build());
+        } else if (spec instanceof LayerSpec.Relu) {
+            return sd.nn().relu(name, x, 0.0);
+        } else if (spec instanceof LayerSpec.Flatten) {
+            return sd.reshape(name, x, -1, info.output().channels());
+        }
+        throw new IllegalArgumentException("no graph for layer " + info.index() + " (" + spec + ")");
+    }
+
+    /** A SAME-padded NCHW convolution with weights laid out [kH, kW, in, out], as every graph here uses. */
+    public static Conv2DConfig convConfig(int kernel, int stride) {
+        return Conv2DConfig.builder().kH(kernel).kW(kernel).sH(stride).sW(stride)
+                .paddingMode(PaddingMode.SAME).dataFormat("NCHW").build();
+    }
+
+    static long[] toLong(int[] shape) {
+        long[] s = new long[shape.length];
+        for (int i = 0; i < shape.length; i++) {
+            s[i] = shape[i];
+        }
+        return s;
+    }
+}

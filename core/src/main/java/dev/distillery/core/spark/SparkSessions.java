@@ -1,11 +1,12 @@
 package dev.distillery.core.spark;
 
+import dev.distillery.core.engine.NativeAllocator;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Creates the pipeline's SparkSession, or joins the one spark-submit prepared. Native threading and JavaCPP
- * memory settings are applied to executors here so that every launch path gets them.
+ * Creates the pipeline's SparkSession, or joins the one spark-submit prepared. Native threading, JavaCPP memory and
+ * C allocator settings ({@link NativeAllocator}) are applied to executors here so that every launch path gets them.
  */
 public final class SparkSessions {
     /** JVM flags the native engine needs on every executor: no JavaCPP physical-memory polling. */
@@ -32,6 +33,8 @@ public final class SparkSessions {
         builder.config("spark.sql.shuffle.partitions", conf.get("spark.sql.shuffle.partitions",
                 String.valueOf(shufflePartitions)));
         builder.config("spark.executorEnv.OMP_NUM_THREADS", conf.get("spark.executorEnv.OMP_NUM_THREADS", "1"));
+        NativeAllocator.ENVIRONMENT.forEach((name, value) -> builder.config("spark.executorEnv." + name,
+                conf.get("spark.executorEnv." + name, value)));
         String execOpts = conf.get("spark.executor.extraJavaOptions", "");
         if (!execOpts.contains("javacpp.maxPhysicalBytes")) {
             builder.config("spark.executor.extraJavaOptions", (execOpts + " " + NATIVE_JAVA_OPTIONS).trim());

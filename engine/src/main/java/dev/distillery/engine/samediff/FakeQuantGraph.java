@@ -67,6 +67,11 @@ final class FakeQuantGraph implements SameDiffHooks {
     }
 
     @Override
+    public boolean rewritesActivation(String point) {
+        return hooks.quantizes(point);
+    }
+
+    @Override
     public SDVariable activation(SameDiff sd, String point, SDVariable a) {
         if (!hooks.quantizes(point)) {
             return a;

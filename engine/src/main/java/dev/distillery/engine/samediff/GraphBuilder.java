@@ -14,6 +14,8 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Builds the SameDiff graph of an {@link Architecture}: placeholder "input" [n, C*H*W], output "logits". Batch
@@ -43,7 +45,40 @@ public final class GraphBuilder {
      */
     public static SameDiff build(Architecture arch, Map<String, float[]> params, GraphHooks hooks,
                                  boolean batchStatistics) {
+        return build(arch, params, hooks, batchStatistics, null);
+    }
+
+    /**
+     * A training graph: batch statistics, and every ReLU that a 2x2 max pool follows computed after that pool
+     * instead, unless its output is read by name ({@code readLayers}, e.g. a hint loss's student layer) or
+     * rewritten by the hooks (fake quantization). Max pooling and ReLU commute exactly, in value and in gradient
+     * (ReLU keeps the order of positive values and maps a window of non-positive ones to a zero gradient either
+     * way), so the trained weights are bit-identical; the engine's ReLU gradient costs per element, and after the
+     * pool it sees a quarter of them (a teacher step: 10.9 ms of ReLU gradient before, docs/benchmarks-notes.md).
+     * The pool's output keeps its name; the ReLU's own output name does not exist in such a graph.
+     */
+    public static SameDiff buildForTraining(Architecture arch, Map<String, float[]> params, GraphHooks hooks,
+                                            Set<Integer> readLayers) {
+        return build(arch, params, hooks, true, readLayers);
+    }
+
+    /** Layers whose ReLU {@link #buildForTraining} moves after the following max pool. */
+    static Set<Integer> poolFirst(Architecture arch, SameDiffHooks rewrite, Set<Integer> readLayers) {
+        Set<Integer> moved = new TreeSet<>();
+        var infos = arch.layerInfos();
+        for (int i = 0; i + 1 < infos.size() - 1; i++) {
+            if (infos.get(i).spec() instanceof LayerSpec.Relu && infos.get(i + 1).spec() instanceof LayerSpec.MaxPool
+                    && !readLayers.contains(i) && !rewrite.rewritesActivation("L" + i)) {
+                moved.add(i);
+            }
+        }
+        return moved;
+    }
+
+    private static SameDiff build(Architecture arch, Map<String, float[]> params, GraphHooks hooks,
+                                  boolean batchStatistics, Set<Integer> readLayers) {
         SameDiffHooks rewrite = SameDiffHooks.of(hooks);
+        Set<Integer> poolFirst = readLayers == null ? Set.of() : poolFirst(arch, rewrite, readLayers);
         SameDiff sd = SameDiff.create();
         sd.addListeners(new EngineKernels());
         SDVariable x = sd.placeHolder(INPUT, DataType.FLOAT, -1, arch.inputSize());
@@ -64,6 +99,13 @@ public final class GraphBuilder {
                 b = rewrite.bias(sd, info, b, w);
             }
             String name = last ? LOGITS : outputName(i);
+            if (poolFirst.contains(i)) {
+                LayerInfo pool = infos.get(i + 1);
+                SDVariable pooled = layer(sd, outputName(i + 1) + "_before_relu", x, pool, null, null);
+                x = sd.nn().relu(outputName(i + 1), pooled, 0.0);
+                i++;
+                continue;
+            }
             x = info.spec() instanceof LayerSpec.BatchNorm bn
                     ? batchNorm(sd, info, x, params, batchStatistics, bn.epsilon(), name)
                     : layer(sd, name, x, info, w, b);

@@ -15,6 +15,7 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * {@link Objective}s as SameDiff graph code: the loss built on the logits, the target placeholders it creates, and
@@ -27,6 +28,11 @@ public final class Losses {
     /** Placeholder names of the targets, in the order {@link #targets} returns them. */
     public static List<String> targetNames(Objective objective) {
         return objective instanceof CrossEntropyObjective ? List.of("label") : List.of("teacher", "label");
+    }
+
+    /** The network layers whose outputs the loss reads by name (a hint loss's student layer), besides the logits. */
+    public static Set<Integer> layersRead(Objective objective) {
+        return objective instanceof HintObjective hint ? Set.of(hint.plan().studentLayer()) : Set.of();
     }
 
     /** Builds the scalar loss "loss"; creates the placeholders named by {@link #targetNames}. */

@@ -1,7 +1,11 @@
 package dev.distillery.engine.samediff;
 
+import dev.distillery.core.engine.NativeAllocator;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
 
 /**
  * The two native settings that decide the engine's speed on small networks (about 10x each way), applied by
@@ -14,6 +18,16 @@ public final class NativeSettings {
     static final String MAX_BYTES = "org.bytedeco.javacpp.maxBytes";
     private static final ThreadLocal<Boolean> LIMITED = ThreadLocal.withInitial(() -> false);
     private static final int THREADS = threadsPerTask();
+
+    static {
+        List<String> missing = NativeAllocator.missing();
+        if (!missing.isEmpty()) {
+            LoggerFactory.getLogger(NativeSettings.class).warn("this JVM runs the native engine without {} in its"
+                    + " environment: every training step will fault in fresh pages for its tensors (a teacher step"
+                    + " is about 1.4x slower); bin/distillery and Distillery's executors set {}", missing,
+                    NativeAllocator.ENVIRONMENT);
+        }
+    }
 
     private NativeSettings() {
     }

@@ -49,6 +49,11 @@ interface SameDiffHooks {
         return a;
     }
 
+    /** Whether {@link #activation} changes the tensor at {@code point}. */
+    default boolean rewritesActivation(String point) {
+        return false;
+    }
+
     /** {@code w * sign(|w|)}: exact zeros get no gradient. */
     SameDiffHooks SPARSITY_LOCK = new SameDiffHooks() {
         @Override
@@ -89,6 +94,11 @@ interface SameDiffHooks {
             @Override
             public SDVariable activation(SameDiff sd, String point, SDVariable a) {
                 return second.activation(sd, point, first.activation(sd, point, a));
+            }
+
+            @Override
+            public boolean rewritesActivation(String point) {
+                return first.rewritesActivation(point) || second.rewritesActivation(point);
             }
         };
     }

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A {@link Network} on the SameDiff engine: forward passes, minibatch training with Adam, and parameter and
@@ -56,7 +57,13 @@ public final class SameDiffNet implements Network {
 
     public static SameDiffNet forTraining(Architecture arch, Map<String, float[]> params, GraphHooks hooks,
                                           Objective objective, LearningRate learningRate, double l2) {
-        SameDiff sd = GraphBuilder.build(arch, params, hooks, true);
+        return forTraining(arch, params, hooks, objective, learningRate, l2, Losses.layersRead(objective));
+    }
+
+    /** As above, keeping the outputs of {@code readLayers} (and so their ReLU before the pool) as well. */
+    static SameDiffNet forTraining(Architecture arch, Map<String, float[]> params, GraphHooks hooks,
+                                   Objective objective, LearningRate learningRate, double l2, Set<Integer> readLayers) {
+        SameDiff sd = GraphBuilder.buildForTraining(arch, params, hooks, readLayers);
         SDVariable loss = Losses.build(objective, sd, sd.getVariable(GraphBuilder.LOGITS), arch.numClasses());
         sd.setLossVariables(loss.name());
         TrainingConfig.Builder cfg = TrainingConfig.builder()
@@ -118,6 +125,11 @@ public final class SameDiffNet implements Network {
     @Override
     public float[][] output(float[][] features, String variable) {
         NativeSettings.limitThreads();
+        if (!sd.hasVariable(variable)) {
+            throw new IllegalArgumentException("the graph has no tensor " + variable + (objective == null ? ""
+                    : " (a training graph computes a ReLU that a max pool follows after the pool; read"
+                    + " activations from an inference network)"));
+        }
         INDArray in = Nd4j.create(features);
         INDArray out = sd.output(Map.of(GraphBuilder.INPUT, in), variable).get(variable);
         NativeMemory.step();

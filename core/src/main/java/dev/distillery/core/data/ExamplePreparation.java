@@ -4,6 +4,8 @@ import dev.distillery.core.config.DataConfig;
 import dev.distillery.core.error.DataContractException;
 import dev.distillery.core.manifest.ManifestIO;
 import dev.distillery.core.spark.SparkFailures;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -20,6 +22,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
@@ -47,6 +50,9 @@ public final class ExamplePreparation {
      */
     public static final long TEST_ID_OFFSET = 1L << 62;
 
+    /** Records per task of an uncompressed IDX file (about 6 MB of decoded features for 28x28 images). */
+    static final int IDX_ROWS_PER_TASK = 2048;
+
     private static final org.apache.spark.sql.types.StructType ROW_SCHEMA = new org.apache.spark.sql.types.StructType(
             Arrays.copyOf(Examples.SCHEMA.fields(), 3));
 
@@ -58,7 +64,13 @@ public final class ExamplePreparation {
             return prepareChecked(cfg, seed, spark, outDir);
         } catch (dev.distillery.core.error.DistilleryException e) {
             throw e;
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // Spark's job abort is a checked SparkException that Scala code throws undeclared, hence Exception here.
+            // IDX files are decoded inside tasks: a truncated file fails there, and reaches here inside the abort.
+            Optional<String> task = SparkFailures.taskError(e, DataContractException.class);
+            if (task.isPresent()) {
+                throw new DataContractException(task.get(), e);
+            }
             // The schema is checked before any job, so what fails inside one is a value: a cell of a numeric column
             // that does not parse, an out-of-range label. That is bad input, not a transient failure.
             SparkFailures.Condition bad = SparkFailures.find(e, SparkFailures.BAD_VALUE).orElse(null);
@@ -66,7 +78,7 @@ public final class ExamplePreparation {
                 throw new DataContractException("data in " + expand(cfg.dir()) + " has a value prepare cannot read: "
                         + bad.firstLine(), e);
             }
-            throw e;
+            throw SparkFailures.<RuntimeException>rethrow(e);
         }
     }
 
@@ -147,19 +159,49 @@ public final class ExamplePreparation {
         return List.of(dir.resolve(cfg.trainFile()), dir.resolve(cfg.testFile()));
     }
 
+    /**
+     * IDX files decoded inside Spark tasks, each task its own range of records: the driver reads only the headers,
+     * so no relation of the whole dataset is built there or shipped in tasks. Gzip cannot seek, so each task of a
+     * gzipped file decompresses from the start and skips to its range; such a file gets one task per core (more
+     * would decompress the same bytes again), a raw file one task per {@link #IDX_ROWS_PER_TASK} records.
+     */
     private static Dataset<Row> idx(SparkSession spark, Path images, Path labels, int limit, long idOffset) {
-        float[][] x = IdxReader.readImages(images);
-        int[] y = IdxReader.readLabels(labels);
-        if (x.length != y.length) {
-            throw new DataContractException(images + " holds " + x.length + " images but " + labels + " holds "
-                    + y.length + " labels");
+        int[] header = IdxReader.imageHeader(images);
+        int labelCount = IdxReader.labelCount(labels);
+        if (header[0] != labelCount) {
+            throw new DataContractException(images + " holds " + header[0] + " images but " + labels + " holds "
+                    + labelCount + " labels");
         }
-        int n = limit > 0 ? Math.min(limit, x.length) : x.length;
-        List<Row> rows = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            rows.add(RowFactory.create(idOffset + i, x[i], y[i]));
+        int n = limit > 0 ? Math.min(limit, header[0]) : header[0];
+        int cores = spark.sparkContext().defaultParallelism();
+        int tasks = gzipped(images) ? Math.min(cores, Math.max(1, n / 1024))
+                : Math.max(Math.min(cores, Math.max(1, n / 1024)), (n + IDX_ROWS_PER_TASK - 1) / IDX_ROWS_PER_TASK);
+        List<int[]> ranges = new ArrayList<>();
+        for (int t = 0; t < tasks; t++) {
+            ranges.add(new int[]{(int) ((long) n * t / tasks), (int) ((long) n * (t + 1) / tasks)});
         }
+        String imageFile = images.toAbsolutePath().toString();
+        String labelFile = labels.toAbsolutePath().toString();
+        JavaRDD<Row> rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
+                .parallelize(ranges, ranges.size())
+                .flatMap(range -> {
+                    float[][] x = IdxReader.readImages(Path.of(imageFile), range[0], range[1]);
+                    int[] y = IdxReader.readLabels(Path.of(labelFile), range[0], range[1]);
+                    List<Row> out = new ArrayList<>(x.length);
+                    for (int i = 0; i < x.length; i++) {
+                        out.add(RowFactory.create(idOffset + range[0] + i, x[i], y[i]));
+                    }
+                    return out.iterator();
+                });
         return spark.createDataFrame(rows, ROW_SCHEMA);
+    }
+
+    private static boolean gzipped(Path file) {
+        try (var in = Files.newInputStream(file)) {
+            return in.read() == 0x1f && in.read() == 0x8b;
+        } catch (IOException e) {
+            throw new DataContractException("cannot read IDX file " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private static Dataset<Row> tabular(SparkSession spark, DataConfig cfg, Path file, int limit, long idOffset) {

@@ -21,22 +21,25 @@ public final class IdxReader {
 
     /** Images as rows of {@code height*width} values scaled to [0, 1]; returns the row count via the array. */
     public static float[][] readImages(Path file) {
+        return readImages(file, 0, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Images {@code from} (inclusive) to {@code to} (exclusive, clipped to the file's count) as rows of
+     * {@code height*width} values scaled to [0, 1]. A gzipped file is decompressed from its start, since gzip
+     * cannot seek; a raw one is read from the range's first byte only.
+     */
+    public static float[][] readImages(Path file, int from, int to) {
         try (DataInputStream in = open(file)) {
-            int magic = in.readInt();
-            if (magic != 0x00000803) {
-                throw new DataContractException(file + " is not an IDX image file: expected magic 0x00000803 (ubyte, 3 dims), found 0x"
-                        + String.format("%08x", magic));
-            }
-            int n = in.readInt();
-            int h = in.readInt();
-            int w = in.readInt();
-            if (n < 0 || h <= 0 || w <= 0) {
-                throw new DataContractException(file + " declares an invalid shape " + n + "x" + h + "x" + w);
-            }
-            float[][] rows = new float[n][h * w];
-            byte[] buf = new byte[h * w];
-            for (int i = 0; i < n; i++) {
-                readFully(in, buf, file, i, n);
+            int[] shape = imageHeader(in, file);
+            int n = shape[0];
+            int size = shape[1] * shape[2];
+            int end = Math.min(to, n);
+            skipRecords(in, file, from, size, n);
+            float[][] rows = new float[Math.max(0, end - from)][size];
+            byte[] buf = new byte[size];
+            for (int i = 0; i < rows.length; i++) {
+                readFully(in, buf, file, from + i, n);
                 for (int j = 0; j < buf.length; j++) {
                     rows[i][j] = (buf[j] & 0xFF) / 255f;
                 }
@@ -47,36 +50,88 @@ public final class IdxReader {
         }
     }
 
-    /** Image height and width declared in an IDX image file header. */
-    public static int[] imageShape(Path file) {
+    /** Record count, height and width declared in an IDX image file's header. */
+    public static int[] imageHeader(Path file) {
         try (DataInputStream in = open(file)) {
-            int magic = in.readInt();
-            if (magic != 0x00000803) {
-                throw new DataContractException(file + " is not an IDX image file: expected magic 0x00000803, found 0x"
-                        + String.format("%08x", magic));
-            }
-            in.readInt();
-            return new int[]{in.readInt(), in.readInt()};
+            return imageHeader(in, file);
         } catch (IOException e) {
             throw new DataContractException("cannot read IDX file " + file + ": " + e.getMessage(), e);
         }
     }
 
-    public static int[] readLabels(Path file) {
+    /** Record count declared in an IDX label file's header. */
+    public static int labelCount(Path file) {
         try (DataInputStream in = open(file)) {
-            int magic = in.readInt();
-            if (magic != 0x00000801) {
-                throw new DataContractException(file + " is not an IDX label file: expected magic 0x00000801 (ubyte, 1 dim), found 0x"
-                        + String.format("%08x", magic));
+            return labelHeader(in, file);
+        } catch (IOException e) {
+            throw new DataContractException("cannot read IDX file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static int[] imageHeader(DataInputStream in, Path file) throws IOException {
+        int magic = in.readInt();
+        if (magic != 0x00000803) {
+            throw new DataContractException(file + " is not an IDX image file: expected magic 0x00000803 (ubyte, 3 dims), found 0x"
+                    + String.format("%08x", magic));
+        }
+        int n = in.readInt();
+        int h = in.readInt();
+        int w = in.readInt();
+        if (n < 0 || h <= 0 || w <= 0) {
+            throw new DataContractException(file + " declares an invalid shape " + n + "x" + h + "x" + w);
+        }
+        return new int[]{n, h, w};
+    }
+
+    private static int labelHeader(DataInputStream in, Path file) throws IOException {
+        int magic = in.readInt();
+        if (magic != 0x00000801) {
+            throw new DataContractException(file + " is not an IDX label file: expected magic 0x00000801 (ubyte, 1 dim), found 0x"
+                    + String.format("%08x", magic));
+        }
+        int n = in.readInt();
+        if (n < 0) {
+            throw new DataContractException(file + " declares a negative label count " + n);
+        }
+        return n;
+    }
+
+    private static void skipRecords(DataInputStream in, Path file, int records, int recordBytes, int declared)
+            throws IOException {
+        long bytes = (long) records * recordBytes;
+        while (bytes > 0) {
+            long skipped = in.skip(bytes);
+            if (skipped <= 0) {
+                if (in.read() < 0) {
+                    throw new DataContractException(file + " is truncated: header declares " + declared
+                            + " records, data ends before record " + records);
+                }
+                skipped = 1;
             }
-            int n = in.readInt();
-            if (n < 0) {
-                throw new DataContractException(file + " declares a negative label count " + n);
-            }
-            byte[] buf = new byte[n];
-            readFully(in, buf, file, 0, n);
-            int[] labels = new int[n];
-            for (int i = 0; i < n; i++) {
+            bytes -= skipped;
+        }
+    }
+
+    /** Image height and width declared in an IDX image file header. */
+    public static int[] imageShape(Path file) {
+        int[] header = imageHeader(file);
+        return new int[]{header[1], header[2]};
+    }
+
+    public static int[] readLabels(Path file) {
+        return readLabels(file, 0, Integer.MAX_VALUE);
+    }
+
+    /** Labels {@code from} (inclusive) to {@code to} (exclusive, clipped to the file's count). */
+    public static int[] readLabels(Path file, int from, int to) {
+        try (DataInputStream in = open(file)) {
+            int n = labelHeader(in, file);
+            int end = Math.min(to, n);
+            skipRecords(in, file, from, 1, n);
+            byte[] buf = new byte[Math.max(0, end - from)];
+            readFully(in, buf, file, from, n);
+            int[] labels = new int[buf.length];
+            for (int i = 0; i < buf.length; i++) {
                 labels[i] = buf[i] & 0xFF;
             }
             return labels;

@@ -60,6 +60,41 @@ public final class SparkFailures {
     }
 
     /**
+     * Throws {@code e} as it is, checked or not: Spark's Scala code throws its checked SparkException undeclared,
+     * and a catch that only inspects it must not change its type. Declared to return so callers can write
+     * {@code throw rethrow(e)}.
+     */
+    @SuppressWarnings("unchecked")
+    public static <E extends Throwable> E rethrow(Throwable e) throws E {
+        throw (E) e;
+    }
+
+    /**
+     * The message of a {@code type} exception a task threw, from the cause chain, or, where Spark 4 aborted the job
+     * with a bare SparkException (no condition, no cause: it passes the task's error on as text only), from the
+     * abort's message, which quotes the task's exception as {@code <class name>: <message>} up to the line's end.
+     */
+    public static Optional<String> taskError(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return Optional.ofNullable(t.getMessage());
+            }
+            if (t instanceof org.apache.spark.SparkException && condition(t).isEmpty() && t.getMessage() != null) {
+                String quoted = type.getName() + ": ";
+                int at = t.getMessage().indexOf(quoted);
+                if (at >= 0) {
+                    String rest = t.getMessage().substring(at + quoted.length());
+                    return Optional.of(rest.lines().findFirst().orElse(rest).trim());
+                }
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
      * Whether {@code t} is the job abort Spark raises when tasks failed because of the cluster: an executor lost
      * or a shuffle fetch failed, more times than Spark retries. Spark 4 raises that abort as a SparkException with
      * no condition (DAGScheduler.abortStage) and, for these reasons, no cause; only its message names the task end

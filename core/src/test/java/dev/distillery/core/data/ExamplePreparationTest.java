@@ -4,6 +4,7 @@ import dev.distillery.core.config.ConfigLoader;
 import dev.distillery.core.config.PipelineConfig;
 import dev.distillery.core.error.DataContractException;
 import dev.distillery.core.testing.Digits;
+import dev.distillery.core.testing.FashionMnist;
 import dev.distillery.core.testing.Flights;
 import dev.distillery.core.testing.TestSpark;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,52 @@ class ExamplePreparationTest {
         for (float v : row) {
             assertThat(v).isBetween(0f, 1f);
         }
+    }
+
+    @Test
+    void idxFilesAreDecodedInTasksIntoTheSameRowsAsTheFilesHold() {
+        PipelineConfig cfg = idx(FashionMnist.DIR, "data.train_limit=3000", "data.test_limit=700");
+        DatasetInfo info = ExamplePreparation.prepare(cfg.data(), 5, TestSpark.get(), dir.resolve("fm"));
+        assertThat(info.counts().get("train") + info.counts().get("validation")).isEqualTo(3000);
+        assertThat(info.counts().get("test")).isEqualTo(700);
+        float[][] images = IdxReader.readImages(FashionMnist.file("t10k-images-idx3-ubyte.gz"), 0, 700);
+        int[] labels = IdxReader.readLabels(FashionMnist.file("t10k-labels-idx1-ubyte.gz"), 0, 700);
+        var test = Examples.collect(Examples.load(TestSpark.get(), dir.resolve("fm"), Examples.TEST));
+        for (int i = 0; i < test.size(); i++) {
+            int record = (int) (test.ids()[i] - ExamplePreparation.TEST_ID_OFFSET);
+            assertThat(test.features()[i]).as("test record %d", record).containsExactly(images[record]);
+            assertThat(test.labels()[i]).isEqualTo(labels[record]);
+        }
+        assertThat(java.util.Arrays.stream(test.ids()).distinct().count()).isEqualTo(700);
+    }
+
+    @Test
+    void aTruncatedIdxFileFailsInItsTaskAsBadInputAndWritesNothing() throws Exception {
+        Files.createDirectories(dir.resolve("raw"));
+        for (String name : List.of("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz",
+                "train-labels-idx1-ubyte.gz")) {
+            Files.copy(FashionMnist.file(name), dir.resolve("raw").resolve(name));
+        }
+        // the header declares 60,000 images; the data ends after 20,000 (gzipped, so only decoding finds out)
+        byte[] whole;
+        try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(FashionMnist.file("train-images-idx3-ubyte.gz")))) {
+            whole = in.readNBytes(16 + 20_000 * 784);
+        }
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(dir.resolve("raw/train-images-idx3-ubyte.gz")))) {
+            out.write(whole);
+        }
+        assertThatThrownBy(() -> ExamplePreparation.prepare(idx(dir.resolve("raw")).data(), 5, TestSpark.get(),
+                dir.resolve("out")))
+                .isInstanceOf(DataContractException.class)
+                .hasMessageContaining("train-images-idx3-ubyte.gz is truncated").hasMessageContaining("declares 60000");
+        assertThat(dir.resolve("out").resolve(Examples.INFO_FILE)).doesNotExist();
+    }
+
+    private static PipelineConfig idx(Path data, String... extra) {
+        List<String> sets = new java.util.ArrayList<>(List.of("data.format=idx", "data.dir=" + data));
+        sets.addAll(List.of(extra));
+        return ConfigLoader.fromTree(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), sets,
+                "test");
     }
 
     @Test

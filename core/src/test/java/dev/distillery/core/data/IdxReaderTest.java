@@ -59,6 +59,38 @@ class IdxReaderTest {
     }
 
     @Test
+    void aRangeOfRecordsIsTheSameSliceOfTheWholeFileRawOrGzipped() throws Exception {
+        byte[] raw = idxImages(7, 3, 2, 7);
+        Files.write(dir.resolve("r.idx"), raw);
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (GZIPOutputStream g = new GZIPOutputStream(gz)) {
+            g.write(raw);
+        }
+        Files.write(dir.resolve("r.idx.gz"), gz.toByteArray());
+        float[][] all = IdxReader.readImages(dir.resolve("r.idx"));
+        for (String name : new String[]{"r.idx", "r.idx.gz"}) {
+            assertThat(IdxReader.readImages(dir.resolve(name), 2, 5)).isDeepEqualTo(java.util.Arrays.copyOfRange(all, 2, 5));
+            assertThat(IdxReader.readImages(dir.resolve(name), 5, 99)).isDeepEqualTo(java.util.Arrays.copyOfRange(all, 5, 7));
+            assertThat(IdxReader.readImages(dir.resolve(name), 7, 9)).isEmpty();
+            assertThat(IdxReader.imageHeader(dir.resolve(name))).containsExactly(7, 3, 2);
+        }
+        int[] labels = IdxReader.readLabels(FashionMnist.file("t10k-labels-idx1-ubyte.gz"));
+        assertThat(IdxReader.readLabels(FashionMnist.file("t10k-labels-idx1-ubyte.gz"), 9_990, 10_000))
+                .containsExactly(java.util.Arrays.copyOfRange(labels, 9_990, 10_000));
+        assertThat(IdxReader.labelCount(FashionMnist.file("t10k-labels-idx1-ubyte.gz"))).isEqualTo(10_000);
+    }
+
+    @Test
+    void aRangeBeyondTheDataOfATruncatedFileNamesTheRecordCount() throws Exception {
+        Files.write(dir.resolve("t.idx"), idxImages(5, 2, 2, 3));
+        assertThatThrownBy(() -> IdxReader.readImages(dir.resolve("t.idx"), 4, 5))
+                .isInstanceOf(DataContractException.class)
+                .hasMessageContaining("truncated").hasMessageContaining("declares 5");
+        assertThatThrownBy(() -> IdxReader.readImages(dir.resolve("t.idx"), 1, 5))
+                .isInstanceOf(DataContractException.class).hasMessageContaining("record 3");
+    }
+
+    @Test
     void rejectsTruncatedFileNamingDeclaredAndFoundRecords() throws Exception {
         Files.write(dir.resolve("t.idx"), idxImages(5, 2, 2, 3));
         assertThatThrownBy(() -> IdxReader.readImages(dir.resolve("t.idx")))

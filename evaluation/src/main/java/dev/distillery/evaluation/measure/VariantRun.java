@@ -41,6 +41,16 @@ public record VariantRun(ClassificationMetrics metrics, int[] predictions, List<
      */
     public static VariantRun of(InferenceRunner accuracyRunner, List<InferenceRunner> timed, float[][] features,
                                 int[] labels, int numClasses, int[] teacher, Settings settings) {
+        return accuracy(accuracyRunner, features, labels, numClasses, settings).withTeacher(teacher)
+                .timed(timed, features, settings);
+    }
+
+    /**
+     * The metrics of one runtime's logits over every row, without teacher agreement or latency. Runs of different
+     * variants may go side by side (each with its own runner); {@link #timed} must not.
+     */
+    public static VariantRun accuracy(InferenceRunner runner, float[][] features, int[] labels, int numClasses,
+                                      Settings settings) {
         if (features.length != labels.length || features.length == 0) {
             throw new DataContractException("evaluation needs as many feature rows as labels, at least one; got "
                     + features.length + " and " + labels.length);
@@ -48,7 +58,7 @@ public record VariantRun(ClassificationMetrics metrics, int[] predictions, List<
         float[][] logits = new float[features.length][];
         for (int from = 0; from < features.length; from += settings.batchSize()) {
             int to = Math.min(features.length, from + settings.batchSize());
-            float[][] out = accuracyRunner.logits(Arrays.copyOfRange(features, from, to));
+            float[][] out = runner.logits(Arrays.copyOfRange(features, from, to));
             System.arraycopy(out, 0, logits, from, out.length);
         }
         int[] predictions = new int[logits.length];
@@ -59,10 +69,19 @@ public record VariantRun(ClassificationMetrics metrics, int[] predictions, List<
                 .withAccuracyInterval(Bootstrap.accuracy(Bootstrap.correct(labels, predictions), 0.95,
                         settings.bootstrapResamples(), settings.seed()))
                 .withCalibrationError(Calibration.expectedCalibrationError(logits, labels, Calibration.DEFAULT_BINS));
-        if (teacher != null) {
-            metrics = metrics.withTeacherAgreement(ClassificationMetrics.agreement(predictions, teacher));
-        }
-        List<LatencyMeasurement> measured = new ArrayList<>();
+        return new VariantRun(metrics, predictions, List.of());
+    }
+
+    /** With its agreement with the teacher's predictions on the same rows (unchanged for null: the teacher). */
+    public VariantRun withTeacher(int[] teacher) {
+        return teacher == null ? this
+                : new VariantRun(metrics.withTeacherAgreement(ClassificationMetrics.agreement(predictions, teacher)),
+                predictions, measurements);
+    }
+
+    /** With batch-1 latency in each runtime of {@code timed}, measured one after another on this thread. */
+    public VariantRun timed(List<InferenceRunner> timed, float[][] features, Settings settings) {
+        List<LatencyMeasurement> measured = new ArrayList<>(measurements);
         if (settings.latencyRuns() > 0) {
             float[][] samples = Arrays.copyOf(features, Math.min(features.length, 64));
             for (InferenceRunner r : timed) {

@@ -17,10 +17,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /**
@@ -31,6 +37,8 @@ import java.util.stream.Stream;
 final class DeviceMeasuring {
     /** Test images each build runs: instruction counts are exact, so a few rows give the mean per inference. */
     static final int IMAGES = 16;
+    /** Builds and emulator runs at a time. */
+    static final int PARALLEL_BUILDS = 2;
 
     /** The measurements, and why some were skipped (empty when none was). */
     record Result(List<DeviceMeasurement> measurements, List<String> skipped) {
@@ -52,8 +60,12 @@ final class DeviceMeasuring {
         }
         float[][] images = Arrays.copyOf(testImages, Math.min(IMAGES, testImages.length));
         Path build = tempDir();
+        // builds and emulator runs are separate processes, each in its own folder: two at a time keep both cores
+        // busy; instruction counts are exact, so running side by side changes no figure
+        ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_BUILDS);
         try {
             McuToolchain toolchain = McuToolchain.in(build);
+            List<Future<DeviceMeasurement>> pending = new ArrayList<>();
             for (McuTarget target : targets) {
                 Optional<String> missing = toolchain.missingTool(target);
                 if (missing.isPresent()) {
@@ -64,26 +76,56 @@ final class DeviceMeasuring {
                 }
                 for (ExportedArtifacts.Entry e : index.variants()) {
                     String header = e.files().get("c_header");
-                    if (header == null) {
-                        continue;
+                    if (header != null) {
+                        pending.add(pool.submit(() -> measure(toolchain, exportDir, e, header, target, images)));
                     }
-                    IntegerModel model = IntegerModelIO.read(exportDir.resolve(e.files().get("dint")));
-                    Path dir = exportDir.resolve(header).getParent();
-                    String prefix = ExportStage.cPrefix(e.variant());
-                    McuMeasurement m = toolchain.measure(new CExport(dir, prefix, 0), target, images);
-                    requireBitIdentical(e.variant(), target, m, new IntegerRuntime(model).logits(images));
-                    out.add(new DeviceMeasurement(e.variant(), target.id(), target.machine(),
-                            m.flash().constantBytes(), m.flash().codeBytes() + m.flash().libraryBytes(),
-                            m.ram().arenaBytes(), m.ram().stackBytes(),
-                            Math.round(m.instructions().meanPerInference())));
                 }
-                ctx.console().printf("  evaluate: %d C build(s) measured on %s (QEMU %s)%n", index.variants().stream()
-                        .filter(e -> e.files().containsKey("c_header")).count(), target.id(), target.machine());
+            }
+            Map<String, Integer> perTarget = new LinkedHashMap<>();
+            for (Future<DeviceMeasurement> f : pending) {
+                DeviceMeasurement m = result(f);
+                out.add(m);
+                perTarget.merge(m.core(), 1, Integer::sum);
+            }
+            for (McuTarget target : targets) {
+                if (perTarget.containsKey(target.id())) {
+                    ctx.console().printf("  evaluate: %d C build(s) measured on %s (QEMU %s)%n",
+                            perTarget.get(target.id()), target.id(), target.machine());
+                }
             }
         } finally {
+            pool.shutdownNow();
             deleteTree(build);
         }
         return new Result(out, skipped);
+    }
+
+    private static DeviceMeasurement measure(McuToolchain toolchain, Path exportDir, ExportedArtifacts.Entry e,
+                                             String header, McuTarget target, float[][] images) {
+        IntegerModel model = IntegerModelIO.read(exportDir.resolve(e.files().get("dint")));
+        Path dir = exportDir.resolve(header).getParent();
+        String prefix = ExportStage.cPrefix(e.variant());
+        McuMeasurement m = toolchain.measure(new CExport(dir, prefix, 0), target, images);
+        requireBitIdentical(e.variant(), target, m, new IntegerRuntime(model).logits(images));
+        return new DeviceMeasurement(e.variant(), target.id(), target.machine(),
+                m.flash().constantBytes(), m.flash().codeBytes() + m.flash().libraryBytes(),
+                m.ram().arenaBytes(), m.ram().stackBytes(),
+                Math.round(m.instructions().meanPerInference()));
+    }
+
+    /** A measurement's result; its failure rethrown as it was thrown (after the pool stops the others). */
+    private static DeviceMeasurement result(Future<DeviceMeasurement> f) {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while measuring C builds", e);
+        }
     }
 
     private static Optional<McuTarget> target(String core) {

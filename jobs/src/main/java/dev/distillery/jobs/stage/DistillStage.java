@@ -177,7 +177,8 @@ public final class DistillStage implements Stage {
                 BASELINE_MODEL, () -> StudentTraining.hardRows(ctx), new CrossEntropyObjective(),
                 Map.of("variant", "baseline"));
 
-        // trained in this order; listed (and so reported) with the baseline first and each sibling after its pair
+        // trained two at a time in this order; listed (and so reported) with the baseline first and each sibling
+        // after its pair
         List<StudentJob> training = new ArrayList<>(List.of(kd));
         training.addAll(temperatures);
         if (singleTeacher != null) {
@@ -191,9 +192,12 @@ public final class DistillStage implements Stage {
         training.add(baseline);
         StageResult result = new StageResult();
         hintWarning.ifPresent(w -> result.metric("temperature_hint_warning", w));
-        for (StudentJob job : training) {
-            TrainResult r = StudentTraining.train(ctx, job.run(), job.rows().get(), validation, init, GraphHooks.NONE,
-                    job.objective(), cfg.distill().training(), workDir);
+        List<TrainResult> trained = StudentTraining.concurrently(ctx.spark().sparkContext(), training, job -> StudentTraining.train(ctx,
+                job.run(), job.rows().get(), validation, init, GraphHooks.NONE, job.objective(),
+                cfg.distill().training(), workDir));
+        for (int i = 0; i < training.size(); i++) {
+            StudentJob job = training.get(i);
+            TrainResult r = trained.get(i);
             Map<String, String> metadata = new LinkedHashMap<>(job.metadata());
             metadata.put("best_epoch", String.valueOf(r.bestEpoch()));
             ModelIO.write(BatchNormFolding.fold(r.best()).withKind(KIND, metadata), job.file().in(workDir));

@@ -30,9 +30,14 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * evaluate: every variant's accuracy on the test split, its size and MACs, and its fit, latency and gate result
@@ -40,6 +45,8 @@ import java.util.Optional;
  * profile has no passing variant.
  */
 public final class EvaluateStage implements Stage {
+    /** Variants whose test pass runs at a time. */
+    static final int PARALLEL_PASSES = 2;
     public static final StageFolder OUTPUT = new StageFolder("reports");
     public static final StageFile REPORT_JSON = OUTPUT.file("report.json");
     public static final StageFile REPORT_MD = OUTPUT.file("report.md");
@@ -105,29 +112,73 @@ public final class EvaluateStage implements Stage {
 
         Path teacherFile = TrainTeacherStage.MODEL.path(ctx);
         ModelArtifact teacherModel = ModelIO.read(teacherFile, TeacherTraining.KIND);
-        VariantRun teacherRun = floatRun(teacherModel, test, info, null, settings);
-        variants.add(floatVariant("teacher", Variant.TEACHER, teacherModel, teacherFile, teacherRun));
-        int[] teacher = teacherRun.predictions();
+        Map<String, Future<VariantRun>> passes = new LinkedHashMap<>();
+        Map<String, ModelArtifact> floats = new LinkedHashMap<>();
+        Map<String, Path> floatFiles = new LinkedHashMap<>();
+        Map<String, String> floatKinds = new LinkedHashMap<>();
+        floats.put("teacher", teacherModel);
+        floatFiles.put("teacher", teacherFile);
+        floatKinds.put("teacher", Variant.TEACHER);
         for (UpstreamModels.Model s : FloatStudents.of(ctx)) {
             Path file = s.path(ctx);
             ModelArtifact model = ModelIO.read(file, DistillStage.KIND);
-            variants.add(floatVariant(s.variant(), s.kind(), model, file, floatRun(model, test, info, teacher,
-                    settings)));
+            floats.put(s.variant(), model);
+            floatFiles.put(s.variant(), file);
+            floatKinds.put(s.variant(), s.kind());
             metadata.put(s.variant(), model.metadata());
         }
         ModelArtifact qat = ModelIO.read(QatStage.MODEL.path(ctx), DistillStage.KIND);
-        int[] fakeQuant = SparkTrainer.predict(Engines.network().forInference(qat.architecture(), qat.params(),
-                new FakeQuantHooks(qat.quant())), test.features(), 1000);
+        List<UpstreamModels.Model> integers = UpstreamModels.of(ctx, new ExportStage());
+        Map<String, IntegerModel> integerModels = new LinkedHashMap<>();
+        for (UpstreamModels.Model m : integers) {
+            integerModels.put(m.variant(), IntegerModelIO.read(m.path(ctx)));
+        }
+        // Every variant's pass over the test rows runs two at a time (each with its own runner); latency is timed
+        // afterwards, one runner at a time, so that no timing shares the cores with other work.
+        ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_PASSES);
+        Future<int[]> fakeQuantPass;
+        try {
+            floats.forEach((name, model) -> passes.put(name, pool.submit(() -> {
+                try (InferenceRunner runner = Runners.sameDiff(model)) {
+                    return VariantRun.accuracy(runner, test.features(), test.labels(), info.numClasses(), settings);
+                }
+            })));
+            fakeQuantPass = pool.submit(() -> SparkTrainer.predict(Engines.network().forInference(qat.architecture(),
+                    qat.params(), new FakeQuantHooks(qat.quant())), test.features(), 1000));
+            integerModels.forEach((name, model) -> passes.put(name, pool.submit(() -> {
+                try (InferenceRunner runner = Runners.integer(model)) {
+                    return VariantRun.accuracy(runner, test.features(), test.labels(), info.numClasses(), settings);
+                }
+            })));
+            for (Future<VariantRun> f : passes.values()) {
+                done(f);
+            }
+            done(fakeQuantPass);
+        } finally {
+            pool.shutdownNow();
+        }
+        int[] teacher = done(passes.get("teacher")).predictions();
+        for (var e : floats.entrySet()) {
+            String name = e.getKey();
+            VariantRun run;
+            try (InferenceRunner sameDiff = Runners.sameDiff(e.getValue());
+                 InferenceRunner onnx = Runners.onnx(e.getValue())) {
+                run = done(passes.get(name)).withTeacher(name.equals("teacher") ? null : teacher)
+                        .timed(List.of(sameDiff, onnx), test.features(), settings);
+            }
+            variants.add(floatVariant(name, floatKinds.get(name), e.getValue(), floatFiles.get(name), run));
+        }
+        int[] fakeQuant = done(fakeQuantPass);
         // export names the QAT model's integer form by its weight width: student-int8 or student-int4
         String qatVariant = "student-int" + qat.quant().weightBits();
         VariantRun intRun = null;
-        for (UpstreamModels.Model m : UpstreamModels.of(ctx, new ExportStage())) {
+        for (UpstreamModels.Model m : integers) {
             Path file = m.path(ctx);
-            IntegerModel model = IntegerModelIO.read(file);
+            IntegerModel model = integerModels.get(m.variant());
             VariantRun run;
             try (InferenceRunner runner = Runners.integer(model)) {
-                run = VariantRun.of(runner, List.of(runner), test.features(), test.labels(), info.numClasses(),
-                        teacher, settings);
+                run = done(passes.get(m.variant())).withTeacher(teacher).timed(List.of(runner), test.features(),
+                        settings);
             }
             variants.add(Variant.of(m.variant(), m.kind(), integerPrecision(model, file), model.architecture(),
                             run.metrics(), sizeOf(file), sourceSparsity(ctx.outRoot(), model, file), file)
@@ -215,11 +266,18 @@ public final class EvaluateStage implements Stage {
         return out;
     }
 
-    private static VariantRun floatRun(ModelArtifact model, Examples.LocalExamples test, DatasetInfo info,
-                                       int[] teacher, VariantRun.Settings settings) {
-        try (InferenceRunner sameDiff = Runners.sameDiff(model); InferenceRunner onnx = Runners.onnx(model)) {
-            return VariantRun.of(sameDiff, List.of(sameDiff, onnx), test.features(), test.labels(),
-                    info.numClasses(), teacher, settings);
+    /** A pass's result, its failure rethrown as thrown. */
+    private static <T> T done(Future<T> pass) {
+        try {
+            return pass.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while evaluating", e);
         }
     }
 

@@ -111,6 +111,7 @@ public final class StageRunner {
         ctx.enterStage(stage.name());
         Instant started = Instant.now();
         long t0 = System.nanoTime();
+        long cpu0 = processCpuNanos();
         try (StageOutput out = ctx.resume() && stage.resumable() ? StageOutput.resume(target) : StageOutput.begin(target)) {
             if (stage.resumable()) {
                 out.keepCheckpointsOnFailure();
@@ -130,7 +131,11 @@ public final class StageRunner {
                 throw e;
             }
             double secs = (System.nanoTime() - t0) / 1e9;
+            double cpu = cpu0 < 0 ? Double.NaN : (processCpuNanos() - cpu0) / 1e9;
             Map<String, Object> metrics = new LinkedHashMap<>(result.metrics());
+            if (!Double.isNaN(cpu)) {
+                metrics.put("process_cpu_seconds", Math.round(cpu * 10) / 10.0);
+            }
             if (result.exitCode() != 0) {
                 metrics.put("exit_code", result.exitCode());
             }
@@ -141,8 +146,19 @@ public final class StageRunner {
                     Provenance.versions(), Provenance.gitCommit(), started.toString(), Instant.now().toString(),
                     Math.round(secs * 10) / 10.0, result.rowCounts(), metrics, outputs, result.models());
             out.commit(manifest);
-            ctx.console().printf("[%s] done in %s%n", stage.name(), Durations.format(secs));
+            ctx.console().printf("[%s] done in %s%s%n", stage.name(), Durations.format(secs), Double.isNaN(cpu) ? ""
+                    : String.format(" (this process used %.2f of its %d cores)", cpu / Math.max(secs, 1e-9),
+                    Runtime.getRuntime().availableProcessors()));
             return new Outcome(stage.name(), false, result.exitCode(), secs, manifest);
         }
+    }
+
+    /**
+     * CPU time of this JVM so far, or -1 where the platform does not say. With a local master it covers the
+     * executors' tasks too; on a cluster it is the driver's share only.
+     */
+    static long processCpuNanos() {
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean unix ? unix.getProcessCpuTime() : -1;
     }
 }

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Prepare throughput and driver memory on IDX input: Fashion-MNIST as shipped (70,000 rows, gzipped) and a
+# 1.2M-row set made from it (the 60,000 training images 20 times over and the test file, uncompressed, so that
+# tasks can seek to their records). Usage: bench/prepare.sh [runs] (default 3). Prints a Markdown table.
+set -euo pipefail
+HOME_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+RUNS="${1:-3}"
+DATA="${DISTILLERY_FASHION_MNIST:-/usr/share/datasets/fashion-mnist}"
+WORK="${DISTILLERY_BENCH_WORK:-$HOME_DIR/target/bench-prepare}"
+source "$HOME_DIR/bench/common.sh"
+mkdir -p "$WORK/big"
+
+# 20 copies of the training set behind one IDX header declaring 1,200,000 records; the test set as it is
+big() {
+  python3 - "$DATA" "$WORK/big" <<'PY'
+import gzip, os, struct, sys
+src, dst = sys.argv[1], sys.argv[2]
+def payload(name, header):
+    with gzip.open(os.path.join(src, name), "rb") as f:
+        head = f.read(header)
+        return head, f.read()
+head, images = payload("train-images-idx3-ubyte.gz", 16)
+_, labels = payload("train-labels-idx1-ubyte.gz", 8)
+n = 20 * (len(labels))
+with open(os.path.join(dst, "train-images-idx3-ubyte"), "wb") as f:
+    f.write(struct.pack(">IIII", 0x803, n, 28, 28))
+    for _ in range(20):
+        f.write(images)
+with open(os.path.join(dst, "train-labels-idx1-ubyte"), "wb") as f:
+    f.write(struct.pack(">II", 0x801, n))
+    for _ in range(20):
+        f.write(labels)
+for name in ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"):
+    with gzip.open(os.path.join(src, name + ".gz"), "rb") as f, open(os.path.join(dst, name), "wb") as out:
+        out.write(f.read())
+PY
+}
+[[ -f "$WORK/big/train-images-idx3-ubyte" ]] || big
+
+run() { java -Xmx6g $OPENS $NATIVE -cp "$CP" dev.distillery.bench.PrepareBenchmark "$@" 2>>"$WORK/prepare.log" | grep '^RESULT'; }
+small=$(run "$DATA" "$WORK" "$RUNS")
+large=$(run "$WORK/big" "$WORK" "$RUNS" --set data.train_images=train-images-idx3-ubyte \
+  --set data.train_labels=train-labels-idx1-ubyte --set data.test_images=t10k-images-idx3-ubyte \
+  --set data.test_labels=t10k-labels-idx1-ubyte)
+# median of the timed runs' columns: rows, seconds, rows/s, peak heap, peak RSS
+row() {
+  local rows secs rate heap rss
+  rows=$(echo "$2" | awk '{print $3; exit}')
+  secs=$(echo "$2" | awk '{print $4}' | median); rate=$(echo "$2" | awk '{print $5}' | median)
+  heap=$(echo "$2" | awk '{print $6}' | median); rss=$(echo "$2" | awk '{print $7}' | median)
+  awk -v l="$1" -v n="$rows" -v s="$secs" -v r="$rate" -v h="$heap" -v m="$rss" \
+    'BEGIN {printf "| %s | %d | %.1f s | %.0f | %.2f GiB | %.2f GiB |\n", l, n, s, r, h/2^30, m/2^30}'
+}
+echo "| input | rows | time (median of $RUNS) | rows/s | peak driver heap | peak RSS |"
+echo "| --- | --- | --- | --- | --- | --- |"
+row "Fashion-MNIST, gzipped IDX" "$small"
+row "1.2M rows, raw IDX" "$large"

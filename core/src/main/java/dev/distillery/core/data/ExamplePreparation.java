@@ -103,9 +103,19 @@ public final class ExamplePreparation {
             default -> throw new DataContractException("unsupported data.format " + cfg.format());
         }
         int featureLength = shape[0] * shape[1] * shape[2];
-        String labels = cfg.format().equals("idx") ? "labels" : "label column '" + cfg.labelColumn() + "'";
-        int trainClasses = validate(train, "train", featureLength, labels);
-        int testClasses = validate(test, "test", featureLength, labels);
+        int trainClasses;
+        int testClasses;
+        if (cfg.format().equals("idx")) {
+            // IDX features are bytes scaled to [0, 1], h x w per record by the file's header, and labels unsigned
+            // bytes: nothing to check but the class count, read from the label files alone (the costly per-value
+            // checks of CSV and Parquet would decode every image once more)
+            trainClasses = idxClasses(spark, dir.resolve(cfg.trainLabels()), cfg.trainLimit(), "train");
+            testClasses = idxClasses(spark, dir.resolve(cfg.testLabels()), cfg.testLimit(), "test");
+        } else {
+            String labels = "label column '" + cfg.labelColumn() + "'";
+            trainClasses = validate(train, "train", featureLength, labels);
+            testClasses = validate(test, "test", featureLength, labels);
+        }
         // checked above to be whole numbers in int range, so the cast cannot fail inside the write
         train = train.withColumn("label", col("label").cast(DataTypes.IntegerType));
         test = test.withColumn("label", col("label").cast(DataTypes.IntegerType));
@@ -194,6 +204,25 @@ public final class ExamplePreparation {
                     return out.iterator();
                 });
         return spark.createDataFrame(rows, ROW_SCHEMA);
+    }
+
+    /** One more than the largest label among the first {@code limit} records (all when 0), read in Spark tasks. */
+    private static int idxClasses(SparkSession spark, Path labels, int limit, String split) {
+        int n = IdxReader.labelCount(labels);
+        n = limit > 0 ? Math.min(limit, n) : n;
+        if (n == 0) {
+            throw new DataContractException("the " + split + " data has no rows");
+        }
+        int tasks = Math.max(1, Math.min(spark.sparkContext().defaultParallelism(), n / 1024));
+        List<int[]> ranges = new ArrayList<>();
+        for (int t = 0; t < tasks; t++) {
+            ranges.add(new int[]{(int) ((long) n * t / tasks), (int) ((long) n * (t + 1) / tasks)});
+        }
+        String file = labels.toAbsolutePath().toString();
+        return JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(ranges, ranges.size())
+                .map(range -> java.util.Arrays.stream(IdxReader.readLabels(Path.of(file), range[0], range[1]))
+                        .max().orElse(-1))
+                .reduce(Math::max) + 1;
     }
 
     private static boolean gzipped(Path file) {

@@ -111,9 +111,9 @@ section_pipeline() {
   echo "mark (reset at its start, so it includes what earlier stages still hold); the distill stage trains the distilled"
   echo "student and its hard-label baseline."
   echo
-  echo "| stage | seconds | peak heap | peak RSS |"
-  echo "| --- | --- | --- | --- |"
-  awk '$1=="RESULT" && $2=="stage" {printf "| %s | %.1f | %.2f GiB | %.2f GiB%s |\n", $3, $4, $5/1073741824, $6/1073741824, ($7=="stage" ? "" : " (process peak)")}' "$WORK/pipeline.txt"
+  echo "| stage | seconds | peak heap | peak RSS | CPU (cores busy of $(nproc)) |"
+  echo "| --- | --- | --- | --- | --- |"
+  awk '$1=="RESULT" && $2=="stage" {printf "| %s | %.1f | %.2f GiB | %.2f GiB%s | %.2f |\n", $3, $4, $5/1073741824, $6/1073741824, ($7=="stage" ? "" : " (process peak)"), $8}' "$WORK/pipeline.txt"
   echo
 }
 

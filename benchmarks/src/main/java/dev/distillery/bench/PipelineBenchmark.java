@@ -22,7 +22,7 @@ import java.util.List;
 
 /**
  * The pipeline's own figures, measured the way a user runs it: prepare, train-teacher, label and distill through
- * the CLI in one JVM (as {@code distillery run} does), each stage's wall time, peak heap and peak RSS, the
+ * the CLI in one JVM (as {@code distillery run} does), each stage's wall time, peak heap, peak RSS and CPU (cores busy), the
  * throughput its training history records, and the test accuracy of what it produced. A JFR recording covers every
  * stage so the harness can say where a slow stage spends its time.
  * Usage: {@code PipelineBenchmark <fashion-mnist dir> <jfr file> <stage args: --config F --out D [--set k=v ...]>};
@@ -49,6 +49,7 @@ public final class PipelineBenchmark {
         try (StageProfiler profiler = StageProfiler.start()) {
             for (String stage : STAGES) {
                 StageMemory memory = StageMemory.reset();
+                long cpu0 = processCpuNanos();
                 long t0 = System.nanoTime();
                 java.time.Instant from = java.time.Instant.now();
                 String[] cli = new String[stageArgs.length + 1];
@@ -62,8 +63,8 @@ public final class PipelineBenchmark {
                 double secs = (System.nanoTime() - t0) / 1e9;
                 windows.add(new StageWindow(stage, from, java.time.Instant.now()));
                 StageMemory.Peak peak = memory.peak();
-                System.out.printf("RESULT stage %s %.2f %d %d %s%n", stage, secs, peak.heapBytes(), peak.rssBytes(),
-                        peak.rssScope());
+                System.out.printf("RESULT stage %s %.2f %d %d %s %.2f%n", stage, secs, peak.heapBytes(),
+                        peak.rssBytes(), peak.rssScope(), (processCpuNanos() - cpu0) / 1e9 / secs);
             }
             profiler.stopAndDump(jfr);
         }
@@ -113,5 +114,11 @@ public final class PipelineBenchmark {
 
     /** A stage's place on the recording's timeline. */
     record StageWindow(String stage, java.time.Instant from, java.time.Instant to) {
+    }
+
+    /** This JVM's CPU time so far (driver and, in local mode, the executors' tasks). */
+    static long processCpuNanos() {
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean unix ? unix.getProcessCpuTime() : 0;
     }
 }

@@ -31,6 +31,16 @@ class IdxReaderTest {
         return bytes.toByteArray();
     }
 
+    /** {@code name} holding {@code raw}, and {@code name}.gz holding it gzipped. */
+    private void writeRawAndGzipped(String name, byte[] raw) throws Exception {
+        Files.write(dir.resolve(name), raw);
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (GZIPOutputStream g = new GZIPOutputStream(gz)) {
+            g.write(raw);
+        }
+        Files.write(dir.resolve(name + ".gz"), gz.toByteArray());
+    }
+
     @Test
     void readsRealFashionMnistTestLabels() {
         int[] labels = IdxReader.readLabels(FashionMnist.file("t10k-labels-idx1-ubyte.gz"));
@@ -44,13 +54,7 @@ class IdxReaderTest {
 
     @Test
     void readsRawAndGzippedFilesAlike() throws Exception {
-        byte[] raw = idxImages(2, 2, 3, 2);
-        Files.write(dir.resolve("a.idx"), raw);
-        ByteArrayOutputStream gz = new ByteArrayOutputStream();
-        try (GZIPOutputStream g = new GZIPOutputStream(gz)) {
-            g.write(raw);
-        }
-        Files.write(dir.resolve("a.idx.gz"), gz.toByteArray());
+        writeRawAndGzipped("a.idx", idxImages(2, 2, 3, 2));
         float[][] a = IdxReader.readImages(dir.resolve("a.idx"));
         float[][] b = IdxReader.readImages(dir.resolve("a.idx.gz"));
         assertThat(a).hasDimensions(2, 6);
@@ -60,13 +64,7 @@ class IdxReaderTest {
 
     @Test
     void aRangeOfRecordsIsTheSameSliceOfTheWholeFileRawOrGzipped() throws Exception {
-        byte[] raw = idxImages(7, 3, 2, 7);
-        Files.write(dir.resolve("r.idx"), raw);
-        ByteArrayOutputStream gz = new ByteArrayOutputStream();
-        try (GZIPOutputStream g = new GZIPOutputStream(gz)) {
-            g.write(raw);
-        }
-        Files.write(dir.resolve("r.idx.gz"), gz.toByteArray());
+        writeRawAndGzipped("r.idx", idxImages(7, 3, 2, 7));
         float[][] all = IdxReader.readImages(dir.resolve("r.idx"));
         for (String name : new String[]{"r.idx", "r.idx.gz"}) {
             assertThat(IdxReader.readImages(dir.resolve(name), 2, 5)).isDeepEqualTo(java.util.Arrays.copyOfRange(all, 2, 5));

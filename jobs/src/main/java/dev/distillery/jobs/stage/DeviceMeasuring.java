@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -83,7 +82,7 @@ final class DeviceMeasuring {
             }
             Map<String, Integer> perTarget = new LinkedHashMap<>();
             for (Future<DeviceMeasurement> f : pending) {
-                DeviceMeasurement m = result(f);
+                DeviceMeasurement m = Futures.get(f, "measuring C builds");
                 out.add(m);
                 perTarget.merge(m.core(), 1, Integer::sum);
             }
@@ -111,21 +110,6 @@ final class DeviceMeasuring {
                 m.flash().constantBytes(), m.flash().codeBytes() + m.flash().libraryBytes(),
                 m.ram().arenaBytes(), m.ram().stackBytes(),
                 Math.round(m.instructions().meanPerInference()));
-    }
-
-    /** A measurement's result; its failure rethrown as it was thrown (after the pool stops the others). */
-    private static DeviceMeasurement result(Future<DeviceMeasurement> f) {
-        try {
-            return f.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while measuring C builds", e);
-        }
     }
 
     private static Optional<McuTarget> target(String core) {

@@ -34,7 +34,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -151,24 +150,24 @@ public final class EvaluateStage implements Stage {
                 }
             })));
             for (Future<VariantRun> f : passes.values()) {
-                done(f);
+                Futures.get(f, "evaluating");
             }
-            done(fakeQuantPass);
+            Futures.get(fakeQuantPass, "evaluating");
         } finally {
             pool.shutdownNow();
         }
-        int[] teacher = done(passes.get("teacher")).predictions();
+        int[] teacher = Futures.get(passes.get("teacher"), "evaluating").predictions();
         for (var e : floats.entrySet()) {
             String name = e.getKey();
             VariantRun run;
             try (InferenceRunner sameDiff = Runners.sameDiff(e.getValue());
                  InferenceRunner onnx = Runners.onnx(e.getValue())) {
-                run = done(passes.get(name)).withTeacher(name.equals("teacher") ? null : teacher)
+                run = Futures.get(passes.get(name), "evaluating").withTeacher(name.equals("teacher") ? null : teacher)
                         .timed(List.of(sameDiff, onnx), test.features(), settings);
             }
             variants.add(floatVariant(name, floatKinds.get(name), e.getValue(), floatFiles.get(name), run));
         }
-        int[] fakeQuant = done(fakeQuantPass);
+        int[] fakeQuant = Futures.get(fakeQuantPass, "evaluating");
         // export names the QAT model's integer form by its weight width: student-int8 or student-int4
         String qatVariant = "student-int" + qat.quant().weightBits();
         VariantRun intRun = null;
@@ -177,8 +176,8 @@ public final class EvaluateStage implements Stage {
             IntegerModel model = integerModels.get(m.variant());
             VariantRun run;
             try (InferenceRunner runner = Runners.integer(model)) {
-                run = done(passes.get(m.variant())).withTeacher(teacher).timed(List.of(runner), test.features(),
-                        settings);
+                run = Futures.get(passes.get(m.variant()), "evaluating").withTeacher(teacher)
+                        .timed(List.of(runner), test.features(), settings);
             }
             variants.add(Variant.of(m.variant(), m.kind(), integerPrecision(model, file), model.architecture(),
                             run.metrics(), sizeOf(file), sourceSparsity(ctx.outRoot(), model, file), file)
@@ -264,21 +263,6 @@ public final class EvaluateStage implements Stage {
                     .withTeachers(ModelLineage.teacherSet(meta, v.source())));
         }
         return out;
-    }
-
-    /** A pass's result, its failure rethrown as thrown. */
-    private static <T> T done(Future<T> pass) {
-        try {
-            return pass.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while evaluating", e);
-        }
     }
 
     private static Variant floatVariant(String name, String kind, ModelArtifact model, Path file, VariantRun run) {

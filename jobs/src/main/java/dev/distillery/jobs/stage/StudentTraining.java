@@ -150,9 +150,10 @@ final class StudentTraining {
                 }
             }
             if (failure != null) {
-                // a cancelled run's thread is still unwinding from its cancelled Spark job: let it stop before the
-                // stage reports the failure and its work folder is cleaned up
-                pool.shutdown();
+                // A cancelled run's thread is still unwinding from its cancelled Spark job, or is between two jobs:
+                // the interrupt makes its next job submission fail at once. Let it stop before the stage reports the
+                // failure and its work folder is cleaned up.
+                pool.shutdownNow();
                 try {
                     pool.awaitTermination(2, java.util.concurrent.TimeUnit.MINUTES);
                 } catch (InterruptedException e) {

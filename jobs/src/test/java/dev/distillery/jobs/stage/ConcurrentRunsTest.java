@@ -13,6 +13,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Student runs trained side by side: results in list order, and one failure stops the others' Spark jobs. */
 class ConcurrentRunsTest {
+    private static final java.util.concurrent.atomic.AtomicBoolean SLOW_TASK_STARTED =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
     @Test
     void resultsComeBackInListOrderWhateverFinishesFirst() {
         SparkContext sc = TestSpark.get().sparkContext();
@@ -38,13 +41,20 @@ class ConcurrentRunsTest {
         sc.setJobGroup("concurrent-runs-test", "a stage's jobs", true);
         long start = System.nanoTime();
         try {
+            SLOW_TASK_STARTED.set(false);
             assertThatThrownBy(() -> StudentTraining.concurrently(sc, List.of("slow", "failing"), run -> {
                 if (run.equals("failing")) {
-                    sleepThen(500, 0);
+                    // fail once the other run's job is running (local mode: the task runs in this JVM)
+                    while (!SLOW_TASK_STARTED.get()) {
+                        sleepThen(20, 0);
+                    }
                     throw new IllegalArgumentException("run " + run + " diverged");
                 }
                 return JavaSparkContext.fromSparkContext(sc).parallelize(List.of(1), 1)
-                        .map(i -> sleepThen(120_000, i)).collect();
+                        .map(i -> {
+                            SLOW_TASK_STARTED.set(true);
+                            return sleepThen(120_000, i);
+                        }).collect();
             })).isInstanceOf(IllegalArgumentException.class).hasMessage("run failing diverged");
         } finally {
             sc.clearJobGroup();

@@ -22,7 +22,7 @@ def payload(name, header):
 head, images = payload("train-images-idx3-ubyte.gz", 16)
 _, labels = payload("train-labels-idx1-ubyte.gz", 8)
 n = 20 * (len(labels))
-with open(os.path.join(dst, "train-images-idx3-ubyte"), "wb") as f:
+with open(os.path.join(dst, "train-images-idx3-ubyte.part"), "wb") as f:
     f.write(struct.pack(">IIII", 0x803, n, 28, 28))
     for _ in range(20):
         f.write(images)
@@ -33,6 +33,8 @@ with open(os.path.join(dst, "train-labels-idx1-ubyte"), "wb") as f:
 for name in ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"):
     with gzip.open(os.path.join(src, name + ".gz"), "rb") as f, open(os.path.join(dst, name), "wb") as out:
         out.write(f.read())
+# the images file appears last, whole: the script's check for it then means the set is complete
+os.replace(os.path.join(dst, "train-images-idx3-ubyte.part"), os.path.join(dst, "train-images-idx3-ubyte"))
 PY
 }
 [[ -f "$WORK/big/train-images-idx3-ubyte" ]] || big

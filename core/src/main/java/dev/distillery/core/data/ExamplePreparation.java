@@ -50,9 +50,6 @@ public final class ExamplePreparation {
      */
     public static final long TEST_ID_OFFSET = 1L << 62;
 
-    /** Records per task of an uncompressed IDX file (about 6 MB of decoded features for 28x28 images). */
-    static final int IDX_ROWS_PER_TASK = 2048;
-
     private static final org.apache.spark.sql.types.StructType ROW_SCHEMA = new org.apache.spark.sql.types.StructType(
             Arrays.copyOf(Examples.SCHEMA.fields(), 3));
 
@@ -90,6 +87,12 @@ public final class ExamplePreparation {
         switch (cfg.format()) {
             case "idx" -> {
                 int[] hw = IdxReader.imageShape(dir.resolve(cfg.trainImages()));
+                int[] testHw = IdxReader.imageShape(dir.resolve(cfg.testImages()));
+                if (hw[0] != testHw[0] || hw[1] != testHw[1]) {
+                    throw new DataContractException(dir.resolve(cfg.testImages()) + " holds " + testHw[0] + "x"
+                            + testHw[1] + " images but " + dir.resolve(cfg.trainImages()) + " holds " + hw[0] + "x"
+                            + hw[1] + "; train and test images must have the same shape");
+                }
                 shape = new int[]{1, hw[0], hw[1]};
                 train = idx(spark, dir.resolve(cfg.trainImages()), dir.resolve(cfg.trainLabels()), cfg.trainLimit(), 0);
                 test = idx(spark, dir.resolve(cfg.testImages()), dir.resolve(cfg.testLabels()), cfg.testLimit(),
@@ -170,10 +173,11 @@ public final class ExamplePreparation {
     }
 
     /**
-     * IDX files decoded inside Spark tasks, each task its own range of records: the driver reads only the headers,
-     * so no relation of the whole dataset is built there or shipped in tasks. Gzip cannot seek, so each task of a
-     * gzipped file decompresses from the start and skips to its range; such a file gets one task per core (more
-     * would decompress the same bytes again), a raw file one task per {@link #IDX_ROWS_PER_TASK} records.
+     * IDX files decoded inside Spark tasks, each task its own range of records: the driver reads only the headers
+     * (and checks that the files hold what they declare), so no relation of the whole dataset is built there or
+     * shipped in tasks. One task per core, sliced as Spark slices a local relation, so the prepared files (and
+     * everything trained from them) are the same as when the driver read the files itself; each task decodes its
+     * records one at a time. Gzip cannot seek: a task of a gzipped file decompresses from the start to its range.
      */
     private static Dataset<Row> idx(SparkSession spark, Path images, Path labels, int limit, long idOffset) {
         int[] header = IdxReader.imageHeader(images);
@@ -182,10 +186,10 @@ public final class ExamplePreparation {
             throw new DataContractException(images + " holds " + header[0] + " images but " + labels + " holds "
                     + labelCount + " labels");
         }
+        IdxReader.requireComplete(images);
+        IdxReader.requireComplete(labels);
         int n = limit > 0 ? Math.min(limit, header[0]) : header[0];
-        int cores = spark.sparkContext().defaultParallelism();
-        int tasks = gzipped(images) ? Math.min(cores, Math.max(1, n / 1024))
-                : Math.max(Math.min(cores, Math.max(1, n / 1024)), (n + IDX_ROWS_PER_TASK - 1) / IDX_ROWS_PER_TASK);
+        int tasks = Math.max(1, Math.min(spark.sparkContext().defaultParallelism(), n));
         List<int[]> ranges = new ArrayList<>();
         for (int t = 0; t < tasks; t++) {
             ranges.add(new int[]{(int) ((long) n * t / tasks), (int) ((long) n * (t + 1) / tasks)});
@@ -195,13 +199,23 @@ public final class ExamplePreparation {
         JavaRDD<Row> rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
                 .parallelize(ranges, ranges.size())
                 .flatMap(range -> {
-                    float[][] x = IdxReader.readImages(Path.of(imageFile), range[0], range[1]);
                     int[] y = IdxReader.readLabels(Path.of(labelFile), range[0], range[1]);
-                    List<Row> out = new ArrayList<>(x.length);
-                    for (int i = 0; i < x.length; i++) {
-                        out.add(RowFactory.create(idOffset + range[0] + i, x[i], y[i]));
-                    }
-                    return out.iterator();
+                    IdxReader.ImageCursor x = IdxReader.imageCursor(Path.of(imageFile), range[0], range[1]);
+                    return new java.util.Iterator<Row>() {
+                        private int i;
+
+                        @Override
+                        public boolean hasNext() {
+                            return x.hasNext();
+                        }
+
+                        @Override
+                        public Row next() {
+                            Row row = RowFactory.create(idOffset + range[0] + i, x.next(), y[i]);
+                            i++;
+                            return row;
+                        }
+                    };
                 });
         return spark.createDataFrame(rows, ROW_SCHEMA);
     }
@@ -225,13 +239,6 @@ public final class ExamplePreparation {
                 .reduce(Math::max) + 1;
     }
 
-    private static boolean gzipped(Path file) {
-        try (var in = Files.newInputStream(file)) {
-            return in.read() == 0x1f && in.read() == 0x8b;
-        } catch (IOException e) {
-            throw new DataContractException("cannot read IDX file " + file + ": " + e.getMessage(), e);
-        }
-    }
 
     private static Dataset<Row> tabular(SparkSession spark, DataConfig cfg, Path file, int limit, long idOffset) {
         if (!Files.exists(file)) {

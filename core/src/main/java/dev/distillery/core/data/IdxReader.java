@@ -35,8 +35,9 @@ public final class IdxReader {
             int n = shape[0];
             int size = shape[1] * shape[2];
             int end = Math.min(to, n);
+            from = Math.min(from, end);
             skipRecords(in, file, from, size, n);
-            float[][] rows = new float[Math.max(0, end - from)][size];
+            float[][] rows = new float[end - from][size];
             byte[] buf = new byte[size];
             for (int i = 0; i < rows.length; i++) {
                 readFully(in, buf, file, from + i, n);
@@ -45,6 +46,158 @@ public final class IdxReader {
                 }
             }
             return rows;
+        } catch (IOException e) {
+            throw new DataContractException("cannot read IDX file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Images {@code from} to {@code to} (clipped to the file's count) one at a time, for a Spark task that should not
+     * hold its whole range: each {@code next()} decodes one record; the file closes after the last one (or on
+     * {@link ImageCursor#close()}).
+     */
+    public static ImageCursor imageCursor(Path file, int from, int to) {
+        DataInputStream in = null;
+        try {
+            in = open(file);
+            int[] shape = imageHeader(in, file);
+            int end = Math.min(to, shape[0]);
+            int start = Math.min(from, end);
+            skipRecords(in, file, start, shape[1] * shape[2], shape[0]);
+            return new ImageCursor(in, file, start, end, shape[0], shape[1] * shape[2]);
+        } catch (IOException | RuntimeException e) {
+            if (in != null) {
+                try {
+                    in.close();
+                } catch (IOException ignored) {
+                    // the first failure is the one to report
+                }
+            }
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new DataContractException("cannot read IDX file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A range of an IDX image file, decoded one record per call. */
+    public static final class ImageCursor implements java.util.Iterator<float[]>, AutoCloseable {
+        private final DataInputStream in;
+        private final Path file;
+        private final int end;
+        private final int declared;
+        private final byte[] buf;
+        private int next;
+        private boolean closed;
+
+        private ImageCursor(DataInputStream in, Path file, int start, int end, int declared, int size) {
+            this.in = in;
+            this.file = file;
+            this.next = start;
+            this.end = end;
+            this.declared = declared;
+            this.buf = new byte[size];
+            if (start >= end) {
+                close();
+            }
+        }
+
+        @Override
+        public boolean hasNext() {
+            return next < end;
+        }
+
+        @Override
+        public float[] next() {
+            if (!hasNext()) {
+                throw new java.util.NoSuchElementException();
+            }
+            try {
+                readFully(in, buf, file, next, declared);
+            } catch (IOException e) {
+                close();
+                throw new DataContractException("cannot read IDX file " + file + ": " + e.getMessage(), e);
+            }
+            float[] row = new float[buf.length];
+            for (int j = 0; j < buf.length; j++) {
+                row[j] = (buf[j] & 0xFF) / 255f;
+            }
+            if (++next == end) {
+                close();
+            }
+            return row;
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                try {
+                    in.close();
+                } catch (IOException e) {
+                    // reading is over; nothing depends on the close
+                }
+            }
+        }
+    }
+
+    /**
+     * Checks that the file holds every record its header declares, before any task relies on it: a raw file by its
+     * size; a gzipped one by the uncompressed size its trailer records, and only where that disagrees (a
+     * truncated download, or a file of several gzip members) by decompressing it whole.
+     */
+    public static void requireComplete(Path file) {
+        try {
+            long expected;
+            try (DataInputStream in = open(file)) {
+                int magic = in.readInt();
+                int n = in.readInt();
+                if (magic == 0x00000803) {
+                    expected = 16 + (long) n * in.readInt() * in.readInt();
+                } else if (magic == 0x00000801) {
+                    expected = 8 + (long) n;
+                } else {
+                    throw new DataContractException(file + " is not an IDX file: expected magic 0x00000803 or"
+                            + " 0x00000801, found 0x" + String.format("%08x", magic));
+                }
+            }
+            byte[] head = new byte[2];
+            long size = Files.size(file);
+            try (var raw = Files.newInputStream(file)) {
+                raw.readNBytes(head, 0, 2);
+            }
+            if ((head[0] & 0xFF) != 0x1f || (head[1] & 0xFF) != 0x8b) {
+                if (size < expected) {
+                    throw new DataContractException(file + " is truncated: its header declares " + expected
+                            + " bytes of records, the file holds " + size);
+                }
+                return;
+            }
+            if (size >= 4) {
+                byte[] trailer = new byte[4];
+                try (var ch = java.nio.channels.FileChannel.open(file)) {
+                    ch.read(java.nio.ByteBuffer.wrap(trailer), size - 4);
+                }
+                long isize = (trailer[0] & 0xFFL) | (trailer[1] & 0xFFL) << 8 | (trailer[2] & 0xFFL) << 16
+                        | (trailer[3] & 0xFFL) << 24;
+                if (isize == (expected & 0xFFFFFFFFL)) {
+                    return;
+                }
+            }
+            long total = 0;
+            try (DataInputStream in = open(file)) {
+                byte[] buf = new byte[1 << 16];
+                for (int r; (r = in.read(buf)) > 0; ) {
+                    total += r;
+                }
+            } catch (EOFException | ZipException e) {
+                throw new DataContractException(file + " is truncated or corrupt: its gzip stream ends after "
+                        + total + " of the " + expected + " bytes its header declares (" + e.getMessage() + ")", e);
+            }
+            if (total < expected) {
+                throw new DataContractException(file + " is truncated: its header declares " + expected
+                        + " bytes of records, the data holds " + total);
+            }
         } catch (IOException e) {
             throw new DataContractException("cannot read IDX file " + file + ": " + e.getMessage(), e);
         }
@@ -127,8 +280,9 @@ public final class IdxReader {
         try (DataInputStream in = open(file)) {
             int n = labelHeader(in, file);
             int end = Math.min(to, n);
+            from = Math.min(from, end);
             skipRecords(in, file, from, 1, n);
-            byte[] buf = new byte[Math.max(0, end - from)];
+            byte[] buf = new byte[end - from];
             readFully(in, buf, file, from, n);
             int[] labels = new int[buf.length];
             for (int i = 0; i < buf.length; i++) {

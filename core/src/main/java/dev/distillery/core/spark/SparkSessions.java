@@ -33,8 +33,9 @@ public final class SparkSessions {
         builder.config("spark.sql.shuffle.partitions", conf.get("spark.sql.shuffle.partitions",
                 String.valueOf(shufflePartitions)));
         builder.config("spark.executorEnv.OMP_NUM_THREADS", conf.get("spark.executorEnv.OMP_NUM_THREADS", "1"));
+        // the driver's own setting, where it has one, travels to the executors too
         NativeAllocator.ENVIRONMENT.forEach((name, value) -> builder.config("spark.executorEnv." + name,
-                conf.get("spark.executorEnv." + name, value)));
+                conf.get("spark.executorEnv." + name, System.getenv().getOrDefault(name, value))));
         String execOpts = conf.get("spark.executor.extraJavaOptions", "");
         if (!execOpts.contains("javacpp.maxPhysicalBytes")) {
             builder.config("spark.executor.extraJavaOptions", (execOpts + " " + NATIVE_JAVA_OPTIONS).trim());

@@ -61,7 +61,7 @@ class ExamplePreparationTest {
     }
 
     @Test
-    void aTruncatedIdxFileFailsInItsTaskAsBadInputAndWritesNothing() throws Exception {
+    void aTruncatedIdxFileIsBadInputBeforeAnyTaskAndWritesNothing() throws Exception {
         Files.createDirectories(dir.resolve("raw"));
         for (String name : List.of("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz",
                 "train-labels-idx1-ubyte.gz")) {
@@ -78,8 +78,29 @@ class ExamplePreparationTest {
         assertThatThrownBy(() -> ExamplePreparation.prepare(idx(dir.resolve("raw")).data(), 5, TestSpark.get(),
                 dir.resolve("out")))
                 .isInstanceOf(DataContractException.class)
-                .hasMessageContaining("train-images-idx3-ubyte.gz is truncated").hasMessageContaining("declares 60000");
+                .hasMessageContaining("train-images-idx3-ubyte.gz is truncated").hasMessageContaining("declares");
         assertThat(dir.resolve("out").resolve(Examples.INFO_FILE)).doesNotExist();
+    }
+
+    @Test
+    void testImagesOfAnotherShapeThanTheTrainingImagesAreRefused() throws Exception {
+        Files.createDirectories(dir.resolve("raw"));
+        for (String name : List.of("train-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz",
+                "train-labels-idx1-ubyte.gz")) {
+            Files.copy(FashionMnist.file(name), dir.resolve("raw").resolve(name));
+        }
+        try (var out = new java.io.DataOutputStream(new java.util.zip.GZIPOutputStream(
+                Files.newOutputStream(dir.resolve("raw/t10k-images-idx3-ubyte.gz"))))) {
+            out.writeInt(0x803);
+            out.writeInt(10_000);
+            out.writeInt(32);
+            out.writeInt(32);
+            out.write(new byte[10_000 * 32 * 32]);
+        }
+        assertThatThrownBy(() -> ExamplePreparation.prepare(idx(dir.resolve("raw")).data(), 5, TestSpark.get(),
+                dir.resolve("out")))
+                .isInstanceOf(DataContractException.class).hasMessageContaining("32x32")
+                .hasMessageContaining("28x28").hasMessageContaining("same shape");
     }
 
     private static PipelineConfig idx(Path data, String... extra) {

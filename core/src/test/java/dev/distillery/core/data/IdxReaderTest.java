@@ -79,6 +79,37 @@ class IdxReaderTest {
     }
 
     @Test
+    void aCursorDecodesTheSameRecordsOneAtATime() throws Exception {
+        writeRawAndGzipped("c.idx", idxImages(6, 2, 2, 6));
+        float[][] all = IdxReader.readImages(dir.resolve("c.idx"));
+        for (String name : new String[]{"c.idx", "c.idx.gz"}) {
+            java.util.List<float[]> got = new java.util.ArrayList<>();
+            IdxReader.imageCursor(dir.resolve(name), 1, 4).forEachRemaining(got::add);
+            assertThat(got.toArray(new float[0][])).isDeepEqualTo(java.util.Arrays.copyOfRange(all, 1, 4));
+            assertThat(IdxReader.imageCursor(dir.resolve(name), 9, 12).hasNext()).isFalse();
+        }
+    }
+
+    @Test
+    void aFileIsCheckedCompleteBeforeUseRawOrGzipped() throws Exception {
+        writeRawAndGzipped("whole.idx", idxImages(5, 2, 2, 5));
+        IdxReader.requireComplete(dir.resolve("whole.idx"));
+        IdxReader.requireComplete(dir.resolve("whole.idx.gz"));
+        writeRawAndGzipped("short.idx", idxImages(5, 2, 2, 3));
+        for (String name : new String[]{"short.idx", "short.idx.gz"}) {
+            assertThatThrownBy(() -> IdxReader.requireComplete(dir.resolve(name)))
+                    .isInstanceOf(DataContractException.class).hasMessageContaining(name + " is truncated")
+                    .hasMessageContaining("declares 36 bytes");
+        }
+        // a gzipped file cut short (an interrupted download): no valid trailer, and the stream ends early
+        byte[] gz = Files.readAllBytes(dir.resolve("whole.idx.gz"));
+        Files.write(dir.resolve("cut.idx.gz"), java.util.Arrays.copyOf(gz, gz.length - 10));
+        assertThatThrownBy(() -> IdxReader.requireComplete(dir.resolve("cut.idx.gz")))
+                .isInstanceOf(DataContractException.class).hasMessageContaining("cut.idx.gz is truncated");
+        assertThat(IdxReader.readImages(dir.resolve("whole.idx"), 7, 9)).isEmpty();
+    }
+
+    @Test
     void aRangeBeyondTheDataOfATruncatedFileNamesTheRecordCount() throws Exception {
         Files.write(dir.resolve("t.idx"), idxImages(5, 2, 2, 3));
         assertThatThrownBy(() -> IdxReader.readImages(dir.resolve("t.idx"), 4, 5))

@@ -93,7 +93,14 @@ final class DeviceMeasuring {
                 }
             }
         } finally {
+            // after a failure the other build may still be running (the interrupt kills its tool): let it stop
+            // before its folder is deleted
             pool.shutdownNow();
+            try {
+                pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             deleteTree(build);
         }
         return new Result(out, skipped);
@@ -142,7 +149,7 @@ final class DeviceMeasuring {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             // a build folder left in the temporary directory is harmless
         }
     }

@@ -38,6 +38,7 @@ class ConcurrentRunsTest {
     @Test
     void theFirstFailureCancelsTheOtherRunsJobsAndIsRethrown() {
         SparkContext sc = TestSpark.get().sparkContext();
+        // as StageContext labels a stage's jobs, but with interrupt-on-cancel so that the sleeping task ends at once
         sc.setJobGroup("concurrent-runs-test", "a stage's jobs", true);
         long start = System.nanoTime();
         try {
@@ -45,7 +46,8 @@ class ConcurrentRunsTest {
             assertThatThrownBy(() -> StudentTraining.concurrently(sc, List.of("slow", "failing"), run -> {
                 if (run.equals("failing")) {
                     // fail once the other run's job is running (local mode: the task runs in this JVM)
-                    while (!SLOW_TASK_STARTED.get()) {
+                    long deadline = System.nanoTime() + 60_000_000_000L;
+                    while (!SLOW_TASK_STARTED.get() && System.nanoTime() < deadline) {
                         sleepThen(20, 0);
                     }
                     throw new IllegalArgumentException("run " + run + " diverged");
@@ -60,7 +62,7 @@ class ConcurrentRunsTest {
             sc.clearJobGroup();
         }
         // the slow run's two-minute job was cancelled, not waited for
-        assertThat((System.nanoTime() - start) / 1e9).isLessThan(60);
+        assertThat((System.nanoTime() - start) / 1e9).isLessThan(100);
     }
 
     private static int sleepThen(long millis, int value) {

@@ -30,11 +30,13 @@ final class Commands {
     }
 
     static Result runAllowingFailure(List<String> command, Path dir, Duration timeout) {
-        Path log = dir.resolve(".command-output");
+        Path log = null;
         try {
+            // a file per call: builds for two targets run at once in the same toolchain folder
+            log = Files.createTempFile(dir, ".command-output-", "");
             Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).start();
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!waitFor(process, timeout)) {
                 process.destroyForcibly().waitFor();
                 throw new McuToolException("`" + String.join(" ", command) + "` in " + dir + " did not finish within "
                         + timeout.toSeconds() + " s:\n" + tail(read(log)), true);
@@ -46,6 +48,24 @@ final class Commands {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new McuToolException("interrupted while running `" + String.join(" ", command) + "`", e);
+        } finally {
+            if (log != null) {
+                try {
+                    Files.deleteIfExists(log);
+                } catch (IOException e) {
+                    // a leftover log in the build folder is harmless
+                }
+            }
+        }
+    }
+
+    /** Waits for the process; an interrupt kills it before passing on, so no tool outlives a cancelled stage. */
+    private static boolean waitFor(Process process, Duration timeout) throws InterruptedException {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            throw e;
         }
     }
 

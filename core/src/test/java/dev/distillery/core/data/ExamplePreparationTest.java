@@ -62,11 +62,7 @@ class ExamplePreparationTest {
 
     @Test
     void aTruncatedIdxFileIsBadInputBeforeAnyTaskAndWritesNothing() throws Exception {
-        Files.createDirectories(dir.resolve("raw"));
-        for (String name : List.of("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz",
-                "train-labels-idx1-ubyte.gz")) {
-            Files.copy(FashionMnist.file(name), dir.resolve("raw").resolve(name));
-        }
+        copyFashionMnist("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz", "train-labels-idx1-ubyte.gz");
         // the header declares 60,000 images; the data ends after 20,000 (gzipped, so only decoding finds out)
         byte[] whole;
         try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(FashionMnist.file("train-images-idx3-ubyte.gz")))) {
@@ -84,11 +80,7 @@ class ExamplePreparationTest {
 
     @Test
     void testImagesOfAnotherShapeThanTheTrainingImagesAreRefused() throws Exception {
-        Files.createDirectories(dir.resolve("raw"));
-        for (String name : List.of("train-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz",
-                "train-labels-idx1-ubyte.gz")) {
-            Files.copy(FashionMnist.file(name), dir.resolve("raw").resolve(name));
-        }
+        copyFashionMnist("train-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz", "train-labels-idx1-ubyte.gz");
         try (var out = new java.io.DataOutputStream(new java.util.zip.GZIPOutputStream(
                 Files.newOutputStream(dir.resolve("raw/t10k-images-idx3-ubyte.gz"))))) {
             out.writeInt(0x803);
@@ -101,6 +93,14 @@ class ExamplePreparationTest {
                 dir.resolve("out")))
                 .isInstanceOf(DataContractException.class).hasMessageContaining("32x32")
                 .hasMessageContaining("28x28").hasMessageContaining("same shape");
+    }
+
+    /** Copies the named Fashion-MNIST files into the folder "raw"; the test writes the fourth itself. */
+    private void copyFashionMnist(String... names) throws Exception {
+        Files.createDirectories(dir.resolve("raw"));
+        for (String name : names) {
+            Files.copy(FashionMnist.file(name), dir.resolve("raw").resolve(name));
+        }
     }
 
     private static PipelineConfig idx(Path data, String... extra) {

@@ -95,12 +95,7 @@ final class DeviceMeasuring {
         } finally {
             // after a failure the other build may still be running (the interrupt kills its tool): let it stop
             // before its folder is deleted
-            pool.shutdownNow();
-            try {
-                pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            Futures.stop(pool);
             deleteTree(build);
         }
         return new Result(out, skipped);

@@ -155,12 +155,7 @@ public final class EvaluateStage implements Stage {
             Futures.get(fakeQuantPass, "evaluating");
         } finally {
             // after a failure, let the other pass stop before the stage reports it
-            pool.shutdownNow();
-            try {
-                pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            Futures.stop(pool);
         }
         int[] teacher = Futures.get(passes.get("teacher"), "evaluating").predictions();
         for (var e : floats.entrySet()) {

@@ -1,6 +1,7 @@
 package dev.distillery.jobs.stage;
 
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
 /** Results of work a stage ran on its own threads, with failures rethrown as the work threw them. */
@@ -23,6 +24,16 @@ final class Futures {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while " + doing, e);
+        }
+    }
+
+    /** Interrupts the pool's work and waits up to a minute for it to stop (after a failure, before reporting it). */
+    static void stop(ExecutorService pool) {
+        pool.shutdownNow();
+        try {
+            pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

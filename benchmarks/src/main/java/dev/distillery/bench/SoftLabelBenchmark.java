@@ -14,6 +14,7 @@ import dev.distillery.jobs.stage.LabelStage;
 import dev.distillery.jobs.stage.PrepareStage;
 import dev.distillery.jobs.stage.TrainTeacherStage;
 import dev.distillery.teacher.label.TeacherEnsemble;
+import dev.distillery.teacher.label.TeacherModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -35,8 +36,10 @@ import static org.apache.spark.sql.functions.col;
  *   <li>{@code label <cli args...>}: runs the label stage and prints {@code RESULT label rows seconds peak_heap_bytes
  *       stage_seconds peak_live_heap_bytes}: the sum of the heap pools' peaks (what the collector let the heap grow
  *       to) and the largest heap in use right after a collection (the live data the stage held);</li>
- *   <li>{@code plain <out> <batch> [threads] [views]}: the same teacher on the same train and validation rows in a
- *       plain batched loop (rows loaded first, inference timed), {@code RESULT plain rows seconds checksum views};
+ *   <li>{@code plain <out> <batch> [threads] [views] [samediff|onnxruntime]}: the same teacher on the same train and
+ *       validation rows in a plain batched loop (rows loaded first, inference timed), in SameDiff or (exported to
+ *       ONNX, as the label stage runs it) in ONNX Runtime, one thread per session call,
+ *       {@code RESULT plain rows seconds checksum views};
  *       with several threads, each runs its own copy of the teacher on its share of the rows, as the label stage's
  *       tasks do. With {@code views}, the loop labels exactly the rows of the soft labels under
  *       {@code <out>/soft-labels/labels}: every training example in each of the views their metadata records, made
@@ -59,8 +62,12 @@ public final class SoftLabelBenchmark {
         int code = 0;
         switch (args[0]) {
             case "label" -> code = label(Arrays.copyOfRange(args, 1, args.length));
-            case "plain" -> plain(Path.of(args[1]), Integer.parseInt(args[2]),
-                    args.length > 3 ? Integer.parseInt(args[3]) : 1, args.length > 4 && args[4].equals("views"));
+            case "plain" -> {
+                List<String> flags = Arrays.asList(args).subList(Math.min(4, args.length), args.length);
+                plain(Path.of(args[1]), Integer.parseInt(args[2]), args.length > 3 ? Integer.parseInt(args[3]) : 1,
+                        flags.contains("views"), flags.contains("onnxruntime") ? TeacherModel.Engine.ONNXRUNTIME
+                                : TeacherModel.Engine.SAMEDIFF);
+            }
             case "fidelity" -> fidelity(Path.of(args[1]), Path.of(args[2]));
             case "teacher" -> teacher(Path.of(args[1]), Integer.parseInt(args[2]));
             case "recode-all" -> {
@@ -130,7 +137,8 @@ public final class SoftLabelBenchmark {
         return false;
     }
 
-    private static void plain(Path out, int batch, int threads, boolean views) throws Exception {
+    private static void plain(Path out, int batch, int threads, boolean views, TeacherModel.Engine engine)
+            throws Exception {
         SparkSession spark = SparkSessions.getOrCreate("local[1]", "plain-loop", 1);
         List<Row> rows = spark.read().parquet(PrepareStage.OUTPUT.dir(out).resolve(Examples.PARQUET_DIR).toString())
                 .where(col("split").notEqual(Examples.TEST)).select("id", "split", "features").collectAsList();
@@ -151,9 +159,14 @@ public final class SoftLabelBenchmark {
             augmenter = m.augmenter();
         }
         ModelArtifact teacher = ModelIO.read(TrainTeacherStage.MODEL.path(out), "teacher");
+        var a = teacher.architecture();
+        TeacherModel model = engine == TeacherModel.Engine.ONNXRUNTIME
+                ? TeacherModel.onnx(a.name(), dev.distillery.student.onnx.OnnxExporter.toBytes(teacher),
+                TeacherModel.Layout.NCHW, a.channels(), a.height(), a.width())
+                : TeacherModel.sameDiff(teacher);
         List<TeacherEnsemble> nets = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
-            TeacherEnsemble net = new TeacherEnsemble(List.of(teacher), "mean-logits");
+            TeacherEnsemble net = new TeacherEnsemble(List.of(model), "mean-logits");
             net.logits(Arrays.copyOf(x, batch));   // warm-up: graph and native kernels
             nets.add(net);
         }

@@ -126,6 +126,38 @@ class SoftLabelStageTest {
     }
 
     @Test
+    void onnxRuntimeAndSameDiffLabelTheSameLogits() throws Exception {
+        Path out = copyOfBase();
+        CliRun.Result ort = run("label", out);
+        assertThat(ort.code()).as(ort.err()).isZero();
+        assertThat(ManifestIO.read(out.resolve("soft-labels")).orElseThrow().metrics()).containsEntry("engine",
+                "onnxruntime");
+        Map<Long, float[]> byOrt = logitsById(out.resolve("soft-labels/labels"));
+        CliRun.Result sd = run("label", out, "label.engine=samediff");
+        assertThat(sd.code()).as(sd.err()).isZero();
+        assertThat(sd.out()).doesNotContain("up to date");
+        assertThat(ManifestIO.read(out.resolve("soft-labels")).orElseThrow().metrics()).containsEntry("engine",
+                "samediff");
+        Map<Long, float[]> bySameDiff = logitsById(out.resolve("soft-labels/labels"));
+        assertThat(byOrt.keySet()).isEqualTo(bySameDiff.keySet()).hasSize(300);
+        double worst = 0;
+        for (var e : byOrt.entrySet()) {
+            for (int c = 0; c < 10; c++) {
+                worst = Math.max(worst, Math.abs(e.getValue()[c] - bySameDiff.get(e.getKey())[c]));
+            }
+        }
+        assertThat(worst).isLessThanOrEqualTo(1e-4);
+    }
+
+    private static Map<Long, float[]> logitsById(Path labels) {
+        Map<Long, float[]> out = new java.util.HashMap<>();
+        for (Row r : TestSpark.get().read().parquet(labels.toString()).select("id", "logits").collectAsList()) {
+            out.put(r.getLong(0), Rows.floats(r, 1));
+        }
+        return out;
+    }
+
+    @Test
     void distillConsumesEveryStorageMode() throws Exception {
         Path out = copyOfBase();
         for (String mode : List.of("dense-float32", "dense-float16", "top-k")) {
@@ -180,7 +212,7 @@ class SoftLabelStageTest {
     }
 
     @Test
-    void featuresOfTheWrongLengthExitTwo() throws Exception {
+    void aTeacherOfAnotherInputShapeExitsTwo() throws Exception {
         Path out = copyOfBase();
         var arch = dev.distillery.teacher.arch.TeacherArchitecture.of(
                 dev.distillery.core.config.ConfigLoader.load(config, List.of()).teacher(),
@@ -189,7 +221,7 @@ class SoftLabelStageTest {
                 out.resolve("teacher/teacher.dmodel"));
         CliRun.Result r = run("label", out);
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("expects 36 features per row").contains("64 to 64");
+        assertThat(r.err()).contains("takes 1x6x6 inputs").contains("the prepared data has 1x8x8");
         assertNoLabelOutput(out);
     }
 

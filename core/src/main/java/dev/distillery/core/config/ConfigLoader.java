@@ -147,11 +147,28 @@ public final class ConfigLoader {
         node.set(parts[parts.length - 1], value);
     }
 
+    /**
+     * Keys added to a section after runs were made under it, with the value that was implied before they existed. At
+     * that value they stay out of the section's hash, so the stages finished before (a trained teacher) still match
+     * their manifests; any other value changes the hash.
+     */
+    private static final Map<String, Map<String, Object>> ADDED_LATER = Map.of(
+            "teacher", Map.of("source", TeacherConfig.DISTILLERY, "onnx", new OnnxTeacherConfig(null, "nchw")));
+
     static String hashSections(PipelineConfig config, String... sections) {
         JsonNode tree = CANONICAL.valueToTree(config);
         ObjectNode subset = JsonNodeFactory.instance.objectNode();
         for (String s : sections) {
             JsonNode n = tree.get(s);
+            if (n instanceof ObjectNode o && ADDED_LATER.containsKey(s)) {
+                ObjectNode trimmed = o.deepCopy();
+                ADDED_LATER.get(s).forEach((key, implied) -> {
+                    if (CANONICAL.valueToTree(implied).equals(trimmed.get(key))) {
+                        trimmed.remove(key);
+                    }
+                });
+                n = trimmed;
+            }
             subset.set(s, n == null ? JsonNodeFactory.instance.nullNode() : n);
         }
         try {

@@ -6,13 +6,15 @@ import dev.distillery.core.error.InvalidConfigException;
 import java.util.List;
 
 /**
- * How the label stage stores soft labels: storage mode ({@code dense-float32}, {@code dense-float16},
+ * How the label stage runs the teacher (the engine for a Distillery teacher: ONNX Runtime on its ONNX export, or
+ * SameDiff; an ONNX teacher always runs in ONNX Runtime) and stores soft labels: storage mode ({@code dense-float32}, {@code dense-float16},
  * {@code top-k}), k for top-k, the number of augmented views per training example, extra teachers of an ensemble
  * and how their outputs are combined, whether an ensemble run also stores the run's own teacher's labels alone (so
  * that a single-teacher student can be compared with the ensemble one), and the temperature recorded as a hint
  * for distillation.
  */
 public record LabelConfig(
+        String engine,
         String storage,
         @JsonProperty("top_k") int topK,
         int views,
@@ -25,7 +27,13 @@ public record LabelConfig(
     public static final List<String> STORAGE_MODES = List.of("dense-float32", "dense-float16", "top-k");
     public static final List<String> ENSEMBLE_MODES = List.of("mean-logits", "mean-probabilities");
 
+    public static final List<String> ENGINES = List.of("onnxruntime", "samediff");
+
     public LabelConfig {
+        Check.required("label.engine", engine);
+        if (!ENGINES.contains(engine)) {
+            throw new InvalidConfigException("label.engine must be one of " + ENGINES + ", was " + engine);
+        }
         Check.required("label.storage", storage);
         if (!STORAGE_MODES.contains(storage)) {
             throw new InvalidConfigException("label.storage must be one of " + STORAGE_MODES + ", was " + storage);

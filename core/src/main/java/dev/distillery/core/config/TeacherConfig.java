@@ -5,8 +5,14 @@ import dev.distillery.core.error.InvalidConfigException;
 
 import java.util.List;
 
-/** The teacher CNN (conv-relu-pool blocks, one hidden dense layer) and how it is trained. */
+/**
+ * The teacher: where it comes from ({@code distillery}: the CNN of conv-relu-pool blocks and one hidden dense layer
+ * that train-teacher trains; {@code onnx}: a model trained elsewhere, see {@link OnnxTeacherConfig}), how it is
+ * trained, and the label stage's inference batch.
+ */
 public record TeacherConfig(
+        String source,
+        OnnxTeacherConfig onnx,
         @JsonProperty("conv_filters") List<Integer> convFilters,
         @JsonProperty("dense_units") int denseUnits,
         int epochs,
@@ -16,7 +22,19 @@ public record TeacherConfig(
         @JsonProperty("warmup_epochs") double warmupEpochs,
         @JsonProperty("label_batch_size") int labelBatchSize) {
 
+    public static final String DISTILLERY = "distillery";
+    public static final String ONNX = "onnx";
+    public static final List<String> SOURCES = List.of(DISTILLERY, ONNX);
+
     public TeacherConfig {
+        Check.required("teacher.source", source);
+        if (!SOURCES.contains(source)) {
+            throw new InvalidConfigException("teacher.source must be one of " + SOURCES + ", was " + source);
+        }
+        Check.required("teacher.onnx", onnx);
+        if (ONNX.equals(source) && onnx.model() == null) {
+            throw new InvalidConfigException("teacher.source is onnx but teacher.onnx.model names no model file");
+        }
         Check.required("teacher.conv_filters", convFilters);
         if (convFilters.isEmpty() || convFilters.stream().anyMatch(f -> f == null || f < 1)) {
             throw new InvalidConfigException("teacher.conv_filters must list positive filter counts, was " + convFilters);
@@ -25,6 +43,11 @@ public record TeacherConfig(
         Check.positive("teacher.dense_units", denseUnits);
         Check.positive("teacher.label_batch_size", labelBatchSize);
         TrainingParams.of("teacher", epochs, batchSize, learningRate, l2, warmupEpochs);
+    }
+
+    /** Whether the teacher is an ONNX model trained elsewhere, which train-teacher does not train. */
+    public boolean fromOnnx() {
+        return ONNX.equals(source);
     }
 
     public TrainingParams training() {

@@ -13,5 +13,13 @@ public interface InferenceRuntime {
      * A runner for the model in {@code bytes}; {@code what} names the model in the error raised when the runtime
      * cannot load it.
      */
-    InferenceRunner load(byte[] bytes, String what);
+    default InferenceRunner load(byte[] bytes, String what) {
+        return load(bytes, what, RuntimeOptions.DEFAULT);
+    }
+
+    /**
+     * As {@link #load(byte[], String)}, with the threads the runtime may use. The runner it returns may be called
+     * from several threads at once; each call then runs on its own thread with its own buffers.
+     */
+    InferenceRunner load(byte[] bytes, String what, RuntimeOptions options);
 }

@@ -13,8 +13,11 @@ import dev.distillery.core.manifest.ManifestIO;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.ModelIO;
 import dev.distillery.core.spark.SparkFailures;
+import dev.distillery.student.onnx.OnnxExporter;
 import dev.distillery.teacher.label.LabelSpec;
 import dev.distillery.teacher.label.SoftLabeler;
+import dev.distillery.teacher.label.TeacherModel;
+import dev.distillery.teacher.onnx.OnnxTeacherFile;
 import dev.distillery.teacher.train.TeacherTraining;
 import org.apache.parquet.io.ParquetDecodingException;
 import org.apache.spark.sql.Dataset;
@@ -26,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.apache.spark.sql.functions.col;
 
@@ -43,6 +47,8 @@ public final class LabelStage implements Stage {
     public static final StageFile SINGLE_TEACHER_PARQUET = OUTPUT.file("labels-single-teacher");
     public static final StageFile SINGLE_TEACHER_META = OUTPUT.file("soft-labels-single-teacher.json");
     static final String[] SECTIONS = {"seed", "teacher", "label"};
+    /** Prepared rows the engine check and an ONNX teacher's dry run use. */
+    static final int ENGINE_CHECK_ROWS = 64;
 
     @Override
     public String name() {
@@ -61,11 +67,17 @@ public final class LabelStage implements Stage {
 
     @Override
     public List<Path> inputs(StageContext ctx) {
-        List<Path> in = new ArrayList<>(List.of(PrepareStage.OUTPUT.dir(ctx), TrainTeacherStage.OUTPUT.dir(ctx)));
+        List<Path> in = new ArrayList<>(List.of(PrepareStage.OUTPUT.dir(ctx)));
+        in.addAll(Teachers.inputs(ctx));
         for (String t : ctx.config().label().teachers()) {
             in.add(ctx.resolve(t));
         }
         return in;
+    }
+
+    @Override
+    public Map<String, String> remoteInputs(StageContext ctx) {
+        return Teachers.remoteDigests(ctx);
     }
 
     @Override
@@ -83,33 +95,99 @@ public final class LabelStage implements Stage {
         new ViewAugmenter(cfg.augment(), ctx.config().seed(), info.channels(), info.height(), info.width());
     }
 
-    /** The run's own teacher followed by any extra teachers of the ensemble, each checked to fit the first. */
-    static List<ModelArtifact> teachers(StageContext ctx) {
-        List<ModelArtifact> out = new ArrayList<>();
-        out.add(ModelIO.read(TrainTeacherStage.MODEL.path(ctx), TeacherTraining.KIND));
+    /** A teacher as labelling runs it, and what the soft-label metadata records of it. */
+    record Labeller(TeacherModel model, TeacherIdentity identity) {
+        String engine() {
+            return model.engine().id();
+        }
+    }
+
+    /**
+     * The run's own teacher (train-teacher's model, or the ONNX model of {@code teacher.onnx}) followed by any extra
+     * teachers of the ensemble, each checked to fit the prepared data. A Distillery teacher runs in the engine
+     * {@code label.engine} names; for ONNX Runtime it is exported to ONNX first and its logits on {@code sample} must
+     * match SameDiff's within {@value #ENGINE_TOLERANCE}. An ONNX teacher passes a dry run on the sample.
+     */
+    static List<Labeller> teachers(StageContext ctx, DatasetInfo info, float[][] sample) {
+        List<Labeller> out = new ArrayList<>();
+        if (Teachers.onnx(ctx)) {
+            OnnxTeacherFile file = Teachers.onnxFile(ctx, info);
+            TeacherModel model = Teachers.model(ctx, file, info);
+            Teachers.dryRun(model, file.location(), java.util.Arrays.copyOf(sample,
+                    Math.min(sample.length, Teachers.DRY_RUN_ROWS)), info.numClasses());
+            out.add(new Labeller(model, new TeacherIdentity(file.sha256(), "onnx:" + file.graphName(),
+                    file.parameters(), file.location())));
+        } else {
+            out.add(distillery(ctx, TrainTeacherStage.MODEL.path(ctx), info, sample));
+        }
         for (String t : ctx.config().label().teachers()) {
-            Path file = ctx.resolve(t);
-            ModelArtifact m = ModelIO.read(file, TeacherTraining.KIND);
-            var first = out.get(0).architecture();
-            if (m.architecture().inputSize() != first.inputSize() || m.architecture().numClasses() != first.numClasses()) {
-                throw new DataContractException("ensemble teacher " + file + " takes " + m.architecture().inputSize()
-                        + " features into " + m.architecture().numClasses() + " classes; the run's teacher takes "
-                        + first.inputSize() + " into " + first.numClasses());
-            }
-            out.add(m);
+            out.add(distillery(ctx, ctx.resolve(t), info, sample));
         }
         return out;
     }
 
-    static List<Path> teacherFiles(StageContext ctx) {
-        List<Path> files = new ArrayList<>(List.of(TrainTeacherStage.MODEL.path(ctx)));
-        ctx.config().label().teachers().forEach(t -> files.add(ctx.resolve(t)));
-        return files;
+    /** Largest difference allowed between a Distillery teacher's logits in ONNX Runtime and in SameDiff. */
+    static final double ENGINE_TOLERANCE = 1e-4;
+
+    private static Labeller distillery(StageContext ctx, Path file, DatasetInfo info, float[][] sample) {
+        ModelArtifact m = ModelIO.read(file, TeacherTraining.KIND);
+        var a = m.architecture();
+        if (a.channels() != info.channels() || a.height() != info.height() || a.width() != info.width()
+                || a.numClasses() != info.numClasses()) {
+            throw new DataContractException("teacher " + file + " takes " + a.channels() + "x" + a.height() + "x"
+                    + a.width() + " inputs into " + a.numClasses() + " classes; the prepared data has "
+                    + info.channels() + "x" + info.height() + "x" + info.width() + " into " + info.numClasses());
+        }
+        TeacherIdentity id = new TeacherIdentity(ManifestIO.sha256(file), a.name(), a.parameterCount(),
+                file.toString());
+        TeacherModel sameDiff = TeacherModel.sameDiff(m);
+        if (!"onnxruntime".equals(ctx.config().label().engine())) {
+            return new Labeller(sameDiff, id);
+        }
+        TeacherModel onnx = TeacherModel.onnx(a.name(), OnnxExporter.toBytes(m), TeacherModel.Layout.NCHW,
+                a.channels(), a.height(), a.width());
+        if (sample.length > 0) {
+            float[][] expected = sameDiff.open().logits(sample);
+            float[][] actual = onnx.open().logits(sample);
+            double worst = 0;
+            for (int r = 0; r < sample.length; r++) {
+                for (int c = 0; c < expected[r].length; c++) {
+                    worst = Math.max(worst, Math.abs(expected[r][c] - actual[r][c]));
+                }
+            }
+            if (!(worst <= ENGINE_TOLERANCE)) {
+                throw new DataContractException("teacher " + file + " exported to ONNX gives logits up to " + worst
+                        + " away from SameDiff's on " + sample.length + " prepared rows (allowed: " + ENGINE_TOLERANCE
+                        + "); set label.engine: samediff to label with SameDiff");
+            }
+        }
+        return new Labeller(onnx, id);
     }
+
+    /**
+     * Up to {@code n} prepared rows' features, for the engine check and the dry run; rows of another length or with a
+     * NaN or infinite feature are left out here, since the labelling pass reports them with every bad row counted.
+     */
+    static float[][] sample(Dataset<Row> rows, int n, DatasetInfo info) {
+        int width = info.channels() * info.height() * info.width();
+        // a plain limit: Spark reads the first partition (more only if it holds too few), no sort and no shuffle
+        return rows.select("features").limit(n).collectAsList().stream()
+                .map(r -> dev.distillery.core.data.Rows.floats(r, 0))
+                .filter(f -> f.length == width && finite(f)).toArray(float[][]::new);
+    }
+
+    private static boolean finite(float[] f) {
+        for (float v : f) {
+            if (!Float.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
 
     @Override
     public StageResult run(StageContext ctx, Path workDir) {
-        List<ModelArtifact> teachers = teachers(ctx);
         Path prepared = PrepareStage.OUTPUT.dir(ctx);
         DatasetInfo info = Examples.info(prepared);
         Path examples = prepared.resolve(Examples.PARQUET_DIR);
@@ -117,17 +195,25 @@ public final class LabelStage implements Stage {
             throw new DataContractException("prepared examples " + examples + " do not exist; run the prepare stage");
         }
         LabelConfig cfg = ctx.config().label();
-        SoftLabelMetadata meta = metadata(ctx, teachers, info);
         ViewAugmenter augmenter = new ViewAugmenter(cfg.augment(), ctx.config().seed(), info.channels(), info.height(),
                 info.width());
-        LabelSpec spec = new LabelSpec(ctx.config().teacher().labelBatchSize(), cfg.ensemble(), cfg.views(), augmenter,
-                meta);
         Dataset<Row> rows;
         SoftLabeler.Written written;
+        List<Labeller> teachers;
+        SoftLabelMetadata meta;
+        LabelSpec spec;
+        try {
+            rows = ctx.spark().read().parquet(examples.toString()).where(col("split").notEqual(Examples.TEST));
+            teachers = teachers(ctx, info, sample(rows, ENGINE_CHECK_ROWS, info));
+        } catch (Exception e) {     // Spark throws its checked SparkException undeclared
+            throw corrupt(e, examples);
+        }
+        meta = metadata(ctx, teachers, info);
+        spec = new LabelSpec(ctx.config().teacher().labelBatchSize(), cfg.ensemble(), cfg.views(), augmenter, meta);
         try {
             // the input is checked (feature count, NaN and infinities) in the labelling pass itself
             rows = ctx.spark().read().parquet(examples.toString()).where(col("split").notEqual(Examples.TEST));
-            written = SoftLabeler.write(ctx.spark(), teachers, rows, spec, PARQUET.in(workDir));
+            written = SoftLabeler.write(ctx.spark(), models(teachers), rows, spec, PARQUET.in(workDir));
         } catch (Exception e) {     // Spark throws its checked SparkException undeclared
             throw corrupt(e, examples);
         }
@@ -135,12 +221,13 @@ public final class LabelStage implements Stage {
         StageResult result = new StageResult().rows("examples", written.examples())
                 .rows("soft_labels", written.rows())
                 .metric("storage", meta.storage()).metric("views", cfg.views()).metric("teachers", teachers.size())
+                .metric("engine", String.join(",", teachers.stream().map(Labeller::engine).distinct().toList()))
                 .output("labels", PARQUET.name()).output("metadata", META.name());
         if (teachers.size() > 1 && cfg.compareSingleTeacher()) {
             // The first teacher alone, same rows, views and storage: one more inference pass of one teacher.
-            List<ModelArtifact> first = teachers.subList(0, 1);
+            List<Labeller> first = teachers.subList(0, 1);
             SoftLabelMetadata single = metadata(ctx, first, info);
-            long singleRows = SoftLabeler.write(ctx.spark(), first, rows, new LabelSpec(spec.batchSize(),
+            long singleRows = SoftLabeler.write(ctx.spark(), models(first), rows, new LabelSpec(spec.batchSize(),
                     cfg.ensemble(), cfg.views(), augmenter, single), SINGLE_TEACHER_PARQUET.in(workDir)).rows();
             writeJson(SINGLE_TEACHER_META.in(workDir), single);
             ctx.console().printf("  also labelled %d rows with the run's teacher alone, for the single-teacher "
@@ -179,18 +266,16 @@ public final class LabelStage implements Stage {
         return e instanceof RuntimeException r ? r : new java.lang.reflect.UndeclaredThrowableException(e);
     }
 
-    private static SoftLabelMetadata metadata(StageContext ctx, List<ModelArtifact> teachers, DatasetInfo info) {
+    private static List<TeacherModel> models(List<Labeller> teachers) {
+        return teachers.stream().map(Labeller::model).toList();
+    }
+
+    private static SoftLabelMetadata metadata(StageContext ctx, List<Labeller> teachers, DatasetInfo info) {
         LabelConfig cfg = ctx.config().label();
         StorageMode mode = StorageMode.of(cfg.storage());
-        List<TeacherIdentity> ids = new ArrayList<>();
-        List<Path> files = teacherFiles(ctx);
-        for (int i = 0; i < teachers.size(); i++) {
-            ModelArtifact t = teachers.get(i);
-            ids.add(new TeacherIdentity(ManifestIO.sha256(files.get(i)), t.architecture().name(),
-                    t.architecture().parameterCount(), files.get(i).toString()));
-        }
+        List<TeacherIdentity> ids = teachers.stream().map(Labeller::identity).toList();
         List<String> classNames = info.classNames();
-        int numClasses = teachers.get(0).architecture().numClasses();
+        int numClasses = info.numClasses();
         return new SoftLabelMetadata(SoftLabelMetadata.FORMAT, mode.id(),
                 mode == StorageMode.TOP_K ? cfg.topK() : numClasses, mode.dtype(), numClasses,
                 classNames, cfg.temperatureHint(), ctx.config().hashOf(LabelStage.SECTIONS), ids,

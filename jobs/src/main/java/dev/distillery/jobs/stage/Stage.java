@@ -17,6 +17,14 @@ public interface Stage {
     /** Files or folders this stage reads; their hashes go into the manifest. */
     List<Path> inputs(StageContext ctx);
 
+    /**
+     * Inputs that are not local files (a model on a Hadoop file system), by URI, with their SHA-256; they go into
+     * the manifest beside {@link #inputs}.
+     */
+    default java.util.Map<String, String> remoteInputs(StageContext ctx) {
+        return java.util.Map.of();
+    }
+
     /** Checks config and inputs before any expensive work, so bad input fails fast. */
     default void validate(StageContext ctx) {
     }
@@ -29,6 +37,11 @@ public interface Stage {
     /** Whether the configuration turns this stage off. */
     default boolean enabled(StageContext ctx) {
         return true;
+    }
+
+    /** What the console says when {@link #enabled} is false. */
+    default String disabledReason(StageContext ctx) {
+        return "disabled by configuration";
     }
 
     /** Does the work, writing only into {@code workDir}. */

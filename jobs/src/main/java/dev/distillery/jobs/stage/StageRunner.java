@@ -81,7 +81,7 @@ public final class StageRunner {
     public static Outcome run(Stage stage, StageContext ctx, boolean force) {
         Path target = stage.output().dir(ctx);
         if (!stage.enabled(ctx)) {
-            ctx.console().printf("[%s] disabled by configuration%n", stage.name());
+            ctx.console().printf("[%s] %s%n", stage.name(), stage.disabledReason(ctx));
             return new Outcome(stage.name(), true, 0, 0, null);
         }
         stage.validate(ctx);
@@ -99,6 +99,7 @@ public final class StageRunner {
             inputHashes.put(input.toString(), ManifestIO.sha256(Files.isDirectory(input) && Files.exists(manifest)
                     ? manifest : input));
         }
+        inputHashes.putAll(stage.remoteInputs(ctx));
         Optional<Manifest> existing = readQuietly(target, ctx);
         if (!force && existing.isPresent() && configHash.equals(existing.get().configHash())
                 && inputHashes.equals(existing.get().inputHashes()) && outputsIntact(target, existing.get())) {

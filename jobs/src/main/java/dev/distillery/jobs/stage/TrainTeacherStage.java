@@ -33,6 +33,18 @@ public final class TrainTeacherStage implements Stage {
         return true;
     }
 
+    /** An ONNX teacher was trained elsewhere; label and evaluate run it as it is. */
+    @Override
+    public boolean enabled(StageContext ctx) {
+        return !ctx.config().teacher().fromOnnx();
+    }
+
+    @Override
+    public String disabledReason(StageContext ctx) {
+        return "skipped: teacher.source is onnx, so the teacher is " + Teachers.location(ctx)
+                + ", which label and evaluate run as it is";
+    }
+
     @Override
     public List<Path> inputs(StageContext ctx) {
         return List.of(PrepareStage.OUTPUT.dir(ctx));

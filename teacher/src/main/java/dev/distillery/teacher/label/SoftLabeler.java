@@ -4,7 +4,6 @@ import dev.distillery.core.error.DataContractException;
 import dev.distillery.core.labels.SoftLabelFileWriter;
 import dev.distillery.core.labels.SoftLabelRecord;
 import dev.distillery.core.model.ModelArtifact;
-import dev.distillery.core.model.ModelIO;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -70,13 +69,13 @@ public final class SoftLabeler {
     public static Dataset<Row> label(SparkSession spark, ModelArtifact teacher, Dataset<Row> rows, int batchSize) {
         checkInput(rows, teacher);
         LabelSpec spec = new LabelSpec(batchSize, "mean-logits", 1, null, null);
-        return label(spark, List.of(teacher), rows, spec);
+        return label(spark, List.of(TeacherModel.sameDiff(teacher)), rows, spec);
     }
 
     /** Rows with their (combined) teacher logits, per view, as a Dataset (nothing written). */
-    public static Dataset<Row> label(SparkSession spark, List<ModelArtifact> teachers, Dataset<Row> rows,
+    public static Dataset<Row> label(SparkSession spark, List<TeacherModel> teachers, Dataset<Row> rows,
                                      LabelSpec spec) {
-        Broadcast<List<byte[]>> models = broadcast(spark, teachers);
+        Broadcast<List<TeacherModel>> models = broadcast(spark, teachers);
         MapPartitionsFunction<Row, Row> fn = it -> {
             LabelIterator labels = iterator(models.value(), new MappedIterator<>(it, ExampleRow::of), spec);
             return new Iterator<>() {
@@ -110,10 +109,11 @@ public final class SoftLabeler {
      * feature (nothing of it reaches the teacher), removes its file and counts the rest; the driver then fails with
      * every bad row counted, and what other partitions wrote is left to the caller to discard.
      */
-    public static Written write(SparkSession spark, List<ModelArtifact> teachers, Dataset<Row> rows, LabelSpec spec,
+    public static Written write(SparkSession spark, List<TeacherModel> teachers, Dataset<Row> rows, LabelSpec spec,
                                 Path dir) {
-        int expected = teachers.get(0).architecture().inputSize();
-        Broadcast<List<byte[]>> models = broadcast(spark, teachers);
+        int[] shape = teachers.get(0).shape();
+        int expected = shape[0] * shape[1] * shape[2];
+        Broadcast<List<TeacherModel>> models = broadcast(spark, teachers);
         String folder = dir.toAbsolutePath().toString();
         // Spark's binary rows, not Row objects: each example's features are copied out in one call instead of being
         // boxed one by one into a Scala sequence.
@@ -150,23 +150,15 @@ public final class SoftLabeler {
             total += o.rows();
             seen = seen.merge(o.input());
         }
-        seen.require(expected, teachers.get(0).architecture().name());
+        seen.require(expected, teachers.get(0).name());
         return new Written(seen.rows(), total);
     }
 
-    private static Broadcast<List<byte[]>> broadcast(SparkSession spark, List<ModelArtifact> teachers) {
-        List<byte[]> bytes = new ArrayList<>();
-        for (ModelArtifact t : teachers) {
-            bytes.add(ModelIO.toBytes(t));
-        }
-        return JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(bytes);
+    private static Broadcast<List<TeacherModel>> broadcast(SparkSession spark, List<TeacherModel> teachers) {
+        return JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(new ArrayList<>(teachers));
     }
 
-    private static LabelIterator iterator(List<byte[]> models, Iterator<ExampleRow> rows, LabelSpec spec) {
-        List<ModelArtifact> teachers = new ArrayList<>();
-        for (int i = 0; i < models.size(); i++) {
-            teachers.add(ModelIO.fromBytes(models.get(i), "broadcast teacher " + i));
-        }
-        return new LabelIterator(rows, spec, new TeacherEnsemble(teachers, spec.ensemble()));
+    private static LabelIterator iterator(List<TeacherModel> models, Iterator<ExampleRow> rows, LabelSpec spec) {
+        return new LabelIterator(rows, spec, new TeacherEnsemble(models, spec.ensemble()));
     }
 }

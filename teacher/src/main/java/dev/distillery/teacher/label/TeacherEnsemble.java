@@ -1,10 +1,5 @@
 package dev.distillery.teacher.label;
 
-import dev.distillery.core.engine.Engines;
-import dev.distillery.core.model.ModelArtifact;
-import dev.distillery.core.engine.GraphHooks;
-import dev.distillery.core.engine.Network;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,12 +9,12 @@ import java.util.List;
  * logits whose softmax at temperature 1 is that mean.
  */
 public final class TeacherEnsemble {
-    private final List<Network> nets = new ArrayList<>();
+    private final List<TeacherModel.Inference> nets = new ArrayList<>();
     private final String mode;
 
-    public TeacherEnsemble(List<ModelArtifact> teachers, String mode) {
-        for (ModelArtifact t : teachers) {
-            nets.add(Engines.network().forInference(t.architecture(), t.params(), GraphHooks.NONE));
+    public TeacherEnsemble(List<TeacherModel> teachers, String mode) {
+        for (TeacherModel t : teachers) {
+            nets.add(t.open());
         }
         this.mode = mode;
     }
@@ -29,7 +24,7 @@ public final class TeacherEnsemble {
             return nets.get(0).logits(x);
         }
         List<float[][]> outs = new ArrayList<>();
-        for (Network n : nets) {
+        for (TeacherModel.Inference n : nets) {
             outs.add(n.logits(x));
         }
         return combine(outs, mode);

@@ -1,0 +1,24 @@
+package dev.distillery.core.config;
+
+import dev.distillery.core.error.InvalidConfigException;
+
+import java.util.List;
+
+/**
+ * A teacher trained elsewhere and exported to ONNX: where the model file is (a local path, relative to the config
+ * file, or any Hadoop file system URI) and whether its image input is channels-first ({@code nchw}, which also covers
+ * a flat input of C*H*W values in that order) or channels-last ({@code nhwc}).
+ */
+public record OnnxTeacherConfig(String model, String layout) {
+    public static final List<String> LAYOUTS = List.of("nchw", "nhwc");
+
+    public OnnxTeacherConfig {
+        Check.required("teacher.onnx.layout", layout);
+        if (!LAYOUTS.contains(layout)) {
+            throw new InvalidConfigException("teacher.onnx.layout must be one of " + LAYOUTS + ", was " + layout);
+        }
+        if (model != null && model.isBlank()) {
+            throw new InvalidConfigException("teacher.onnx.model must name an ONNX file, was blank");
+        }
+    }
+}

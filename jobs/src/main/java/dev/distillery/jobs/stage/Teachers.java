@@ -1,0 +1,162 @@
+package dev.distillery.jobs.stage;
+
+import dev.distillery.core.config.OnnxTeacherConfig;
+import dev.distillery.core.data.DatasetInfo;
+import dev.distillery.core.error.DataContractException;
+import dev.distillery.core.model.ModelArtifact;
+import dev.distillery.core.model.ModelIO;
+import dev.distillery.teacher.label.TeacherModel;
+import dev.distillery.teacher.onnx.OnnxTeacherFile;
+import dev.distillery.teacher.train.TeacherTraining;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where the run's teacher comes from: the model train-teacher wrote, or (with {@code teacher.source: onnx}) an ONNX
+ * model trained elsewhere, read from a local path or any Hadoop file system URI.
+ */
+final class Teachers {
+    /** Rows of the dry run an ONNX teacher passes before any work. */
+    static final int DRY_RUN_ROWS = 8;
+
+    private Teachers() {
+    }
+
+    static boolean onnx(StageContext ctx) {
+        return ctx.config().teacher().fromOnnx();
+    }
+
+    /** The ONNX model's location as given: a URI with a scheme other than {@code file}, or a resolved local path. */
+    static String location(StageContext ctx) {
+        String model = ctx.config().teacher().onnx().model();
+        return remote(model) ? model : localPath(ctx, model).toString();
+    }
+
+    private static boolean remote(String model) {
+        try {
+            String scheme = URI.create(model).getScheme();
+            return scheme != null && scheme.length() > 1 && !"file".equals(scheme);
+        } catch (IllegalArgumentException e) {
+            return false;   // not a URI (a Windows path, spaces): a local path
+        }
+    }
+
+    private static Path localPath(StageContext ctx, String model) {
+        return model.startsWith("file:") ? Path.of(URI.create(model)) : ctx.resolve(model);
+    }
+
+    /** The files a stage reading the teacher depends on: train-teacher's folder, or a local ONNX file. */
+    static List<Path> inputs(StageContext ctx) {
+        if (!onnx(ctx)) {
+            return List.of(TrainTeacherStage.OUTPUT.dir(ctx));
+        }
+        String model = ctx.config().teacher().onnx().model();
+        return remote(model) ? List.of() : List.of(localPath(ctx, model));
+    }
+
+    /** A remote ONNX teacher's SHA-256 under its URI, for the manifest (a local file is hashed as an input). */
+    static Map<String, String> remoteDigests(StageContext ctx) {
+        if (!onnx(ctx) || !remote(ctx.config().teacher().onnx().model())) {
+            return Map.of();
+        }
+        String uri = location(ctx);
+        return Map.of(uri, TeacherModel.sha256(read(ctx, uri)));
+    }
+
+    /** The Distillery teacher train-teacher wrote; fails for an ONNX teacher, which has no Distillery form. */
+    static ModelArtifact distillery(StageContext ctx) {
+        return ModelIO.read(TrainTeacherStage.MODEL.path(ctx), TeacherTraining.KIND);
+    }
+
+    /** The ONNX teacher's file, parsed and checked against the prepared data's shape and classes. */
+    static OnnxTeacherFile onnxFile(StageContext ctx, DatasetInfo info) {
+        String where = location(ctx);
+        OnnxTeacherFile file = OnnxTeacherFile.parse(where, read(ctx, where));
+        file.requireFits(layout(ctx), info.channels(), info.height(), info.width(), info.numClasses());
+        return file;
+    }
+
+    static TeacherModel.Layout layout(StageContext ctx) {
+        OnnxTeacherConfig onnx = ctx.config().teacher().onnx();
+        return TeacherModel.Layout.valueOf(onnx.layout().toUpperCase(java.util.Locale.ROOT));
+    }
+
+    static TeacherModel model(StageContext ctx, OnnxTeacherFile file, DatasetInfo info) {
+        return TeacherModel.onnx(file.graphName(), file.bytes(), layout(ctx), info.channels(), info.height(),
+                info.width());
+    }
+
+    /**
+     * Runs the teacher on a few prepared rows before any work: ONNX Runtime must load it and return {@code classes}
+     * finite logits per row.
+     */
+    static void dryRun(TeacherModel teacher, String where, float[][] rows, int classes) {
+        if (rows.length == 0) {
+            return;     // no valid prepared row: the labelling pass reports the bad rows
+        }
+        float[][] out;
+        try {
+            out = teacher.open().logits(rows);
+        } catch (DataContractException e) {
+            throw new DataContractException("teacher.onnx.model " + where + " failed its dry run on " + rows.length
+                    + " prepared rows: " + e.getMessage(), e);
+        }
+        if (out.length != rows.length || out[0].length != classes) {
+            throw new DataContractException("teacher.onnx.model " + where + " returned " + out.length + " rows of "
+                    + (out.length == 0 ? 0 : out[0].length) + " values for " + rows.length + " prepared rows; "
+                    + "expected " + classes + " logits per row, one per class");
+        }
+        for (float[] r : out) {
+            for (float v : r) {
+                if (!Float.isFinite(v)) {
+                    throw new DataContractException("teacher.onnx.model " + where + " returned a non-finite logit ("
+                            + v + ") in its dry run on prepared rows");
+                }
+            }
+        }
+    }
+
+    /** The bytes at a local path or Hadoop file system URI. */
+    static byte[] read(StageContext ctx, String where) {
+        try {
+            if (!remote(where)) {
+                Path p = Path.of(where);
+                if (!Files.isRegularFile(p)) {
+                    throw new DataContractException("teacher.onnx.model " + where + " does not exist or is not a "
+                            + "file");
+                }
+                return Files.readAllBytes(p);
+            }
+            org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(where);
+            var fs = p.getFileSystem(ctx.spark().sparkContext().hadoopConfiguration());
+            if (!fs.isFile(p)) {
+                throw new DataContractException("teacher.onnx.model " + where + " does not exist or is not a file");
+            }
+            try (InputStream in = fs.open(p)) {
+                return in.readAllBytes();
+            }
+        } catch (IOException e) {
+            throw new DataContractException("teacher.onnx.model " + where + " could not be read: " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /** Where the teacher came from, as the manifests and report name it. */
+    static Optional<String> onnxLocation(StageContext ctx) {
+        return onnx(ctx) ? Optional.of(location(ctx)) : Optional.empty();
+    }
+
+    static List<Path> withExtra(StageContext ctx, List<Path> in) {
+        List<Path> out = new ArrayList<>(in);
+        out.addAll(inputs(ctx));
+        return out;
+    }
+}

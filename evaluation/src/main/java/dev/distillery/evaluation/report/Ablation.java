@@ -66,7 +66,7 @@ final class Ablation {
             if (hasParent.contains(root.name()) || !children.containsKey(root.name())) {
                 continue;
             }
-            if (teacher.isPresent() && root.candidate()) {
+            if (teacher.isPresent() && teacher.get().architecture() != null && root.candidate()) {
                 rows.add(step(teacher.get(), root, AblationStep.ARCHITECTURE, List.of(STUDENT_ARCHITECTURE),
                         architectureDetail(teacher.get(), root), 1));
             }
@@ -77,7 +77,8 @@ final class Ablation {
             throw new DataContractException("the lineage of variants " + unreached + " runs in a circle: each names "
                     + "another as its origin, so none leads back to a first model");
         }
-        if (teacher.isPresent()) {
+        // an ONNX teacher has no layers to count bytes and MACs of: the steps start at the first student
+        if (teacher.isPresent() && teacher.get().architecture() != null) {
             longestChain(chains).ifPresent(chain -> rows.add(total(teacher.get(), chain)));
         }
         return rows;

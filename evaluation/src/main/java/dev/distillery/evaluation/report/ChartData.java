@@ -30,7 +30,11 @@ final class ChartData {
             n.put("candidate", v.candidate());
             n.put("accuracy", v.accuracy());
             n.put("size_bytes", v.sizeBytes());
-            n.put("macs", v.macs());
+            if (v.macs() >= 0) {
+                n.put("macs", v.macs());
+            } else {
+                n.putNull("macs");  // an ONNX teacher
+            }
             if (v.metrics() != null) {
                 ArrayNode confusion = n.putArray("confusion");
                 for (List<Integer> row : v.metrics().confusion()) {

@@ -23,8 +23,9 @@ final class Fmt {
         return String.format(Locale.ROOT, "%.2f GiB", n / (1024.0 * 1024 * 1024));
     }
 
+    /** A count with thousands separators; a negative count is one nobody knows (an ONNX teacher's MACs). */
     static String count(long n) {
-        return String.format(Locale.ROOT, "%,d", n);
+        return n < 0 ? "unknown" : String.format(Locale.ROOT, "%,d", n);
     }
 
     static String percent(double fraction) {

@@ -6,7 +6,6 @@ import dev.distillery.evaluation.profile.HardwareProfile;
 
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import static dev.distillery.evaluation.report.Html.escape;
 

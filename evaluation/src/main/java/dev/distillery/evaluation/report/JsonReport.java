@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distillery.evaluation.cost.CostEstimate;
 import dev.distillery.evaluation.cost.LayerCost;
 import dev.distillery.evaluation.measure.LatencyMeasurement;
-import dev.distillery.evaluation.metrics.ConfidenceInterval;
 import dev.distillery.evaluation.metrics.ClassificationMetrics;
+import dev.distillery.evaluation.metrics.ConfidenceInterval;
 import dev.distillery.evaluation.profile.Citation;
 import dev.distillery.evaluation.profile.HardwareProfile;
 import dev.distillery.evaluation.profile.Precision;
@@ -148,10 +148,14 @@ final class JsonReport {
         node.put("accuracy", v.accuracy());
         node.put("params", v.params());
         node.put("size_bytes", v.sizeBytes());
-        node.put("macs", v.macs());
+        if (v.macs() == Variant.UNKNOWN_MACS) {
+            node.putNull("macs");   // an ONNX teacher: its MACs are not counted
+        } else {
+            node.put("macs", v.macs());
+        }
         node.put("sparsity", v.sparsity());
         node.put("source", v.source() == null ? null : v.source().toString());
-        node.put("architecture", v.architecture().name());
+        node.put("architecture", v.architectureName());
         node.put("candidate", v.candidate());
         ArrayNode perTensorLayers = node.putArray("per_tensor_layers");
         v.perTensorLayers().stream().sorted().forEach(perTensorLayers::add);

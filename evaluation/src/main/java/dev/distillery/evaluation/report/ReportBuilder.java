@@ -155,6 +155,9 @@ public final class ReportBuilder {
                     opt(maxAccuracyDrop, profile.id()));
             List<ProfileRow> profileRows = new ArrayList<>();
             for (Variant v : variants) {
+                if (v.architecture() == null) {
+                    continue;   // an ONNX teacher: no layers to estimate, and a reference, never shipped
+                }
                 CostEstimate cost = CostModel.estimate(v.architecture(), v.precision(), profile, v.sizeBytes(),
                         v.nonzeroWeights()).unsupportedBecause(WeightSchemes.violations(v, profile))
                         .unsupportedBecause(missingArtifact(v, profile));
@@ -171,7 +174,7 @@ public final class ReportBuilder {
         List<CostCheck> checks = new ArrayList<>();
         if (host != null) {
             for (Variant v : variants) {
-                if (v.measurements().isEmpty() || !host.supports(v.precision())) {
+                if (v.measurements().isEmpty() || v.architecture() == null || !host.supports(v.precision())) {
                     continue;
                 }
                 double estimate = CostModel.estimate(v.architecture(), v.precision(), host, v.sizeBytes(),

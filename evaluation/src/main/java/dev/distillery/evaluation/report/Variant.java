@@ -1,10 +1,9 @@
 package dev.distillery.evaluation.report;
 
 import dev.distillery.core.model.Architecture;
+import dev.distillery.evaluation.measure.LatencyMeasurement;
 import dev.distillery.evaluation.metrics.ClassificationMetrics;
 import dev.distillery.evaluation.profile.Precision;
-
-import dev.distillery.evaluation.measure.LatencyMeasurement;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -51,7 +50,10 @@ public record Variant(String name, String kind, Precision precision, double accu
                     + STUDENT_KD + ", was " + kind);
         }
         Objects.requireNonNull(precision, "precision");
-        Objects.requireNonNull(architecture, "architecture");
+        if (architecture == null && !TEACHER.equals(kind)) {
+            throw new IllegalArgumentException("variant " + name + ": only the teacher, a reference, may be a model "
+                    + "without a Distillery architecture (an ONNX teacher)");
+        }
         if (!(accuracy >= 0 && accuracy <= 1)) {
             throw new IllegalArgumentException("variant " + name + ": accuracy must be in [0, 1], was " + accuracy);
         }
@@ -59,7 +61,7 @@ public record Variant(String name, String kind, Precision precision, double accu
             throw new IllegalArgumentException("variant " + name + ": accuracy " + accuracy
                     + " disagrees with its metrics' accuracy " + metrics.accuracy());
         }
-        if (params < 0 || macs < 0) {
+        if (params < 0 || (macs < 0 && architecture != null) || macs < UNKNOWN_MACS) {
             throw new IllegalArgumentException("variant " + name + ": params and macs must be >= 0, were " + params
                     + " and " + macs);
         }
@@ -70,15 +72,32 @@ public record Variant(String name, String kind, Precision precision, double accu
             throw new IllegalArgumentException("variant " + name + ": sparsity must be in [0, 1], was " + sparsity);
         }
         nonzeroWeights = nonzeroWeights == null ? List.of() : List.copyOf(nonzeroWeights);
-        if (!nonzeroWeights.isEmpty() && nonzeroWeights.size() != architecture.layers().size()) {
+        if (!nonzeroWeights.isEmpty() && (architecture == null || nonzeroWeights.size() != architecture.layers().size())) {
             throw new IllegalArgumentException("variant " + name + ": nonzero weight counts cover "
-                    + nonzeroWeights.size() + " layers, the architecture has " + architecture.layers().size());
+                    + nonzeroWeights.size() + " layers, the architecture has "
+                    + (architecture == null ? "none" : architecture.layers().size()));
         }
         measurements = measurements == null ? List.of() : List.copyOf(measurements);
         perTensorLayers = perTensorLayers == null ? Set.of() : Set.copyOf(perTensorLayers);
         if (lineage != null && lineage.from().equals(name)) {
             throw new IllegalArgumentException("variant " + name + " cannot be compared with itself");
         }
+    }
+
+    /** What {@link #macs} holds for a model whose MACs Distillery cannot count (an ONNX teacher). */
+    public static final long UNKNOWN_MACS = -1;
+
+    /** The architecture's name, or for an ONNX teacher "onnx:" and its file's name. */
+    public String architectureName() {
+        return architecture != null ? architecture.name()
+                : "onnx:" + (source == null ? name : source.getFileName().toString());
+    }
+
+    /** An ONNX teacher: a reference with its accuracy and size, whose layers Distillery does not model. */
+    public static Variant foreignTeacher(String name, ClassificationMetrics metrics, long params, long sizeBytes,
+                                         Path source) {
+        return new Variant(name, TEACHER, Precision.FP32, metrics.accuracy(), params, sizeBytes, UNKNOWN_MACS, 0,
+                source, metrics, null, List.of(), List.of(), null, null, Set.of());
     }
 
     /** The teacher is the reference the students are judged against, never a candidate to ship. */

@@ -63,7 +63,7 @@
     grid: { left: 150, right: 60, top: 40, bottom: 30 },
     xAxis: { type: 'value', name: 'M MACs' },
     yAxis: { type: 'category', data: names, inverse: true },
-    series: [{ type: 'bar', data: data.variants.map(function (v) { return +(v.macs / 1e6).toFixed(3); }),
+    series: [{ type: 'bar', data: data.variants.map(function (v) { return v.macs === null ? null : +(v.macs / 1e6).toFixed(3); }),
       itemStyle: { color: '#8250df' }, label: { show: true, position: 'right' } }]
   });
 

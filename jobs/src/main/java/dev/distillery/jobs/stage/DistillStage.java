@@ -84,17 +84,33 @@ public final class DistillStage implements Stage {
 
     @Override
     public List<Path> inputs(StageContext ctx) {
-        return List.of(PrepareStage.OUTPUT.dir(ctx), TrainTeacherStage.OUTPUT.dir(ctx), LabelStage.OUTPUT.dir(ctx));
+        List<Path> in = new ArrayList<>(List.of(PrepareStage.OUTPUT.dir(ctx)));
+        in.addAll(Teachers.inputs(ctx));
+        in.add(LabelStage.OUTPUT.dir(ctx));
+        return in;
+    }
+
+    @Override
+    public Map<String, String> remoteInputs(StageContext ctx) {
+        return Teachers.remoteDigests(ctx);
     }
 
     @Override
     public void validate(StageContext ctx) {
         Path teacherFile = TrainTeacherStage.MODEL.path(ctx);
         Path prepared = PrepareStage.OUTPUT.dir(ctx);
-        if (Files.exists(teacherFile) && Files.exists(prepared)) {
-            Architecture teacher = ModelIO.read(teacherFile, TeacherTraining.KIND).architecture();
-            StudentArchitecture.checkSize(StudentArchitecture.of(ctx.config().student(), Examples.info(prepared)),
-                    teacher, ctx.config().student().maxTeacherFraction());
+        Path labels = LabelStage.PARQUET.path(ctx);
+        if (Files.exists(prepared.resolve(Examples.INFO_FILE))) {
+            Architecture student = StudentArchitecture.of(ctx.config().student(), Examples.info(prepared));
+            double fraction = ctx.config().student().maxTeacherFraction();
+            if (!Teachers.onnx(ctx) && Files.exists(teacherFile)) {
+                Architecture teacher = ModelIO.read(teacherFile, TeacherTraining.KIND).architecture();
+                StudentArchitecture.checkSize(student, teacher.name(), teacher.parameterCount(), fraction);
+            } else if (Teachers.onnx(ctx) && Files.isDirectory(labels)) {
+                // an ONNX teacher's size is what the label stage recorded of its file
+                var teacher = SoftLabelFiles.read(labels).teachers().get(0);
+                StudentArchitecture.checkSize(student, teacher.architecture(), teacher.parameters(), fraction);
+            }
         }
         HintPlanning.check(ctx);
     }

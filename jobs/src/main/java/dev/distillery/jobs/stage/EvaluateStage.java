@@ -23,6 +23,7 @@ import dev.distillery.evaluation.report.ReportWriter;
 import dev.distillery.evaluation.report.Variant;
 import dev.distillery.student.quant.IntegerModel;
 import dev.distillery.student.quant.IntegerModelIO;
+import dev.distillery.teacher.onnx.OnnxTeacherFile;
 import dev.distillery.teacher.train.TeacherTraining;
 
 import java.nio.file.Files;
@@ -68,8 +69,9 @@ public final class EvaluateStage implements Stage {
 
     @Override
     public List<Path> inputs(StageContext ctx) {
-        List<Path> in = new ArrayList<>(List.of(PrepareStage.OUTPUT.dir(ctx), TrainTeacherStage.OUTPUT.dir(ctx),
-                DistillStage.OUTPUT.dir(ctx), QatStage.OUTPUT.dir(ctx), ExportStage.OUTPUT.dir(ctx)));
+        List<Path> in = new ArrayList<>(List.of(PrepareStage.OUTPUT.dir(ctx)));
+        in.addAll(Teachers.inputs(ctx));
+        in.addAll(List.of(DistillStage.OUTPUT.dir(ctx), QatStage.OUTPUT.dir(ctx), ExportStage.OUTPUT.dir(ctx)));
         if (ctx.config().prune().enabled()) {
             in.add(PruneStage.OUTPUT.dir(ctx));
         }
@@ -81,6 +83,11 @@ public final class EvaluateStage implements Stage {
             in.add(profiles.resolve(ctx.config().evaluation().hostProfile() + ".yaml"));
         }
         return in;
+    }
+
+    @Override
+    public Map<String, String> remoteInputs(StageContext ctx) {
+        return Teachers.remoteDigests(ctx);
     }
 
     @Override
@@ -109,15 +116,18 @@ public final class EvaluateStage implements Stage {
         // each variant's model-file metadata: where it came from and which teachers it learned from
         Map<String, Map<String, String>> metadata = new HashMap<>();
 
-        Path teacherFile = TrainTeacherStage.MODEL.path(ctx);
-        ModelArtifact teacherModel = ModelIO.read(teacherFile, TeacherTraining.KIND);
         Map<String, Future<VariantRun>> passes = new LinkedHashMap<>();
         Map<String, ModelArtifact> floats = new LinkedHashMap<>();
         Map<String, Path> floatFiles = new LinkedHashMap<>();
         Map<String, String> floatKinds = new LinkedHashMap<>();
-        floats.put("teacher", teacherModel);
-        floatFiles.put("teacher", teacherFile);
-        floatKinds.put("teacher", Variant.TEACHER);
+        // an ONNX teacher runs in ONNX Runtime alone; a Distillery teacher is one more float model
+        OnnxTeacherFile onnxTeacher = Teachers.onnx(ctx) ? Teachers.onnxFile(ctx, info) : null;
+        if (onnxTeacher == null) {
+            Path teacherFile = TrainTeacherStage.MODEL.path(ctx);
+            floats.put("teacher", ModelIO.read(teacherFile, TeacherTraining.KIND));
+            floatFiles.put("teacher", teacherFile);
+            floatKinds.put("teacher", Variant.TEACHER);
+        }
         for (UpstreamModels.Model s : FloatStudents.of(ctx)) {
             Path file = s.path(ctx);
             ModelArtifact model = ModelIO.read(file, DistillStage.KIND);
@@ -137,6 +147,14 @@ public final class EvaluateStage implements Stage {
         ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_PASSES);
         Future<int[]> fakeQuantPass;
         try {
+            if (onnxTeacher != null) {
+                passes.put("teacher", pool.submit(() -> {
+                    try (InferenceRunner runner = Teachers.runner(ctx, onnxTeacher, info)) {
+                        return VariantRun.accuracy(runner, test.features(), test.labels(), info.numClasses(),
+                                settings);
+                    }
+                }));
+            }
             floats.forEach((name, model) -> passes.put(name, pool.submit(() -> {
                 try (InferenceRunner runner = Runners.sameDiff(model)) {
                     return VariantRun.accuracy(runner, test.features(), test.labels(), info.numClasses(), settings);
@@ -158,6 +176,15 @@ public final class EvaluateStage implements Stage {
             Futures.stop(pool);
         }
         int[] teacher = Futures.get(passes.get("teacher"), "evaluating").predictions();
+        if (onnxTeacher != null) {
+            VariantRun run;
+            try (InferenceRunner onnx = Teachers.runner(ctx, onnxTeacher, info)) {
+                run = Futures.get(passes.get("teacher"), "evaluating").timed(List.of(onnx), test.features(), settings);
+            }
+            Path local = Teachers.inputs(ctx).isEmpty() ? null : Teachers.inputs(ctx).get(0);
+            variants.add(Variant.foreignTeacher("teacher", run.metrics(), onnxTeacher.parameters(),
+                    onnxTeacher.bytes().length, local).withMeasurements(run.measurements()));
+        }
         for (var e : floats.entrySet()) {
             String name = e.getKey();
             VariantRun run;

@@ -6,6 +6,7 @@ import dev.distillery.core.data.DatasetInfo;
 import dev.distillery.core.data.ExamplePreparation;
 import dev.distillery.core.data.Examples;
 import dev.distillery.core.data.IdxReader;
+import dev.distillery.core.error.InvalidConfigException;
 import dev.distillery.core.model.Architecture;
 import dev.distillery.core.model.HintPlan;
 import dev.distillery.core.model.ModelIO;
@@ -32,6 +33,11 @@ final class HintPlanning {
         HintConfig hint = ctx.config().distill().hint();
         if (!hint.enabled()) {
             return;
+        }
+        if (Teachers.onnx(ctx)) {
+            throw new InvalidConfigException("distill.hint reads a layer of the teacher inside Distillery's engine, "
+                    + "but teacher.source is onnx (" + Teachers.location(ctx) + "); turn distill.hint off for an "
+                    + "ONNX teacher");
         }
         Optional<DatasetInfo> info = dataset(ctx);
         if (info.isEmpty()) {

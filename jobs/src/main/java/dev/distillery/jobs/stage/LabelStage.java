@@ -115,7 +115,7 @@ public final class LabelStage implements Stage {
             TeacherModel model = Teachers.model(ctx, file, info);
             Teachers.dryRun(model, file.location(), java.util.Arrays.copyOf(sample,
                     Math.min(sample.length, Teachers.DRY_RUN_ROWS)), info.numClasses());
-            out.add(new Labeller(model, new TeacherIdentity(file.sha256(), "onnx:" + file.graphName(),
+            out.add(new Labeller(model, new TeacherIdentity(file.sha256(), "onnx:" + file.fileName(),
                     file.parameters(), file.location())));
         } else {
             out.add(distillery(ctx, TrainTeacherStage.MODEL.path(ctx), info, sample));

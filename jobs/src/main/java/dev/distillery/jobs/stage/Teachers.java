@@ -2,6 +2,8 @@ package dev.distillery.jobs.stage;
 
 import dev.distillery.core.config.OnnxTeacherConfig;
 import dev.distillery.core.data.DatasetInfo;
+import dev.distillery.core.engine.Engines;
+import dev.distillery.core.engine.InferenceRunner;
 import dev.distillery.core.error.DataContractException;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.ModelIO;
@@ -14,10 +16,8 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Where the run's teacher comes from: the model train-teacher wrote, or (with {@code teacher.source: onnx}) an ONNX
@@ -149,14 +149,31 @@ final class Teachers {
         }
     }
 
-    /** Where the teacher came from, as the manifests and report name it. */
-    static Optional<String> onnxLocation(StageContext ctx) {
-        return onnx(ctx) ? Optional.of(location(ctx)) : Optional.empty();
-    }
+    /**
+     * The ONNX teacher in ONNX Runtime with the runtime's own thread settings, as evaluate measures every float
+     * model; rows arrive flattened CHW and are re-ordered for an NHWC input.
+     */
+    static InferenceRunner runner(StageContext ctx, OnnxTeacherFile file, DatasetInfo info) {
+        InferenceRunner ort = Engines.runtime(TeacherModel.Engine.ONNXRUNTIME.id()).load(file.bytes(),
+                "teacher " + file.location());
+        if (layout(ctx) == TeacherModel.Layout.NCHW) {
+            return ort;
+        }
+        return new InferenceRunner() {
+            @Override
+            public String runtime() {
+                return ort.runtime();
+            }
 
-    static List<Path> withExtra(StageContext ctx, List<Path> in) {
-        List<Path> out = new ArrayList<>(in);
-        out.addAll(inputs(ctx));
-        return out;
+            @Override
+            public float[][] logits(float[][] batch) {
+                return ort.logits(TeacherModel.toHwc(batch, info.channels(), info.height(), info.width()));
+            }
+
+            @Override
+            public void close() {
+                ort.close();
+            }
+        };
     }
 }

@@ -75,13 +75,18 @@ public final class StudentArchitecture {
 
     /** Rejects a student larger than the configured fraction of its teacher, before any training. */
     public static void checkSize(Architecture student, Architecture teacher, double maxFraction) {
+        checkSize(student, teacher.name(), teacher.parameterCount(), maxFraction);
+    }
+
+    /** As {@link #checkSize(Architecture, Architecture, double)} for a teacher known by name and size alone. */
+    public static void checkSize(Architecture student, String teacher, long teacherParameters, double maxFraction) {
         // the size that matters is the one deployed: batch norms are folded into the layers before them
         student = dev.distillery.core.model.BatchNormFolding.foldArchitecture(student);
-        long limit = (long) Math.floor(teacher.parameterCount() * maxFraction);
+        long limit = (long) Math.floor(teacherParameters * maxFraction);
         if (student.parameterCount() > limit) {
             throw new InvalidConfigException("student " + student.name() + " has " + student.parameterCount()
-                    + " parameters; student.max_teacher_fraction " + maxFraction + " of the teacher's "
-                    + teacher.parameterCount() + " allows at most " + limit);
+                    + " parameters; student.max_teacher_fraction " + maxFraction + " of the teacher's ("
+                    + teacher + ") " + teacherParameters + " allows at most " + limit);
         }
     }
 

@@ -102,7 +102,7 @@ public record TeacherModel(String name, Engine engine, byte[] bytes, Layout layo
     }
 
     /** Rows flattened CHW, re-ordered HWC. */
-    static float[][] toHwc(float[][] rows, int c, int h, int w) {
+    public static float[][] toHwc(float[][] rows, int c, int h, int w) {
         if (c == 1) {
             return rows;    // one channel: the orders coincide
         }

@@ -26,6 +26,11 @@ public record OnnxTeacherFile(String location, byte[] bytes, String sha256, Stri
     public static final long MIN_OPSET = 7;
     private static final int FLOAT = OnnxMl.TensorProto.DataType.FLOAT.getNumber();
 
+    /** The file's name, the last part of its location: what reports call the teacher ("onnx:" and this name). */
+    public String fileName() {
+        return location.substring(location.lastIndexOf('/') + 1);
+    }
+
     /** Parses and checks the file's structure; a file that is no ONNX model fails naming what was found. */
     public static OnnxTeacherFile parse(String location, byte[] bytes) {
         OnnxMl.ModelProto model;

@@ -38,6 +38,7 @@ class OnnxTeacherTest {
     static Path out;
     static Path onnx;
     static Path twelveClasses;
+    static Path cnn;
     /** A run folder holding only prepared data. */
     static Path prepared;
     @TempDir
@@ -56,6 +57,9 @@ class OnnxTeacherTest {
         // a model of the wrong class count, for the bad-input checks
         twelveClasses = shared.resolve("twelve-classes.onnx");
         pyTorch(data, "12", "1", twelveClasses);
+        // conv-relu-pool blocks and dense layers: a model Distillery can translate into its own layers
+        cnn = shared.resolve("cnn.onnx");
+        pyTorch(data, "10", "8", cnn, "--arch", "cnn");
         List<String> images = Files.readAllLines(data.resolve("train.csv"));
         List<String> rows = Files.readAllLines(logits);
         assertThat(rows).hasSize(images.size());
@@ -98,7 +102,7 @@ class OnnxTeacherTest {
     private static void pyTorch(Path data, String classes, String epochs, Path onnx, String... extra)
             throws Exception {
         List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", Path.of("..", "tools", "onnx-teacher",
-                "train_resnet.py").toString(), "--csv", data.resolve("train.csv").toString(), "--shape", "1", "8", "8",
+                "train_teacher.py").toString(), "--csv", data.resolve("train.csv").toString(), "--shape", "1", "8", "8",
                 "--classes", classes, "--scale", "0.0625", "--epochs", epochs, "--out", onnx.toString()));
         cmd.addAll(List.of(extra));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -143,6 +147,41 @@ class OnnxTeacherTest {
                 .contains("the prepared data has 10 classes");
         assertThat(labelFails("teacher.onnx.layout=nhwc").err()).contains("input image has shape [?, 1, 8, 8]")
                 .contains("the prepared data needs [N, 8, 8, 1] (NHWC, teacher.onnx.layout) or [N, 64]");
+    }
+
+    @Test
+    void aPlainCnnIsTranslatedAndTrainedFurtherBySparkThenLabelledAsADistilleryTeacher() throws Exception {
+        Path run = Files.createTempDirectory(tmp, "translated");
+        String[] sets = {"teacher.onnx.model=" + cnn, "teacher.onnx.translate=true", "teacher.epochs=1"};
+        assertThat(CliRun.stage(config, "prepare", run, sets).code()).isZero();
+        CliRun.Result r = CliRun.stage(config, "train-teacher", run, sets);
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("translated " + cnn + " into onnx-cnn")
+                .contains("its logits match ONNX Runtime's within 1.0e-04");
+        var teacher = dev.distillery.core.model.ModelIO.read(run.resolve("teacher/teacher.dmodel"));
+        assertThat(teacher.architecture().name()).isEqualTo("onnx-cnn");
+        assertThat(teacher.architecture().layers()).extracting(l -> l.getClass().getSimpleName()).containsExactly(
+                "Conv2d", "Relu", "MaxPool", "Conv2d", "Relu", "MaxPool", "Flatten", "Dense", "Relu", "Dense");
+        assertThat(teacher.metadata()).containsEntry("translated_from_sha256", ManifestIO.sha256(cnn));
+        assertThat(ManifestIO.read(run.resolve("teacher")).orElseThrow().inputHashes())
+                .containsEntry(cnn.toString(), ManifestIO.sha256(cnn));
+        CliRun.Result l = CliRun.stage(config, "label", run, sets);
+        assertThat(l.code()).as(l.err()).isZero();
+        SoftLabelMetadata meta = SoftLabelFiles.read(run.resolve("soft-labels/labels"));
+        assertThat(meta.teachers().get(0).architecture()).isEqualTo("onnx-cnn");
+        assertThat(meta.teachers().get(0).sha256()).isEqualTo(ManifestIO.sha256(run.resolve("teacher/teacher.dmodel")));
+    }
+
+    @Test
+    void aResNetIsNotTranslatedAndTheFirstNodeOutsideTheLayerSetIsNamed() throws Exception {
+        Path run = Files.createTempDirectory(tmp, "resnet");
+        String[] sets = {"teacher.onnx.translate=true", "teacher.epochs=1"};
+        assertThat(CliRun.stage(config, "prepare", run, sets).code()).isZero();
+        CliRun.Result r = CliRun.stage(config, "train-teacher", run, sets);
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("cannot be translated into Distillery's layers: node")
+                .containsPattern("\\((Add|GlobalAveragePool|ReduceMean)\\)");
+        assertThat(run.resolve("teacher")).doesNotExist();
     }
 
     @Test

@@ -153,7 +153,7 @@ public final class ConfigLoader {
      * their manifests; any other value changes the hash.
      */
     private static final Map<String, Map<String, Object>> ADDED_LATER = Map.of(
-            "teacher", Map.of("source", TeacherConfig.DISTILLERY, "onnx", new OnnxTeacherConfig(null, "nchw")));
+            "teacher", Map.of("source", TeacherConfig.DISTILLERY, "onnx", new OnnxTeacherConfig(null, "nchw", false)));
 
     static String hashSections(PipelineConfig config, String... sections) {
         JsonNode tree = CANONICAL.valueToTree(config);

@@ -45,9 +45,17 @@ public record TeacherConfig(
         TrainingParams.of("teacher", epochs, batchSize, learningRate, l2, warmupEpochs);
     }
 
-    /** Whether the teacher is an ONNX model trained elsewhere, which train-teacher does not train. */
+    /**
+     * Whether the teacher is an ONNX model trained elsewhere that label and evaluate run as it is (ONNX Runtime), so
+     * that train-teacher has nothing to do.
+     */
     public boolean fromOnnx() {
-        return ONNX.equals(source);
+        return ONNX.equals(source) && !onnx.translate();
+    }
+
+    /** Whether train-teacher translates the ONNX model into Distillery's layers and trains it further. */
+    public boolean translatesOnnx() {
+        return ONNX.equals(source) && onnx.translate();
     }
 
     public TrainingParams training() {

@@ -9,6 +9,7 @@ import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.ModelIO;
 import dev.distillery.teacher.label.TeacherModel;
 import dev.distillery.teacher.onnx.OnnxTeacherFile;
+import dev.distillery.teacher.onnx.OnnxTranslation;
 import dev.distillery.teacher.train.TeacherTraining;
 
 import java.io.IOException;
@@ -55,20 +56,59 @@ final class Teachers {
 
     /** The files a stage reading the teacher depends on: train-teacher's folder, or a local ONNX file. */
     static List<Path> inputs(StageContext ctx) {
-        if (!onnx(ctx)) {
-            return List.of(TrainTeacherStage.OUTPUT.dir(ctx));
-        }
+        return onnx(ctx) ? onnxInputs(ctx) : List.of(TrainTeacherStage.OUTPUT.dir(ctx));
+    }
+
+    /** The ONNX model file if it is local; a remote one is hashed by {@link #onnxRemoteDigests}. */
+    static List<Path> onnxInputs(StageContext ctx) {
         String model = ctx.config().teacher().onnx().model();
         return remote(model) ? List.of() : List.of(localPath(ctx, model));
     }
 
     /** A remote ONNX teacher's SHA-256 under its URI, for the manifest (a local file is hashed as an input). */
     static Map<String, String> remoteDigests(StageContext ctx) {
-        if (!onnx(ctx) || !remote(ctx.config().teacher().onnx().model())) {
+        return onnx(ctx) ? onnxRemoteDigests(ctx) : Map.of();
+    }
+
+    static Map<String, String> onnxRemoteDigests(StageContext ctx) {
+        if (!remote(ctx.config().teacher().onnx().model())) {
             return Map.of();
         }
         String uri = location(ctx);
         return Map.of(uri, TeacherModel.sha256(read(ctx, uri)));
+    }
+
+    /**
+     * The ONNX teacher translated into Distillery's layers, accepted only if its logits in SameDiff match ONNX
+     * Runtime's on the original within {@link LabelStage#ENGINE_TOLERANCE} on up to 64 prepared validation rows.
+     */
+    static ModelArtifact translated(StageContext ctx) {
+        Path prepared = PrepareStage.OUTPUT.dir(ctx);
+        DatasetInfo info = dev.distillery.core.data.Examples.info(prepared);
+        OnnxTeacherFile file = onnxFile(ctx, info);
+        ModelArtifact m = OnnxTranslation.translate(file, TeacherTraining.KIND, info.channels(), info.height(),
+                info.width(), info.numClasses());
+        float[][] sample = LabelStage.sample(dev.distillery.core.data.Examples.load(ctx.spark(), prepared,
+                dev.distillery.core.data.Examples.VALIDATION), LabelStage.ENGINE_CHECK_ROWS, info);
+        if (sample.length == 0) {
+            throw new DataContractException("teacher.onnx.translate needs prepared validation rows to check the "
+                    + "translation against ONNX Runtime; the prepared data has none that are valid");
+        }
+        float[][] expected = model(ctx, file, info).open().logits(sample);
+        float[][] actual = TeacherModel.sameDiff(m).open().logits(sample);
+        double worst = 0;
+        for (int r = 0; r < sample.length; r++) {
+            for (int c = 0; c < expected[r].length; c++) {
+                worst = Math.max(worst, Math.abs(expected[r][c] - actual[r][c]));
+            }
+        }
+        if (!(worst <= LabelStage.ENGINE_TOLERANCE)) {
+            throw new DataContractException("teacher.onnx.model " + file.location() + " translated into "
+                    + m.architecture().name() + " gives logits up to " + worst + " away from ONNX Runtime's on "
+                    + sample.length + " prepared rows (allowed: " + LabelStage.ENGINE_TOLERANCE + "); the translation "
+                    + "is refused: set teacher.onnx.translate: false to label with the model as it is");
+        }
+        return m;
     }
 
     /** The Distillery teacher train-teacher wrote; fails for an ONNX teacher, which has no Distillery form. */

@@ -1,5 +1,6 @@
 package dev.distillery.jobs.stage;
 
+import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.ModelIO;
 import dev.distillery.core.train.TrainResult;
 import dev.distillery.teacher.train.TeacherTraining;
@@ -47,16 +48,36 @@ public final class TrainTeacherStage implements Stage {
 
     @Override
     public List<Path> inputs(StageContext ctx) {
-        return List.of(PrepareStage.OUTPUT.dir(ctx));
+        List<Path> in = new java.util.ArrayList<>(List.of(PrepareStage.OUTPUT.dir(ctx)));
+        if (ctx.config().teacher().translatesOnnx()) {
+            in.addAll(Teachers.onnxInputs(ctx));
+        }
+        return in;
+    }
+
+    @Override
+    public Map<String, String> remoteInputs(StageContext ctx) {
+        return ctx.config().teacher().translatesOnnx() ? Teachers.onnxRemoteDigests(ctx) : Map.of();
     }
 
     @Override
     public StageResult run(StageContext ctx, Path workDir) {
-        TrainResult r = TeacherTraining.train(ctx.config(), ctx.spark(), PrepareStage.OUTPUT.dir(ctx),
-                // checkpoint first: when an epoch's progress line appears, its checkpoint is already complete
-                List.of(new CheckpointWriter(workDir.resolve("checkpoints")), new ConsoleProgress(ctx.console())),
-                StudentTraining.resumePoint(ctx, workDir, "teacher"));
-        ModelIO.write(r.best().withKind(TeacherTraining.KIND, Map.of("best_epoch", String.valueOf(r.bestEpoch()),
+        // checkpoint first: when an epoch's progress line appears, its checkpoint is already complete
+        List<dev.distillery.core.train.TrainingListener> listeners = List.of(
+                new CheckpointWriter(workDir.resolve("checkpoints")), new ConsoleProgress(ctx.console()));
+        var resume = StudentTraining.resumePoint(ctx, workDir, "teacher");
+        TrainResult r;
+        if (ctx.config().teacher().translatesOnnx()) {
+            ModelArtifact start = Teachers.translated(ctx);
+            ctx.console().printf("  translated %s into %s: %d parameters, %d MACs; its logits match ONNX Runtime's "
+                    + "within %.1e%n", Teachers.location(ctx), start.architecture().name(),
+                    start.architecture().parameterCount(), start.architecture().macs(), LabelStage.ENGINE_TOLERANCE);
+            r = TeacherTraining.train(ctx.config(), ctx.spark(), PrepareStage.OUTPUT.dir(ctx), listeners, resume, start);
+        } else {
+            r = TeacherTraining.train(ctx.config(), ctx.spark(), PrepareStage.OUTPUT.dir(ctx), listeners, resume);
+        }
+        // a translated teacher may hold batch norms: saved folded, as every consumer (ONNX export) takes it
+        ModelIO.write(dev.distillery.core.model.BatchNormFolding.fold(r.best()).withKind(TeacherTraining.KIND, Map.of("best_epoch", String.valueOf(r.bestEpoch()),
                 "validation_accuracy", String.valueOf(r.bestValidationAccuracy()))), MODEL.in(workDir));
         TrainingSummary.write(workDir.resolve("history.json"), r);
         return TrainingSummary.metrics(new StageResult(), "teacher", r)

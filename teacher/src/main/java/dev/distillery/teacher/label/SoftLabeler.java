@@ -1,6 +1,5 @@
 package dev.distillery.teacher.label;
 
-import dev.distillery.core.error.DataContractException;
 import dev.distillery.core.labels.SoftLabelFileWriter;
 import dev.distillery.core.labels.SoftLabelRecord;
 import dev.distillery.core.model.ModelArtifact;

@@ -4,10 +4,10 @@ import dev.distillery.core.config.PipelineConfig;
 import dev.distillery.core.data.DatasetInfo;
 import dev.distillery.core.data.Examples;
 import dev.distillery.core.data.TrainRows;
-import dev.distillery.core.model.Architecture;
-import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.engine.CrossEntropyObjective;
 import dev.distillery.core.engine.GraphHooks;
+import dev.distillery.core.model.Architecture;
+import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.ParamInit;
 import dev.distillery.core.train.SparkTrainer;
 import dev.distillery.core.train.TrainResult;
@@ -31,8 +31,17 @@ public final class TeacherTraining {
                                     List<TrainingListener> listeners, dev.distillery.core.train.ResumePoint resume) {
         DatasetInfo info = Examples.info(preparedDir);
         Architecture arch = TeacherArchitecture.of(cfg.teacher(), info);
-        ModelArtifact init = new ModelArtifact(KIND, arch, ParamInit.he(arch, cfg.seed()),
-                Map.of("config_hash", cfg.hashOf("seed", "data", "teacher", "spark")), null);
+        return train(cfg, spark, preparedDir, listeners, resume, new ModelArtifact(KIND, arch,
+                ParamInit.he(arch, cfg.seed()), Map.of(), null));
+    }
+
+    /** Trains from {@code start}'s architecture and parameters (a teacher translated from ONNX, say). */
+    public static TrainResult train(PipelineConfig cfg, SparkSession spark, Path preparedDir,
+                                    List<TrainingListener> listeners, dev.distillery.core.train.ResumePoint resume,
+                                    ModelArtifact start) {
+        Map<String, String> meta = new java.util.LinkedHashMap<>(start.metadata());
+        meta.put("config_hash", cfg.hashOf("seed", "data", "teacher", "spark"));
+        ModelArtifact init = new ModelArtifact(KIND, start.architecture(), start.params(), meta, null);
         var validation = Examples.collect(Examples.load(spark, preparedDir, Examples.VALIDATION));
         var rows = TrainRows.hardLabels(Examples.load(spark, preparedDir, Examples.TRAIN));
         TrainSpec spec = new TrainSpec("teacher", cfg.teacher().training(), cfg.spark().workers(),

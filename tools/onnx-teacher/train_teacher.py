@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
-"""Trains a small ResNet-style classifier with PyTorch on a CSV of images and exports it to ONNX for Distillery.
+"""Trains a small ResNet-style classifier (or a plain CNN) with PyTorch on a CSV of images, exports it to ONNX.
 
 The CSV holds one image per line: its pixels row by row (channels first), then the label, no header, the layout
 Distillery's `data.format: csv` reads. Pixels are multiplied by --scale, as `data.feature_scale` does, so the model
 takes exactly the prepared rows. The exported graph takes a float tensor [N, C, H, W] (`teacher.onnx.layout: nchw`)
 with a dynamic batch dimension and returns [N, classes] logits.
 
-    python3 tools/onnx-teacher/train_resnet.py --csv train.csv --shape 1 8 8 --classes 10 --scale 0.0625 \
+--arch resnet (the default) has residual blocks and global average pooling, which Distillery runs in ONNX Runtime
+but cannot translate into its own layers; --arch cnn is conv-relu-pool blocks and two dense layers, which
+`teacher.onnx.translate` turns into a Distillery teacher the Spark trainer trains further.
+
+    python3 tools/onnx-teacher/train_teacher.py --csv train.csv --shape 1 8 8 --classes 10 --scale 0.0625 \
         --out teacher.onnx [--logits logits.csv]
 
 --logits writes PyTorch's logits of every CSV row (in file order, one line each), so that another runtime's output
@@ -50,6 +54,19 @@ class ResNet(nn.Module):
         return self.head(torch.flatten(nn.functional.adaptive_avg_pool2d(x, 1), 1))
 
 
+class Cnn(nn.Module):
+    """Conv-relu-pool blocks and a hidden dense layer: the layers a Distillery teacher is made of."""
+
+    def __init__(self, channels, classes, width, size):
+        super().__init__()
+        self.features = nn.Sequential(nn.Conv2d(channels, width, 3, 1, 1), nn.ReLU(), nn.MaxPool2d(2),
+                                      nn.Conv2d(width, 2 * width, 3, 1, 1), nn.ReLU(), nn.MaxPool2d(2))
+        self.head = nn.Sequential(nn.Linear(2 * width * (size // 4) ** 2, 64), nn.ReLU(), nn.Linear(64, classes))
+
+    def forward(self, x):
+        return self.head(torch.flatten(self.features(x), 1))
+
+
 def read(path, shape, scale):
     xs, ys = [], []
     with open(path, newline="") as f:
@@ -69,6 +86,7 @@ def main():
     p.add_argument("--shape", type=int, nargs=3, required=True, metavar=("C", "H", "W"))
     p.add_argument("--classes", type=int, required=True)
     p.add_argument("--scale", type=float, default=1.0)
+    p.add_argument("--arch", choices=["resnet", "cnn"], default="resnet")
     p.add_argument("--width", type=int, default=16)
     p.add_argument("--epochs", type=int, default=15)
     p.add_argument("--seed", type=int, default=7)
@@ -78,7 +96,10 @@ def main():
     torch.manual_seed(a.seed)
     torch.set_num_threads(2)
     x, y = read(a.csv, a.shape, a.scale)
-    model = ResNet(a.shape[0], a.classes, a.width)
+    if a.arch == "resnet":
+        model = ResNet(a.shape[0], a.classes, a.width)
+    else:
+        model = Cnn(a.shape[0], a.classes, a.width, a.shape[1])
     opt = torch.optim.Adam(model.parameters(), lr=3e-3)
     for epoch in range(a.epochs):
         model.train()

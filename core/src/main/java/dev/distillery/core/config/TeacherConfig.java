@@ -13,6 +13,12 @@ import java.util.List;
 public record TeacherConfig(
         String source,
         OnnxTeacherConfig onnx,
+        String architecture,
+        List<dev.distillery.core.model.LayerSpec> layers,
+        List<Integer> hidden,
+        double dropout,
+        @JsonProperty("batch_norm") boolean batchNorm,
+        @JsonProperty("width_multiplier") double widthMultiplier,
         @JsonProperty("conv_filters") List<Integer> convFilters,
         @JsonProperty("dense_units") int denseUnits,
         int epochs,
@@ -25,6 +31,8 @@ public record TeacherConfig(
     public static final String DISTILLERY = "distillery";
     public static final String ONNX = "onnx";
     public static final List<String> SOURCES = List.of(DISTILLERY, ONNX);
+    /** Architectures by name; {@code layers} takes the list in {@code teacher.layers}. */
+    public static final List<String> ARCHITECTURES = List.of("cnn", "mlp", "ds-cnn", "mobilenet-v1", "layers");
 
     public TeacherConfig {
         Check.required("teacher.source", source);
@@ -32,6 +40,29 @@ public record TeacherConfig(
             throw new InvalidConfigException("teacher.source must be one of " + SOURCES + ", was " + source);
         }
         Check.required("teacher.onnx", onnx);
+        Check.required("teacher.architecture", architecture);
+        if (!ARCHITECTURES.contains(architecture)) {
+            throw new InvalidConfigException("teacher.architecture must be one of " + ARCHITECTURES + ", was "
+                    + architecture);
+        }
+        layers = layers == null ? List.of() : List.copyOf(layers);
+        for (int i = 0; i < layers.size(); i++) {
+            Check.required("teacher.layers[" + i + "]", layers.get(i));
+        }
+        if (architecture.equals("layers") && layers.isEmpty()) {
+            throw new InvalidConfigException("teacher.architecture is layers but teacher.layers lists none");
+        }
+        Check.required("teacher.hidden", hidden);
+        if (hidden.isEmpty() || hidden.stream().anyMatch(u -> u == null || u < 1)) {
+            throw new InvalidConfigException("teacher.hidden must list positive unit counts, was " + hidden);
+        }
+        hidden = List.copyOf(hidden);
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new InvalidConfigException("teacher.dropout must be in [0, 1), was " + dropout);
+        }
+        if (!(widthMultiplier > 0) || !Double.isFinite(widthMultiplier)) {
+            throw new InvalidConfigException("teacher.width_multiplier must be > 0, was " + widthMultiplier);
+        }
         if (ONNX.equals(source) && onnx.model() == null) {
             throw new InvalidConfigException("teacher.source is onnx but teacher.onnx.model names no model file");
         }

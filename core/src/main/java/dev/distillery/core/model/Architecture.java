@@ -118,6 +118,19 @@ public record Architecture(String name, int channels, int height, int width, int
                             + ") is larger than its input " + in);
                 }
                 shape = TensorShape.map(in.channels(), in.height() / pool.size(), in.width() / pool.size());
+            } else if (spec instanceof LayerSpec.AvgPool pool) {
+                requireMap(in, i, spec);
+                if (in.height() < pool.size() || in.width() < pool.size()) {
+                    throw new IllegalArgumentException("layer " + i + " (avg_pool " + pool.size()
+                            + ") is larger than its input " + in);
+                }
+                shape = TensorShape.map(in.channels(), in.height() / pool.size(), in.width() / pool.size());
+                // one add per window value (the division by the window is folded into the requantization)
+                macs = shape.elements() * pool.size() * pool.size();
+            } else if (spec instanceof LayerSpec.GlobalAvgPool) {
+                requireMap(in, i, spec);
+                shape = TensorShape.map(in.channels(), 1, 1);
+                macs = in.elements();
             } else if (spec instanceof LayerSpec.Flatten) {
                 shape = TensorShape.vector((int) in.elements());
             } else if (spec instanceof LayerSpec.BatchNorm) {

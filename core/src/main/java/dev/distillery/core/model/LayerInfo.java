@@ -19,6 +19,14 @@ public record LayerInfo(int index, LayerSpec spec, TensorShape input, TensorShap
             what = "relu";
         } else if (spec instanceof LayerSpec.BatchNorm) {
             what = "batch_norm";
+        } else if (spec instanceof LayerSpec.AvgPool p) {
+            what = "avg_pool " + p.size();
+        } else if (spec instanceof LayerSpec.GlobalAvgPool) {
+            what = "global_avg_pool";
+        } else if (spec instanceof LayerSpec.Relu6) {
+            what = "relu6";
+        } else if (spec instanceof LayerSpec.Dropout d) {
+            what = "dropout " + d.rate();
         } else {
             what = "flatten";
         }

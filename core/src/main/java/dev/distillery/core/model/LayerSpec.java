@@ -12,7 +12,11 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = LayerSpec.MaxPool.class, name = "max_pool"),
         @JsonSubTypes.Type(value = LayerSpec.Relu.class, name = "relu"),
         @JsonSubTypes.Type(value = LayerSpec.Flatten.class, name = "flatten"),
-        @JsonSubTypes.Type(value = LayerSpec.BatchNorm.class, name = "batch_norm")
+        @JsonSubTypes.Type(value = LayerSpec.BatchNorm.class, name = "batch_norm"),
+        @JsonSubTypes.Type(value = LayerSpec.AvgPool.class, name = "avg_pool"),
+        @JsonSubTypes.Type(value = LayerSpec.GlobalAvgPool.class, name = "global_avg_pool"),
+        @JsonSubTypes.Type(value = LayerSpec.Relu6.class, name = "relu6"),
+        @JsonSubTypes.Type(value = LayerSpec.Dropout.class, name = "dropout")
 })
 public sealed interface LayerSpec extends java.io.Serializable {
 
@@ -76,6 +80,35 @@ public sealed interface LayerSpec extends java.io.Serializable {
 
     /** Rectified linear unit. */
     record Relu() implements LayerSpec {
+    }
+
+    /** Average pooling with a square window and stride equal to the window, VALID padding. */
+    record AvgPool(int size) implements LayerSpec {
+        public AvgPool {
+            if (size < 1) {
+                throw new IllegalArgumentException("avg_pool needs size >= 1, was " + size);
+            }
+        }
+    }
+
+    /** Average of each channel over the whole map: [C, H, W] to [C, 1, 1]. */
+    record GlobalAvgPool() implements LayerSpec {
+    }
+
+    /** ReLU clipped at 6, as MobileNets use. */
+    record Relu6() implements LayerSpec {
+    }
+
+    /**
+     * Dropout while training (each value zeroed with probability {@code rate}, the rest scaled by 1 / (1 - rate));
+     * nothing at inference, where exports and runtimes leave it out.
+     */
+    record Dropout(double rate) implements LayerSpec {
+        public Dropout {
+            if (!(rate >= 0 && rate < 1)) {
+                throw new IllegalArgumentException("dropout needs a rate in [0, 1), was " + rate);
+            }
+        }
     }
 
     /** Flattens [C, H, W] into C*H*W in channel-major order. */

@@ -106,6 +106,10 @@ public final class GraphBuilder {
                 i++;
                 continue;
             }
+            if (info.spec() instanceof LayerSpec.Dropout d) {
+                x = batchStatistics && d.rate() > 0 ? dropout(sd, name, x, 1 - d.rate()) : sd.identity(name, x);
+                continue;
+            }
             x = info.spec() instanceof LayerSpec.BatchNorm bn
                     ? batchNorm(sd, info, x, params, batchStatistics, bn.epsilon(), name)
                     : layer(sd, name, x, info, w, b);
@@ -117,6 +121,18 @@ public final class GraphBuilder {
             x = sd.identity(LOGITS, x);
         }
         return sd;
+    }
+
+    /**
+     * Inverted dropout in a training graph: a fresh Bernoulli mask of the input's (dynamic) shape keeps each value
+     * with probability {@code keep} and scales the kept ones by 1 / keep, so inference graphs pass values through.
+     * (The engine's own dropout ops have no gradient in this version.) The mask comes from the engine's random
+     * generator, so a teacher with dropout does not train to the same weights twice.
+     */
+    private static SDVariable dropout(SameDiff sd, String name, SDVariable x, double keep) {
+        SDVariable mask = new org.nd4j.linalg.api.ops.random.custom.RandomBernoulli(sd, sd.shape(x), keep)
+                .outputVariable().castTo(DataType.FLOAT);
+        return x.mul(mask).div(name, keep);
     }
 
     /** Name of the batch mean a training graph computes for batch norm layer {@code info}, shaped [1, C(, 1, 1)]. */
@@ -198,6 +214,20 @@ public final class GraphBuilder {
                     .paddingMode(PaddingMode.VALID).isNHWC(false).build());
         } else if (spec instanceof LayerSpec.Relu) {
             return sd.nn().relu(name, x, 0.0);
+        } else if (spec instanceof LayerSpec.AvgPool pool) {
+            return sd.cnn().avgPooling2d(name, x, Pooling2DConfig.builder()
+                    .kH(pool.size()).kW(pool.size()).sH(pool.size()).sW(pool.size())
+                    .paddingMode(PaddingMode.VALID).isNHWC(false).build());
+        } else if (spec instanceof LayerSpec.GlobalAvgPool) {
+            // an average pool over the whole map (the engine's mean over axes 2 and 3 passed no gradient here)
+            return sd.cnn().avgPooling2d(name, x, Pooling2DConfig.builder()
+                    .kH(info.input().height()).kW(info.input().width())
+                    .sH(info.input().height()).sW(info.input().width())
+                    .paddingMode(PaddingMode.VALID).isNHWC(false).build());
+        } else if (spec instanceof LayerSpec.Relu6) {
+            return sd.nn().relu6(name, x, 0.0);
+        } else if (spec instanceof LayerSpec.Dropout) {
+            return sd.identity(name, x);
         } else if (spec instanceof LayerSpec.Flatten) {
             return sd.reshape(name, x, -1, info.output().channels());
         }

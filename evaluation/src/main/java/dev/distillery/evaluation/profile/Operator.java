@@ -13,7 +13,10 @@ public enum Operator {
     DENSE("dense"),
     MAX_POOL("max_pool"),
     RELU("relu"),
-    FLATTEN("flatten");
+    FLATTEN("flatten"),
+    AVG_POOL("avg_pool"),
+    GLOBAL_AVG_POOL("global_avg_pool"),
+    RELU6("relu6");
 
     private final String id;
 
@@ -39,6 +42,12 @@ public enum Operator {
             return RELU;
         } else if (spec instanceof LayerSpec.Flatten) {
             return FLATTEN;
+        } else if (spec instanceof LayerSpec.AvgPool) {
+            return AVG_POOL;
+        } else if (spec instanceof LayerSpec.GlobalAvgPool) {
+            return GLOBAL_AVG_POOL;
+        } else if (spec instanceof LayerSpec.Relu6) {
+            return RELU6;
         }
         throw new IllegalArgumentException("no operator for layer " + spec);
     }

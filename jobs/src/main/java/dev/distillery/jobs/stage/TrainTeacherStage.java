@@ -5,6 +5,7 @@ import dev.distillery.core.model.ModelIO;
 import dev.distillery.core.train.TrainResult;
 import dev.distillery.teacher.train.TeacherTraining;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,16 @@ public final class TrainTeacherStage implements Stage {
                 + ", which label and evaluate run as it is";
     }
 
+    /** An impossible layer stack fails before any work, naming the layer (once the data's shape is known). */
+    @Override
+    public void validate(StageContext ctx) {
+        Path info = PrepareStage.OUTPUT.dir(ctx).resolve(dev.distillery.core.data.Examples.INFO_FILE);
+        if (Files.exists(info) && !ctx.config().teacher().translatesOnnx()) {
+            dev.distillery.teacher.arch.TeacherArchitecture.of(ctx.config().teacher(),
+                    dev.distillery.core.data.Examples.info(PrepareStage.OUTPUT.dir(ctx)));
+        }
+    }
+
     @Override
     public List<Path> inputs(StageContext ctx) {
         List<Path> in = new java.util.ArrayList<>(List.of(PrepareStage.OUTPUT.dir(ctx)));
@@ -76,8 +87,9 @@ public final class TrainTeacherStage implements Stage {
         } else {
             r = TeacherTraining.train(ctx.config(), ctx.spark(), PrepareStage.OUTPUT.dir(ctx), listeners, resume);
         }
-        // a translated teacher may hold batch norms: saved folded, as every consumer (ONNX export) takes it
-        ModelIO.write(dev.distillery.core.model.BatchNormFolding.fold(r.best()).withKind(TeacherTraining.KIND, Map.of("best_epoch", String.valueOf(r.bestEpoch()),
+        // saved as inference computes it: without dropout, batch norms folded (every consumer, ONNX export too)
+        ModelIO.write(dev.distillery.core.model.BatchNormFolding.fold(dev.distillery.core.model.Dropouts.strip(
+                r.best())).withKind(TeacherTraining.KIND, Map.of("best_epoch", String.valueOf(r.bestEpoch()),
                 "validation_accuracy", String.valueOf(r.bestValidationAccuracy()))), MODEL.in(workDir));
         TrainingSummary.write(workDir.resolve("history.json"), r);
         return TrainingSummary.metrics(new StageResult(), "teacher", r)

@@ -74,6 +74,19 @@ public final class OnnxExporter {
                         ints("strides", pool.size(), pool.size()));
             } else if (spec instanceof LayerSpec.Relu) {
                 x = node(graph, "Relu", out, List.of(x));
+            } else if (spec instanceof LayerSpec.AvgPool pool) {
+                x = node(graph, "AveragePool", out, List.of(x), ints("kernel_shape", pool.size(), pool.size()),
+                        ints("strides", pool.size(), pool.size()));
+            } else if (spec instanceof LayerSpec.GlobalAvgPool) {
+                x = node(graph, "GlobalAveragePool", out, List.of(x));
+            } else if (spec instanceof LayerSpec.Relu6) {
+                String low = "L" + info.index() + "_min";
+                String high = "L" + info.index() + "_max";
+                graph.addInitializer(floatTensor(low, new float[]{0f}));
+                graph.addInitializer(floatTensor(high, new float[]{6f}));
+                x = node(graph, "Clip", out, List.of(x, low, high));
+            } else if (spec instanceof LayerSpec.Dropout) {
+                x = node(graph, "Identity", out, List.of(x));
             } else if (spec instanceof LayerSpec.Flatten) {
                 x = node(graph, "Flatten", out, List.of(x), intAttr("axis", 1));
             }

@@ -25,8 +25,8 @@ import java.util.Map;
  */
 public final class OnnxTranslation {
     /** The ONNX operators a translation takes. */
-    public static final List<String> SUPPORTED = List.of("Conv", "BatchNormalization", "Relu", "MaxPool", "Flatten",
-            "Reshape", "Gemm", "Dropout", "Identity");
+    public static final List<String> SUPPORTED = List.of("Conv", "BatchNormalization", "Relu", "Clip", "MaxPool",
+            "AveragePool", "GlobalAveragePool", "Flatten", "Reshape", "Gemm", "Dropout", "Identity");
 
     private final OnnxTeacherFile file;
     private final Map<String, OnnxMl.TensorProto> constants = new HashMap<>();
@@ -116,7 +116,15 @@ public final class OnnxTranslation {
             }
             case "Relu" -> layers.add(new LayerSpec.Relu());
             case "Conv" -> conv(n);
-            case "MaxPool" -> maxPool(n);
+            case "MaxPool" -> maxPool(n, false);
+            case "AveragePool" -> maxPool(n, true);
+            case "GlobalAveragePool" -> {
+                requireSpatial(n);
+                layers.add(new LayerSpec.GlobalAvgPool());
+                h = 1;
+                w = 1;
+            }
+            case "Clip" -> clip(n);
             case "BatchNormalization" -> batchNorm(n);
             case "Flatten" -> {
                 if (ints(n, "axis", List.of(1L)).get(0) != 1) {
@@ -178,7 +186,21 @@ public final class OnnxTranslation {
         w = outW;
     }
 
-    private void maxPool(OnnxMl.NodeProto n) {
+    /** ReLU6 exports as Clip(0, 6): bounds as inputs (opset 11 on) or attributes (before). */
+    private void clip(OnnxMl.NodeProto n) {
+        float low = n.getInputCount() > 1 && !n.getInput(1).isEmpty() ? floats(constants.get(n.getInput(1)))[0]
+                : n.getAttributeList().stream().filter(a -> a.getName().equals("min")).findFirst()
+                .map(OnnxMl.AttributeProto::getF).orElse(Float.NEGATIVE_INFINITY);
+        float high = n.getInputCount() > 2 && !n.getInput(2).isEmpty() ? floats(constants.get(n.getInput(2)))[0]
+                : n.getAttributeList().stream().filter(a -> a.getName().equals("max")).findFirst()
+                .map(OnnxMl.AttributeProto::getF).orElse(Float.POSITIVE_INFINITY);
+        if (low != 0f || high != 6f) {
+            throw refuse(n, "clips to [" + low + ", " + high + "]; only [0, 6] (ReLU6) is a Distillery layer");
+        }
+        layers.add(new LayerSpec.Relu6());
+    }
+
+    private void maxPool(OnnxMl.NodeProto n, boolean average) {
         requireSpatial(n);
         List<Long> kernel = ints(n, "kernel_shape", List.of());
         List<Long> strides = ints(n, "strides", List.of(1L, 1L));
@@ -187,13 +209,13 @@ public final class OnnxTranslation {
         if (kernel.size() != 2 || !kernel.get(0).equals(kernel.get(1)) || !strides.equals(kernel) || padded
                 || ints(n, "dilations", List.of(1L, 1L)).stream().anyMatch(d -> d != 1)) {
             throw refuse(n, "has kernel " + kernel + ", strides " + strides + (padded ? " and padding" : "")
-                    + "; Distillery's max pool has a square window equal to its stride and no padding");
+                    + "; Distillery's pools have a square window equal to their stride and no padding");
         }
         int k = kernel.get(0).intValue();
         if (h / k < 1 || w / k < 1) {
             throw refuse(n, "pools a " + h + "x" + w + " map with a " + k + "x" + k + " window");
         }
-        layers.add(new LayerSpec.MaxPool(k));
+        layers.add(average ? new LayerSpec.AvgPool(k) : new LayerSpec.MaxPool(k));
         h /= k;
         w /= k;
     }

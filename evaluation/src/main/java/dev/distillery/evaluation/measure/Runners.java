@@ -4,6 +4,7 @@ import dev.distillery.core.engine.Engines;
 import dev.distillery.core.engine.GraphHooks;
 import dev.distillery.core.engine.InferenceRunner;
 import dev.distillery.core.engine.Network;
+import dev.distillery.core.engine.RuntimeOptions;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.student.onnx.OnnxExporter;
 import dev.distillery.student.quant.IntegerModel;
@@ -52,7 +53,13 @@ public final class Runners {
 
     /** The float model exported to ONNX (as the export stage writes it) and run by ONNX Runtime's CPU provider. */
     public static InferenceRunner onnx(ModelArtifact model) {
-        return onnx(OnnxExporter.toBytes(model), "the ONNX export of " + model.kind());
+        return onnx(model, RuntimeOptions.DEFAULT);
+    }
+
+    /** As {@link #onnx(ModelArtifact)}, with the threads ONNX Runtime may use. */
+    public static InferenceRunner onnx(ModelArtifact model, RuntimeOptions options) {
+        return Engines.runtime(ONNXRUNTIME).load(OnnxExporter.toBytes(model), "the ONNX export of " + model.kind(),
+                options);
     }
 
     /** The integer model exported as an ONNX QDQ graph (as the export stage writes it), run by ONNX Runtime. */

@@ -147,14 +147,7 @@ public final class LabelStage implements Stage {
         TeacherModel onnx = TeacherModel.onnx(a.name(), OnnxExporter.toBytes(m), TeacherModel.Layout.NCHW,
                 a.channels(), a.height(), a.width());
         if (sample.length > 0) {
-            float[][] expected = sameDiff.open().logits(sample);
-            float[][] actual = onnx.open().logits(sample);
-            double worst = 0;
-            for (int r = 0; r < sample.length; r++) {
-                for (int c = 0; c < expected[r].length; c++) {
-                    worst = Math.max(worst, Math.abs(expected[r][c] - actual[r][c]));
-                }
-            }
+            double worst = Teachers.largestDifference(sameDiff.open().logits(sample), onnx.open().logits(sample));
             if (!(worst <= ENGINE_TOLERANCE)) {
                 throw new DataContractException("teacher " + file + " exported to ONNX gives logits up to " + worst
                         + " away from SameDiff's on " + sample.length + " prepared rows (allowed: " + ENGINE_TOLERANCE

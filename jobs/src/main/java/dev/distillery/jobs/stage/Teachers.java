@@ -94,14 +94,8 @@ final class Teachers {
             throw new DataContractException("teacher.onnx.translate needs prepared validation rows to check the "
                     + "translation against ONNX Runtime; the prepared data has none that are valid");
         }
-        float[][] expected = model(ctx, file, info).open().logits(sample);
-        float[][] actual = TeacherModel.sameDiff(m).open().logits(sample);
-        double worst = 0;
-        for (int r = 0; r < sample.length; r++) {
-            for (int c = 0; c < expected[r].length; c++) {
-                worst = Math.max(worst, Math.abs(expected[r][c] - actual[r][c]));
-            }
-        }
+        double worst = largestDifference(model(ctx, file, info).open().logits(sample),
+                TeacherModel.sameDiff(m).open().logits(sample));
         if (!(worst <= LabelStage.ENGINE_TOLERANCE)) {
             throw new DataContractException("teacher.onnx.model " + file.location() + " translated into "
                     + m.architecture().name() + " gives logits up to " + worst + " away from ONNX Runtime's on "
@@ -162,6 +156,17 @@ final class Teachers {
                 }
             }
         }
+    }
+
+    /** The largest absolute difference between two engines' logits for the same rows. */
+    static double largestDifference(float[][] expected, float[][] actual) {
+        double worst = 0;
+        for (int r = 0; r < expected.length; r++) {
+            for (int c = 0; c < expected[r].length; c++) {
+                worst = Math.max(worst, Math.abs(expected[r][c] - actual[r][c]));
+            }
+        }
+        return worst;
     }
 
     /** The bytes at a local path or Hadoop file system URI. */

@@ -77,4 +77,25 @@ class TeacherLayersTest {
         assertThat(ManifestIO.read(out.resolve("soft-labels")).orElseThrow().metrics()).containsEntry("engine",
                 "onnxruntime");
     }
+
+    @Test
+    void anImpossibleLayerListStopsTheRunBeforePrepareNamingTheLayer() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Digits.writeCsv(data);
+        Path config = tmp.resolve("impossible.yaml");
+        Files.writeString(config, """
+                name: impossible
+                data: {format: csv, dir: %s, train_file: train.csv, test_file: test.csv, label_column: _c64,
+                       csv_header: false, shape: [1, 8, 8], feature_scale: 0.0625, train_limit: 300}
+                teacher:
+                  architecture: layers
+                  layers: [{type: conv2d, filters: 4, kernel: 3, stride: 1}, {type: max_pool, size: 4},
+                           {type: max_pool, size: 4}]
+                """.formatted(data));
+        Path out = tmp.resolve("out");
+        CliRun.Result r = CliRun.stage(config, "run", out);
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("layer 2 (max_pool 4) is larger than its input");
+        assertThat(out.resolve("prepared")).as("the run stopped before its first stage").doesNotExist();
+    }
 }

@@ -5,8 +5,8 @@ import dev.distillery.core.error.InvalidConfigException;
 import java.util.List;
 
 /**
- * A teacher trained elsewhere and exported to ONNX: where the model file is (a local path, relative to the config
- * file, or any Hadoop file system URI) and whether its image input is channels-first ({@code nchw}, which also covers
+ * A teacher trained elsewhere and exported to ONNX: where the model file is (a local path, absolute or relative to the
+ * working folder or the Distillery home, or any Hadoop file system URI) and whether its image input is channels-first ({@code nchw}, which also covers
  * a flat input of C*H*W values in that order) or channels-last ({@code nhwc}); and whether train-teacher translates it
  * into Distillery's layers and trains it further with the Spark trainer ({@code translate}), after which the run's
  * teacher is that Distillery model.

@@ -51,7 +51,11 @@ final class HintPlanning {
         HintPlan.resolve(hint, teacher, student);
     }
 
-    private static Optional<DatasetInfo> dataset(StageContext ctx) {
+    /**
+     * The data's shape before prepare has run, where it can be known: prepare's dataset.json, else {@code data.shape},
+     * else the IDX headers; the class count only sizes the last layer.
+     */
+    static Optional<DatasetInfo> dataset(StageContext ctx) {
         Path prepared = PrepareStage.OUTPUT.dir(ctx);
         if (Files.exists(prepared.resolve(Examples.INFO_FILE))) {
             return Optional.of(Examples.info(prepared));

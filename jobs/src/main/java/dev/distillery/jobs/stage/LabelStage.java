@@ -126,7 +126,10 @@ public final class LabelStage implements Stage {
         return out;
     }
 
-    /** Largest difference allowed between a Distillery teacher's logits in ONNX Runtime and in SameDiff. */
+    /**
+     * Largest difference allowed between a Distillery teacher's logits in ONNX Runtime and in SameDiff (relative for
+     * logits larger than 1, see {@link Teachers#largestDifference}).
+     */
     static final double ENGINE_TOLERANCE = 1e-4;
 
     private static Labeller distillery(StageContext ctx, Path file, DatasetInfo info, float[][] sample) {

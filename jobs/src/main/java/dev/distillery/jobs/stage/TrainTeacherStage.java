@@ -5,7 +5,6 @@ import dev.distillery.core.model.ModelIO;
 import dev.distillery.core.train.TrainResult;
 import dev.distillery.teacher.train.TeacherTraining;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -47,14 +46,22 @@ public final class TrainTeacherStage implements Stage {
                 + ", which label and evaluate run as it is";
     }
 
-    /** An impossible layer stack fails before any work, naming the layer (once the data's shape is known). */
+    /**
+     * An impossible layer stack fails before any work, naming the layer, wherever the data's shape is known before
+     * prepare (data.shape, the IDX headers) and again once prepare has run.
+     */
     @Override
     public void validate(StageContext ctx) {
-        Path info = PrepareStage.OUTPUT.dir(ctx).resolve(dev.distillery.core.data.Examples.INFO_FILE);
-        if (Files.exists(info) && !ctx.config().teacher().translatesOnnx()) {
-            dev.distillery.teacher.arch.TeacherArchitecture.of(ctx.config().teacher(),
-                    dev.distillery.core.data.Examples.info(PrepareStage.OUTPUT.dir(ctx)));
+        if (ctx.config().teacher().translatesOnnx()) {
+            return;
         }
+        java.util.Optional<dev.distillery.core.data.DatasetInfo> info;
+        try {
+            info = HintPlanning.dataset(ctx);
+        } catch (RuntimeException e) {
+            return;     // an unreadable data file: prepare reports it with its own message
+        }
+        info.ifPresent(i -> dev.distillery.teacher.arch.TeacherArchitecture.of(ctx.config().teacher(), i));
     }
 
     @Override

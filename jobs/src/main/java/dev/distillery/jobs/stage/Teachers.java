@@ -6,7 +6,6 @@ import dev.distillery.core.engine.Engines;
 import dev.distillery.core.engine.InferenceRunner;
 import dev.distillery.core.error.DataContractException;
 import dev.distillery.core.model.ModelArtifact;
-import dev.distillery.core.model.ModelIO;
 import dev.distillery.teacher.label.TeacherModel;
 import dev.distillery.teacher.onnx.OnnxTeacherFile;
 import dev.distillery.teacher.onnx.OnnxTranslation;
@@ -51,7 +50,15 @@ final class Teachers {
     }
 
     private static Path localPath(StageContext ctx, String model) {
-        return model.startsWith("file:") ? Path.of(URI.create(model)) : ctx.resolve(model);
+        if (!model.startsWith("file:")) {
+            return ctx.resolve(model);
+        }
+        try {
+            return Path.of(URI.create(model));
+        } catch (IllegalArgumentException e) {
+            throw new dev.distillery.core.error.InvalidConfigException("teacher.onnx.model " + model + " is not a "
+                    + "usable file: URI (" + e.getMessage() + "); write file:/absolute/path or a plain path");
+        }
     }
 
     /** The files a stage reading the teacher depends on: train-teacher's folder, or a local ONNX file. */
@@ -105,10 +112,6 @@ final class Teachers {
         return m;
     }
 
-    /** The Distillery teacher train-teacher wrote; fails for an ONNX teacher, which has no Distillery form. */
-    static ModelArtifact distillery(StageContext ctx) {
-        return ModelIO.read(TrainTeacherStage.MODEL.path(ctx), TeacherTraining.KIND);
-    }
 
     /** The ONNX teacher's file, parsed and checked against the prepared data's shape and classes. */
     static OnnxTeacherFile onnxFile(StageContext ctx, DatasetInfo info) {

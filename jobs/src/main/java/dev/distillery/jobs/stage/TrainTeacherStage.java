@@ -95,13 +95,14 @@ public final class TrainTeacherStage implements Stage {
             r = TeacherTraining.train(ctx.config(), ctx.spark(), PrepareStage.OUTPUT.dir(ctx), listeners, resume);
         }
         // saved as inference computes it: without dropout, batch norms folded (every consumer, ONNX export too)
-        ModelIO.write(dev.distillery.core.model.BatchNormFolding.fold(dev.distillery.core.model.Dropouts.strip(
-                r.best())).withKind(TeacherTraining.KIND, Map.of("best_epoch", String.valueOf(r.bestEpoch()),
+        ModelArtifact saved = dev.distillery.core.model.BatchNormFolding.fold(dev.distillery.core.model.Dropouts.strip(
+                r.best()));
+        ModelIO.write(saved.withKind(TeacherTraining.KIND, Map.of("best_epoch", String.valueOf(r.bestEpoch()),
                 "validation_accuracy", String.valueOf(r.bestValidationAccuracy()))), MODEL.in(workDir));
         TrainingSummary.write(workDir.resolve("history.json"), r);
         return TrainingSummary.metrics(new StageResult(), "teacher", r)
-                .metric("parameters", r.best().architecture().parameterCount())
-                .metric("architecture", r.best().architecture().name())
+                .metric("parameters", saved.architecture().parameterCount())
+                .metric("architecture", saved.architecture().name())
                 .output("model", MODEL.name());
     }
 }

@@ -50,6 +50,15 @@ public final class ManifestIO {
         }
     }
 
+    /** SHA-256 of bytes held in memory (a model read from a remote file system), as hex. */
+    public static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** SHA-256 of a file's bytes, or of a folder's files (relative names and contents, sorted). */
     public static String sha256(Path path) {
         try {

@@ -5,6 +5,7 @@ import dev.distillery.core.data.DatasetInfo;
 import dev.distillery.core.engine.Engines;
 import dev.distillery.core.engine.InferenceRunner;
 import dev.distillery.core.error.DataContractException;
+import dev.distillery.core.manifest.ManifestIO;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.teacher.label.TeacherModel;
 import dev.distillery.teacher.onnx.OnnxTeacherFile;
@@ -82,7 +83,7 @@ final class Teachers {
             return Map.of();
         }
         String uri = location(ctx);
-        return Map.of(uri, TeacherModel.sha256(read(ctx, uri)));
+        return Map.of(uri, ManifestIO.sha256(read(ctx, uri)));
     }
 
     /**
@@ -127,8 +128,8 @@ final class Teachers {
     }
 
     static TeacherModel model(StageContext ctx, OnnxTeacherFile file, DatasetInfo info) {
-        return TeacherModel.onnx(file.graphName(), file.bytes(), layout(ctx), info.channels(), info.height(),
-                info.width());
+        return TeacherModel.onnx("onnx:" + file.fileName(), file.bytes(), file.sha256(), layout(ctx), info.channels(),
+                info.height(), info.width());
     }
 
     /**

@@ -5,13 +5,11 @@ import dev.distillery.core.engine.GraphHooks;
 import dev.distillery.core.engine.InferenceRunner;
 import dev.distillery.core.engine.Network;
 import dev.distillery.core.engine.RuntimeOptions;
+import dev.distillery.core.manifest.ManifestIO;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.ModelIO;
 
 import java.io.Serializable;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -23,9 +21,11 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * @param name   what errors and metadata call it
  * @param bytes  the Distillery model file's bytes, or the ONNX model's
+ * @param sha256 the bytes' SHA-256, computed once on the driver: it keys the ONNX Runtime session every task of an
+ *               executor shares, so that no task hashes the model again
  * @param shape  channels, height and width of a prepared row
  */
-public record TeacherModel(String name, Engine engine, byte[] bytes, Layout layout, int[] shape)
+public record TeacherModel(String name, Engine engine, byte[] bytes, String sha256, Layout layout, int[] shape)
         implements Serializable {
 
     /** What runs the teacher. */
@@ -69,13 +69,20 @@ public record TeacherModel(String name, Engine engine, byte[] bytes, Layout layo
     /** A Distillery teacher run by the network engine. */
     public static TeacherModel sameDiff(ModelArtifact model) {
         var a = model.architecture();
-        return new TeacherModel(a.name(), Engine.SAMEDIFF, ModelIO.toBytes(model), Layout.NCHW,
+        byte[] bytes = ModelIO.toBytes(model);
+        return new TeacherModel(a.name(), Engine.SAMEDIFF, bytes, ManifestIO.sha256(bytes), Layout.NCHW,
                 new int[]{a.channels(), a.height(), a.width()});
     }
 
     /** An ONNX graph run by ONNX Runtime, one intra-op thread per calling task, no spinning. */
     public static TeacherModel onnx(String name, byte[] onnx, Layout layout, int channels, int height, int width) {
-        return new TeacherModel(name, Engine.ONNXRUNTIME, onnx, layout, new int[]{channels, height, width});
+        return onnx(name, onnx, ManifestIO.sha256(onnx), layout, channels, height, width);
+    }
+
+    /** As above, for bytes whose SHA-256 is already known (an ONNX teacher's file, hashed when it was checked). */
+    public static TeacherModel onnx(String name, byte[] onnx, String sha256, Layout layout, int channels, int height,
+                                    int width) {
+        return new TeacherModel(name, Engine.ONNXRUNTIME, onnx, sha256, layout, new int[]{channels, height, width});
     }
 
     /** Something that turns rows into logits, built where it runs (an executor, the driver). */
@@ -93,7 +100,7 @@ public record TeacherModel(String name, Engine engine, byte[] bytes, Layout layo
             Network net = Engines.network().forInference(m.architecture(), m.params(), GraphHooks.NONE);
             return net::logits;
         }
-        InferenceRunner runner = SESSIONS.computeIfAbsent(sha256(bytes), k -> Engines.runtime(Engine.ONNXRUNTIME.id())
+        InferenceRunner runner = SESSIONS.computeIfAbsent(sha256, k -> Engines.runtime(Engine.ONNXRUNTIME.id())
                 .load(bytes, "teacher " + name, RuntimeOptions.PER_TASK));
         if (layout == Layout.NCHW) {
             return runner::logits;
@@ -119,13 +126,5 @@ public record TeacherModel(String name, Engine engine, byte[] bytes, Layout layo
             out[r] = dst;
         }
         return out;
-    }
-
-    public static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

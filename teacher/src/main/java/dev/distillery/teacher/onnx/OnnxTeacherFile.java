@@ -83,7 +83,7 @@ public record OnnxTeacherFile(String location, byte[] bytes, String sha256, Stri
         requireFloat(location, "input " + in.getName(), in);
         requireFloat(location, "output " + out.getName(), out);
         String name = g.getName().isBlank() ? location.substring(location.lastIndexOf('/') + 1) : g.getName();
-        return new OnnxTeacherFile(location, bytes, TeacherModel.sha256(bytes), name, opset, parameters,
+        return new OnnxTeacherFile(location, bytes, dev.distillery.core.manifest.ManifestIO.sha256(bytes), name, opset, parameters,
                 in.getName(), shape(in), shape(out));
     }
 

@@ -73,6 +73,15 @@ public record Architecture(String name, int channels, int height, int width, int
         return total / 2;
     }
 
+    /**
+     * The shape {@code layers} give a {@code c x h x w} input (the input's own for no layers), e.g. to learn whether
+     * a layer list still needs a flatten before its classifier; an impossible stack throws, naming the layer.
+     */
+    public static TensorShape outputShape(int c, int h, int w, List<LayerSpec> layers) {
+        List<LayerInfo> infos = resolve(c, h, w, layers);
+        return infos.isEmpty() ? TensorShape.map(c, h, w) : infos.get(infos.size() - 1).output();
+    }
+
     private static List<LayerInfo> resolve(int c, int h, int w, List<LayerSpec> layers) {
         List<LayerInfo> out = new ArrayList<>();
         TensorShape shape = TensorShape.map(c, h, w);
@@ -111,22 +120,19 @@ public record Architecture(String name, int channels, int height, int width, int
                 weights = (long) in.channels() * dense.units();
                 biases = dense.units();
                 macs = weights;
-            } else if (spec instanceof LayerSpec.MaxPool pool) {
+            } else if (spec instanceof LayerSpec.MaxPool || spec instanceof LayerSpec.AvgPool) {
+                boolean average = spec instanceof LayerSpec.AvgPool;
+                int size = average ? ((LayerSpec.AvgPool) spec).size() : ((LayerSpec.MaxPool) spec).size();
                 requireMap(in, i, spec);
-                if (in.height() < pool.size() || in.width() < pool.size()) {
-                    throw new IllegalArgumentException("layer " + i + " (max_pool " + pool.size()
-                            + ") is larger than its input " + in);
+                if (in.height() < size || in.width() < size) {
+                    throw new IllegalArgumentException("layer " + i + " (" + (average ? "avg_pool " : "max_pool ")
+                            + size + ") is larger than its input " + in);
                 }
-                shape = TensorShape.map(in.channels(), in.height() / pool.size(), in.width() / pool.size());
-            } else if (spec instanceof LayerSpec.AvgPool pool) {
-                requireMap(in, i, spec);
-                if (in.height() < pool.size() || in.width() < pool.size()) {
-                    throw new IllegalArgumentException("layer " + i + " (avg_pool " + pool.size()
-                            + ") is larger than its input " + in);
+                shape = TensorShape.map(in.channels(), in.height() / size, in.width() / size);
+                if (average) {
+                    // one add per window value (the division by the window is folded into the requantization)
+                    macs = shape.elements() * size * size;
                 }
-                shape = TensorShape.map(in.channels(), in.height() / pool.size(), in.width() / pool.size());
-                // one add per window value (the division by the window is folded into the requantization)
-                macs = shape.elements() * pool.size() * pool.size();
             } else if (spec instanceof LayerSpec.GlobalAvgPool) {
                 requireMap(in, i, spec);
                 shape = TensorShape.map(in.channels(), 1, 1);

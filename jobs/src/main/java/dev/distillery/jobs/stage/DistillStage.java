@@ -105,7 +105,7 @@ public final class DistillStage implements Stage {
             double fraction = ctx.config().student().maxTeacherFraction();
             if (!Teachers.onnx(ctx) && Files.exists(teacherFile)) {
                 Architecture teacher = ModelIO.read(teacherFile, TeacherTraining.KIND).architecture();
-                StudentArchitecture.checkSize(student, teacher.name(), teacher.parameterCount(), fraction);
+                StudentArchitecture.checkSize(student, teacher, fraction);
             } else if (Teachers.onnx(ctx) && Files.isDirectory(labels)) {
                 // an ONNX teacher's size is what the label stage recorded of its file
                 var teacher = SoftLabelFiles.read(labels).teachers().get(0);

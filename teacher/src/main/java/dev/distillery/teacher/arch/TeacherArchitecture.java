@@ -125,21 +125,11 @@ public final class TeacherArchitecture {
     /** Appends the classifier and resolves the shapes; an impossible shape names the layer and its field. */
     private static Architecture classifier(String name, List<LayerSpec> body, DatasetInfo data) {
         List<LayerSpec> layers = new ArrayList<>(body);
-        boolean flat = false;     // the input is an image
-        for (LayerSpec l : body) {
-            if (l instanceof LayerSpec.Flatten || l instanceof LayerSpec.Dense) {
-                flat = true;
-            } else if (l instanceof LayerSpec.Conv2d || l instanceof LayerSpec.DepthwiseConv2d
-                    || l instanceof LayerSpec.MaxPool || l instanceof LayerSpec.AvgPool
-                    || l instanceof LayerSpec.GlobalAvgPool) {
-                flat = false;
-            }
-        }
-        if (!flat) {
-            layers.add(new LayerSpec.Flatten());
-        }
-        layers.add(new LayerSpec.Dense(data.numClasses()));
         try {
+            if (!Architecture.outputShape(data.channels(), data.height(), data.width(), body).flat()) {
+                layers.add(new LayerSpec.Flatten());
+            }
+            layers.add(new LayerSpec.Dense(data.numClasses()));
             return new Architecture(name, data.channels(), data.height(), data.width(), data.numClasses(), layers);
         } catch (IllegalArgumentException e) {
             throw new InvalidConfigException("teacher (" + name + ") on " + data.channels() + "x" + data.height() + "x"

@@ -116,8 +116,8 @@ public final class OnnxTranslation {
             }
             case "Relu" -> layers.add(new LayerSpec.Relu());
             case "Conv" -> conv(n);
-            case "MaxPool" -> maxPool(n, false);
-            case "AveragePool" -> maxPool(n, true);
+            case "MaxPool" -> pool(n, false);
+            case "AveragePool" -> pool(n, true);
             case "GlobalAveragePool" -> {
                 requireSpatial(n);
                 layers.add(new LayerSpec.GlobalAvgPool());
@@ -200,7 +200,7 @@ public final class OnnxTranslation {
         layers.add(new LayerSpec.Relu6());
     }
 
-    private void maxPool(OnnxMl.NodeProto n, boolean average) {
+    private void pool(OnnxMl.NodeProto n, boolean average) {
         requireSpatial(n);
         List<Long> kernel = ints(n, "kernel_shape", List.of());
         List<Long> strides = ints(n, "strides", List.of(1L, 1L));

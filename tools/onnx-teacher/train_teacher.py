@@ -6,9 +6,9 @@ Distillery's `data.format: csv` reads. Pixels are multiplied by --scale, as `dat
 takes exactly the prepared rows. The exported graph takes a float tensor [N, C, H, W] (`teacher.onnx.layout: nchw`)
 with a dynamic batch dimension and returns [N, classes] logits.
 
---arch resnet (the default) has residual blocks and global average pooling, which Distillery runs in ONNX Runtime
-but cannot translate into its own layers; --arch cnn is conv-relu-pool blocks and two dense layers, which
-`teacher.onnx.translate` turns into a Distillery teacher the Spark trainer trains further.
+--arch resnet (the default) has residual blocks (one with a 1x1 projection) and global average pooling; --arch cnn is
+conv-relu-pool blocks and two dense layers. `teacher.onnx.translate` turns either into a Distillery teacher that the
+Spark trainer trains further; --activation tanh gives the cnn an activation no translation takes.
 
     python3 tools/onnx-teacher/train_teacher.py --csv train.csv --shape 1 8 8 --classes 10 --scale 0.0625 \
         --out teacher.onnx [--logits logits.csv]
@@ -57,11 +57,11 @@ class ResNet(nn.Module):
 class Cnn(nn.Module):
     """Conv-relu-pool blocks and a hidden dense layer: the layers a Distillery teacher is made of."""
 
-    def __init__(self, channels, classes, width, size):
+    def __init__(self, channels, classes, width, size, activation=nn.ReLU):
         super().__init__()
-        self.features = nn.Sequential(nn.Conv2d(channels, width, 3, 1, 1), nn.ReLU(), nn.MaxPool2d(2),
-                                      nn.Conv2d(width, 2 * width, 3, 1, 1), nn.ReLU(), nn.MaxPool2d(2))
-        self.head = nn.Sequential(nn.Linear(2 * width * (size // 4) ** 2, 64), nn.ReLU(), nn.Linear(64, classes))
+        self.features = nn.Sequential(nn.Conv2d(channels, width, 3, 1, 1), activation(), nn.MaxPool2d(2),
+                                      nn.Conv2d(width, 2 * width, 3, 1, 1), activation(), nn.MaxPool2d(2))
+        self.head = nn.Sequential(nn.Linear(2 * width * (size // 4) ** 2, 64), activation(), nn.Linear(64, classes))
 
     def forward(self, x):
         return self.head(torch.flatten(self.features(x), 1))
@@ -87,6 +87,8 @@ def main():
     p.add_argument("--classes", type=int, required=True)
     p.add_argument("--scale", type=float, default=1.0)
     p.add_argument("--arch", choices=["resnet", "cnn"], default="resnet")
+    p.add_argument("--activation", choices=["relu", "tanh"], default="relu",
+                   help="the cnn's activation; tanh makes a model no translation takes")
     p.add_argument("--width", type=int, default=16)
     p.add_argument("--epochs", type=int, default=15)
     p.add_argument("--seed", type=int, default=7)
@@ -99,7 +101,7 @@ def main():
     if a.arch == "resnet":
         model = ResNet(a.shape[0], a.classes, a.width)
     else:
-        model = Cnn(a.shape[0], a.classes, a.width, a.shape[1])
+        model = Cnn(a.shape[0], a.classes, a.width, a.shape[1], nn.Tanh if a.activation == "tanh" else nn.ReLU)
     opt = torch.optim.Adam(model.parameters(), lr=3e-3)
     for epoch in range(a.epochs):
         model.train()

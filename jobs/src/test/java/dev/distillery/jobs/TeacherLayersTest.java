@@ -79,6 +79,40 @@ class TeacherLayersTest {
     }
 
     @Test
+    void resnet8TrainsOnSparkIsSavedWithItsAddsRenumberedAndLabelsInOnnxRuntime() throws Exception {
+        TestSpark.get();
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Digits.writeCsv(data);
+        Path config = tmp.resolve("resnet8.yaml");
+        Files.writeString(config, """
+                name: resnet8
+                seed: 5
+                data: {format: csv, dir: %s, train_file: train.csv, test_file: test.csv, label_column: _c64,
+                       csv_header: false, shape: [1, 8, 8], feature_scale: 0.0625, train_limit: 300, test_limit: 50}
+                spark: {master: "local[2]", workers: 2, averaging_frequency: 4}
+                teacher: {architecture: resnet8, width_multiplier: 0.5, epochs: 8, learning_rate: 0.003,
+                          warmup_epochs: 0, label_batch_size: 64}
+                student: {type: mlp, hidden: [8], max_teacher_fraction: 1.0}
+                """.formatted(data));
+        Path out = tmp.resolve("out");
+        for (String stage : new String[]{"prepare", "train-teacher", "label"}) {
+            CliRun.Result r = CliRun.stage(config, stage, out);
+            assertThat(r.code()).as(stage + ": " + r.err()).isZero();
+        }
+        ModelArtifact teacher = ModelIO.read(out.resolve("teacher/teacher.dmodel"));
+        // stem conv (0), batch norm, ReLU (2); block adds from layers 2, 9 and 16 before folding, 1, 6, 11 after
+        assertThat(teacher.architecture().layers().stream().filter(l -> l instanceof LayerSpec.Add).toList())
+                .containsExactly(new LayerSpec.Add(1, false), new LayerSpec.Add(6, true), new LayerSpec.Add(11, true));
+        assertThat(teacher.architecture().hasBatchNorm()).isFalse();
+        assertThat(teacher.params()).containsKeys("L10_w", "L10_b", "L15_w", "L15_b");
+        double accuracy = Double.parseDouble(teacher.metadata().get("validation_accuracy"));
+        assertThat(accuracy).as("eight epochs on 270 digits, against 10% by chance").isGreaterThan(0.4);
+        // the ONNX export (Add, and Conv for the projections) matched SameDiff within 1e-4 before labelling
+        assertThat(ManifestIO.read(out.resolve("soft-labels")).orElseThrow().metrics()).containsEntry("engine",
+                "onnxruntime");
+    }
+
+    @Test
     void anImpossibleLayerListStopsTheRunBeforePrepareNamingTheLayer() throws Exception {
         Path data = Files.createDirectories(tmp.resolve("data"));
         Digits.writeCsv(data);

@@ -32,7 +32,8 @@ public record TeacherConfig(
     public static final String ONNX = "onnx";
     public static final List<String> SOURCES = List.of(DISTILLERY, ONNX);
     /** Architectures by name; {@code layers} takes the list in {@code teacher.layers}. */
-    public static final List<String> ARCHITECTURES = List.of("cnn", "mlp", "ds-cnn", "mobilenet-v1", "layers");
+    public static final List<String> ARCHITECTURES = List.of("cnn", "mlp", "ds-cnn", "mobilenet-v1", "resnet8",
+            "layers");
 
     public TeacherConfig {
         Check.required("teacher.source", source);

@@ -2,7 +2,6 @@ package dev.distillery.core.model;
 
 import dev.distillery.core.error.DataContractException;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,15 +28,14 @@ public final class BatchNormFolding {
         }
         List<LayerInfo> infos = arch.layerInfos();
         checkFoldable(arch, infos);
-        List<LayerSpec> layers = new ArrayList<>();
         Map<String, float[]> params = new LinkedHashMap<>();
+        int newIndex = -1;
         for (int i = 0; i < infos.size(); i++) {
             LayerInfo info = infos.get(i);
             if (info.batchNorm()) {
                 continue;
             }
-            int newIndex = layers.size();
-            layers.add(info.spec());
+            newIndex++;
             if (!info.spec().hasWeights()) {
                 continue;
             }
@@ -52,7 +50,7 @@ public final class BatchNormFolding {
         Map<String, String> meta = new LinkedHashMap<>(model.metadata());
         meta.put("batch_norm", "folded");
         meta.put("batch_norm_layers", String.valueOf(infos.stream().filter(LayerInfo::batchNorm).count()));
-        return new ModelArtifact(model.kind(), arch.withLayers(arch.name(), layers), params, meta, null);
+        return new ModelArtifact(model.kind(), foldArchitecture(arch), params, meta, null);
     }
 
     /** The architecture a folded model of {@code arch} has (same name, no batch norm layers). */
@@ -61,8 +59,8 @@ public final class BatchNormFolding {
             return arch;
         }
         checkFoldable(arch, arch.layerInfos());
-        return arch.withLayers(arch.name(), arch.layers().stream().filter(l -> !(l instanceof LayerSpec.BatchNorm))
-                .toList());
+        return arch.withLayers(arch.name(), Architecture.without(arch.layers(),
+                i -> arch.layers().get(i) instanceof LayerSpec.BatchNorm));
     }
 
     /**
@@ -81,12 +79,23 @@ public final class BatchNormFolding {
     }
 
     private static void checkFoldable(Architecture arch, List<LayerInfo> infos) {
+        java.util.Set<Integer> read = arch.residualSources();
         for (LayerInfo info : infos) {
-            if (info.batchNorm() && (info.index() == 0 || !infos.get(info.index() - 1).spec().hasWeights())) {
-                String before = info.index() == 0 ? "the input" : infos.get(info.index() - 1).spec().toString();
+            if (!info.batchNorm()) {
+                continue;
+            }
+            LayerSpec before = info.index() == 0 ? null : infos.get(info.index() - 1).spec();
+            if (!(before instanceof LayerSpec.Conv2d || before instanceof LayerSpec.DepthwiseConv2d
+                    || before instanceof LayerSpec.Dense)) {
                 throw new DataContractException("batch_norm at layer " + info.index() + " of " + arch.name()
-                        + " follows " + before + "; only a batch norm right after a conv2d, depthwise_conv2d or dense "
-                        + "layer can be folded");
+                        + " follows " + (before == null ? "the input" : before.toString()) + "; only a batch norm "
+                        + "right after a conv2d, depthwise_conv2d or dense layer can be folded");
+            }
+            if (read.contains(info.index() - 1)) {
+                throw new DataContractException("batch_norm at layer " + info.index() + " of " + arch.name()
+                        + " follows layer " + (info.index() - 1) + ", whose output before the batch norm an add "
+                        + "reads; folding would change what the add reads, so add from layer " + info.index()
+                        + " instead");
             }
         }
     }

@@ -20,21 +20,22 @@ public final class Dropouts {
         if (arch.layers().stream().noneMatch(l -> l instanceof LayerSpec.Dropout)) {
             return model;
         }
-        List<LayerSpec> layers = new ArrayList<>();
         Map<String, float[]> params = new LinkedHashMap<>();
+        int kept = 0;
         for (LayerInfo info : arch.layerInfos()) {
             if (info.spec() instanceof LayerSpec.Dropout) {
                 continue;
             }
-            String to = "L" + layers.size() + "_";
+            String to = "L" + kept++ + "_";
             String from = "L" + info.index() + "_";
-            layers.add(info.spec());
             List<String> names = new ArrayList<>(info.trainableNames());
             names.addAll(info.statisticNames());
             for (String name : names) {
                 params.put(to + name.substring(from.length()), model.params().get(name));
             }
         }
+        List<LayerSpec> layers = Architecture.without(arch.layers(),
+                i -> arch.layers().get(i) instanceof LayerSpec.Dropout);
         return new ModelArtifact(model.kind(), arch.withLayers(arch.name(), layers), params, model.metadata(),
                 model.quant());
     }

@@ -8,9 +8,11 @@ public record LayerInfo(int index, LayerSpec spec, TensorShape input, TensorShap
     public String describe() {
         String what;
         if (spec instanceof LayerSpec.Conv2d c) {
-            what = "conv2d " + c.filters() + " filters " + c.kernel() + "x" + c.kernel() + "/" + c.stride();
+            what = "conv2d " + c.filters() + " filters " + c.kernel() + "x" + c.kernel() + "/" + c.stride()
+                    + (c.pad() == null ? "" : " pad " + c.pad());
         } else if (spec instanceof LayerSpec.DepthwiseConv2d d) {
-            what = "depthwise_conv2d " + d.kernel() + "x" + d.kernel() + "/" + d.stride();
+            what = "depthwise_conv2d " + d.kernel() + "x" + d.kernel() + "/" + d.stride()
+                    + (d.pad() == null ? "" : " pad " + d.pad());
         } else if (spec instanceof LayerSpec.Dense d) {
             what = "dense " + d.units();
         } else if (spec instanceof LayerSpec.MaxPool p) {
@@ -27,6 +29,9 @@ public record LayerInfo(int index, LayerSpec spec, TensorShape input, TensorShap
             what = "relu6";
         } else if (spec instanceof LayerSpec.Dropout d) {
             what = "dropout " + d.rate();
+        } else if (spec instanceof LayerSpec.Add a) {
+            what = "add from " + (a.from() < 0 ? "the input" : "layer " + a.from())
+                    + (a.projection() ? " through a 1x1 projection" : "");
         } else {
             what = "flatten";
         }

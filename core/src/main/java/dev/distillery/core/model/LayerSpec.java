@@ -16,7 +16,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = LayerSpec.AvgPool.class, name = "avg_pool"),
         @JsonSubTypes.Type(value = LayerSpec.GlobalAvgPool.class, name = "global_avg_pool"),
         @JsonSubTypes.Type(value = LayerSpec.Relu6.class, name = "relu6"),
-        @JsonSubTypes.Type(value = LayerSpec.Dropout.class, name = "dropout")
+        @JsonSubTypes.Type(value = LayerSpec.Dropout.class, name = "dropout"),
+        @JsonSubTypes.Type(value = LayerSpec.Add.class, name = "add")
 })
 public sealed interface LayerSpec extends java.io.Serializable {
 
@@ -25,33 +26,74 @@ public sealed interface LayerSpec extends java.io.Serializable {
         return false;
     }
 
-    /** Standard convolution, weights laid out [kH, kW, inChannels, filters]. */
-    record Conv2d(int filters, int kernel, int stride) implements LayerSpec {
+    /**
+     * Standard convolution, weights laid out [kH, kW, inChannels, filters]. It pads SAME (TensorFlow's: the output
+     * is ceil(input / stride), the odd pixel of padding after) unless {@code pad} gives the zeros added on every side,
+     * as PyTorch's {@code padding} does (output floor((input + 2 pad - kernel) / stride) + 1); only teachers, which
+     * run in SameDiff and ONNX Runtime, take an explicit pad.
+     */
+    record Conv2d(int filters, int kernel, int stride,
+                  @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                  Integer pad) implements LayerSpec {
         public Conv2d {
             if (filters < 1 || kernel < 1 || stride < 1) {
                 throw new IllegalArgumentException("conv2d needs filters, kernel and stride >= 1, was "
                         + filters + ", " + kernel + ", " + stride);
             }
+            checkPad(pad, kernel, "conv2d");
+        }
+
+        /** A SAME-padded convolution. */
+        public Conv2d(int filters, int kernel, int stride) {
+            this(filters, kernel, stride, null);
         }
 
         @Override
         public boolean hasWeights() {
             return true;
         }
+
+        @Override
+        public String toString() {
+            return "Conv2d[filters=" + filters + ", kernel=" + kernel + ", stride=" + stride
+                    + (pad == null ? "" : ", pad=" + pad) + "]";
+        }
     }
 
-    /** Depthwise convolution (multiplier 1), weights laid out [kH, kW, channels, 1]. */
-    record DepthwiseConv2d(int kernel, int stride) implements LayerSpec {
+    /** Depthwise convolution (multiplier 1), weights laid out [kH, kW, channels, 1]; padding as {@link Conv2d}'s. */
+    record DepthwiseConv2d(int kernel, int stride,
+                           @com.fasterxml.jackson.annotation.JsonInclude(
+                                   com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Integer pad)
+            implements LayerSpec {
         public DepthwiseConv2d {
             if (kernel < 1 || stride < 1) {
                 throw new IllegalArgumentException("depthwise_conv2d needs kernel and stride >= 1, was "
                         + kernel + ", " + stride);
             }
+            checkPad(pad, kernel, "depthwise_conv2d");
+        }
+
+        /** A SAME-padded depthwise convolution. */
+        public DepthwiseConv2d(int kernel, int stride) {
+            this(kernel, stride, null);
         }
 
         @Override
         public boolean hasWeights() {
             return true;
+        }
+
+        @Override
+        public String toString() {
+            return "DepthwiseConv2d[kernel=" + kernel + ", stride=" + stride + (pad == null ? "" : ", pad=" + pad)
+                    + "]";
+        }
+    }
+
+    private static void checkPad(Integer pad, int kernel, String type) {
+        if (pad != null && (pad < 0 || pad >= kernel)) {
+            throw new IllegalArgumentException(type + " needs a pad in [0, kernel) when it has one, was " + pad
+                    + " for kernel " + kernel);
         }
     }
 
@@ -108,6 +150,34 @@ public sealed interface LayerSpec extends java.io.Serializable {
             if (!(rate >= 0 && rate < 1)) {
                 throw new IllegalArgumentException("dropout needs a rate in [0, 1), was " + rate);
             }
+        }
+    }
+
+    /**
+     * The residual connection of a ResNet block: the previous layer's output plus the output of the earlier layer
+     * {@code from} ({@code -1}: the network's input). Without {@code projection} the two shapes must be equal; with
+     * it the earlier output first goes through a 1x1 convolution (weights [1, 1, inChannels, channels] and a bias,
+     * stored as this layer's) whose stride takes its map to the previous layer's size, as when a block changes
+     * width or halves the map.
+     */
+    record Add(int from, boolean projection) implements LayerSpec {
+        public Add {
+            if (from < -1) {
+                throw new IllegalArgumentException("add needs from >= -1 (an earlier layer's index, -1 for the "
+                        + "input), was " + from);
+            }
+        }
+
+        /** From configuration: {@code from} is required, {@code projection} defaults to false. */
+        @com.fasterxml.jackson.annotation.JsonCreator
+        static Add of(@com.fasterxml.jackson.annotation.JsonProperty("from") int from,
+                      @com.fasterxml.jackson.annotation.JsonProperty("projection") Boolean projection) {
+            return new Add(from, Boolean.TRUE.equals(projection));
+        }
+
+        @Override
+        public boolean hasWeights() {
+            return projection;
         }
     }
 

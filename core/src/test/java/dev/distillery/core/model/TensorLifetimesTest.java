@@ -40,4 +40,26 @@ class TensorLifetimesTest {
         assertThat(TensorLifetimes.inPlace(new LayerSpec.Relu())).isTrue();
         assertThat(TensorLifetimes.inPlace(new LayerSpec.MaxPool(2))).isFalse();
     }
+    @Test
+    void aResidualAddKeepsTheOutputItReadsLiveAndGivesAnInPlaceReaderOfItItsOwnBuffer() {
+        // conv (0) 4x8x8, relu (1) in place, conv (2), add from 1 (3), relu (4) in place, flatten, dense
+        Architecture arch = new Architecture("res", 1, 8, 8, 10, List.of(new LayerSpec.Conv2d(4, 3, 1),
+                new LayerSpec.Relu(), new LayerSpec.Conv2d(4, 3, 1), new LayerSpec.Add(1, false), new LayerSpec.Relu(),
+                new LayerSpec.Flatten(), new LayerSpec.Dense(10)));
+
+        List<TensorLifetimes.Buffer> buffers = TensorLifetimes.of(arch.layerInfos()).buffers();
+
+        // the block's input (conv 0 through its relu) lives until the add at step 3 has read it
+        assertThat(buffers).containsExactly(new TensorLifetimes.Buffer(64, 0, 0), new TensorLifetimes.Buffer(256, 0, 3),
+                new TensorLifetimes.Buffer(256, 2, 3), new TensorLifetimes.Buffer(256, 3, 6),
+                new TensorLifetimes.Buffer(10, 6, 6));
+        assertThat(TensorLifetimes.of(arch.layerInfos()).peak()).isEqualTo(new TensorLifetimes.Peak(768, 3));
+
+        // a relu right after the tensor an add reads would overwrite it, so it writes a buffer of its own
+        Architecture readBeforeRelu = new Architecture("res", 1, 8, 8, 10, List.of(new LayerSpec.Conv2d(4, 3, 1),
+                new LayerSpec.Relu(), new LayerSpec.Conv2d(4, 3, 1), new LayerSpec.Add(0, false),
+                new LayerSpec.Flatten(), new LayerSpec.Dense(10)));
+        assertThat(TensorLifetimes.of(readBeforeRelu.layerInfos()).buffers()).contains(
+                new TensorLifetimes.Buffer(256, 0, 3), new TensorLifetimes.Buffer(256, 1, 2));
+    }
 }

@@ -51,7 +51,7 @@ public final class GraphBuilder {
     /**
      * A training graph: batch statistics, and every ReLU that a 2x2 max pool follows computed after that pool
      * instead, unless its output is read by name ({@code readLayers}, e.g. a hint loss's student layer) or
-     * rewritten by the hooks (fake quantization). Max pooling and ReLU commute exactly, in value and in gradient
+     * rewritten by the hooks (fake quantization) or added by a residual add. Max pooling and ReLU commute exactly, in value and in gradient
      * (ReLU keeps the order of positive values and maps a window of non-positive ones to a zero gradient either
      * way), so the trained weights are bit-identical; the engine's ReLU gradient costs per element, and after the
      * pool it sees a quarter of them (a teacher step: 10.9 ms of ReLU gradient before, docs/benchmarks-notes.md).
@@ -65,10 +65,11 @@ public final class GraphBuilder {
     /** Layers whose ReLU {@link #buildForTraining} moves after the following max pool. */
     static Set<Integer> poolFirst(Architecture arch, SameDiffHooks rewrite, Set<Integer> readLayers) {
         Set<Integer> moved = new TreeSet<>();
+        Set<Integer> residual = arch.residualSources();
         var infos = arch.layerInfos();
         for (int i = 0; i + 1 < infos.size() - 1; i++) {
             if (infos.get(i).spec() instanceof LayerSpec.Relu && infos.get(i + 1).spec() instanceof LayerSpec.MaxPool
-                    && !readLayers.contains(i) && !rewrite.rewritesActivation("L" + i)) {
+                    && !readLayers.contains(i) && !residual.contains(i) && !rewrite.rewritesActivation("L" + i)) {
                 moved.add(i);
             }
         }
@@ -87,6 +88,9 @@ public final class GraphBuilder {
             x = sd.reshape(x, -1, arch.channels(), arch.height(), arch.width());
         }
         var infos = arch.layerInfos();
+        // outputs[j + 1] holds layer j's output and outputs[0] the input, for residual adds
+        SDVariable[] outputs = new SDVariable[infos.size() + 1];
+        outputs[0] = x;
         for (int i = 0; i < infos.size(); i++) {
             LayerInfo info = infos.get(i);
             boolean last = i == infos.size() - 1;
@@ -101,21 +105,25 @@ public final class GraphBuilder {
             String name = last ? LOGITS : outputName(i);
             if (poolFirst.contains(i)) {
                 LayerInfo pool = infos.get(i + 1);
-                SDVariable pooled = layer(sd, outputName(i + 1) + "_before_relu", x, pool, null, null);
+                SDVariable pooled = layer(sd, outputName(i + 1) + "_before_relu", x, pool, null, null, arch,
+                        outputs);
                 x = sd.nn().relu(outputName(i + 1), pooled, 0.0);
                 i++;
+                outputs[i + 1] = x;
                 continue;
             }
             if (info.spec() instanceof LayerSpec.Dropout d) {
                 x = batchStatistics && d.rate() > 0 ? dropout(sd, name, x, 1 - d.rate()) : sd.identity(name, x);
+                outputs[i + 1] = x;
                 continue;
             }
             x = info.spec() instanceof LayerSpec.BatchNorm bn
                     ? batchNorm(sd, info, x, params, batchStatistics, bn.epsilon(), name)
-                    : layer(sd, name, x, info, w, b);
+                    : layer(sd, name, x, info, w, b, arch, outputs);
             if (info.spec() instanceof LayerSpec.Relu) {
                 x = rewrite.activation(sd, "L" + i, x);
             }
+            outputs[i + 1] = x;
         }
         if (!LOGITS.equals(x.name())) {
             x = sd.identity(LOGITS, x);
@@ -184,6 +192,8 @@ public final class GraphBuilder {
         if (arch.spatial()) {
             x = sd.reshape(x, -1, arch.channels(), arch.height(), arch.width());
         }
+        SDVariable[] outputs = new SDVariable[lastLayer + 2];
+        outputs[0] = x;
         for (int i = 0; i <= lastLayer; i++) {
             LayerInfo info = infos.get(i);
             SDVariable w = null;
@@ -194,18 +204,28 @@ public final class GraphBuilder {
                 b = sd.constant(prefix + info.biasName(),
                         Nd4j.create(params.get(info.biasName()), new long[]{info.biasCount()}, 'c'));
             }
-            x = layer(sd, prefix + outputName(i), x, info, w, b);
+            x = layer(sd, prefix + outputName(i), x, info, w, b, arch, outputs);
+            outputs[i + 1] = x;
         }
         return x;
     }
 
+    /** One layer's output; {@code outputs[j + 1]} is layer j's output (and {@code outputs[0]} the input). */
     private static SDVariable layer(SameDiff sd, String name, SDVariable x, LayerInfo info, SDVariable w,
-                                    SDVariable b) {
+                                    SDVariable b, Architecture arch, SDVariable[] outputs) {
         LayerSpec spec = info.spec();
+        if (spec instanceof LayerSpec.Add add) {
+            SDVariable shortcut = outputs[add.from() + 1];
+            if (add.projection()) {
+                int stride = Architecture.projectionStride(arch.outputOf(add.from()), info.input(), info.index(), add);
+                shortcut = sd.cnn().conv2d(name + "_projection", shortcut, w, b, convConfig(1, stride));
+            }
+            return x.add(name, shortcut);
+        }
         if (spec instanceof LayerSpec.Conv2d conv) {
-            return sd.cnn().conv2d(name, x, w, b, convConfig(conv.kernel(), conv.stride()));
+            return sd.cnn().conv2d(name, x, w, b, convConfig(conv.kernel(), conv.stride(), conv.pad()));
         } else if (spec instanceof LayerSpec.DepthwiseConv2d dw) {
-            return sd.cnn().depthWiseConv2d(name, x, w, b, convConfig(dw.kernel(), dw.stride()));
+            return sd.cnn().depthWiseConv2d(name, x, w, b, convConfig(dw.kernel(), dw.stride(), dw.pad()));
         } else if (spec instanceof LayerSpec.Dense) {
             return sd.nn().linear(name, x, w, b);
         } else if (spec instanceof LayerSpec.MaxPool pool) {
@@ -236,8 +256,14 @@ public final class GraphBuilder {
 
     /** A SAME-padded NCHW convolution with weights laid out [kH, kW, in, out], as every graph here uses. */
     public static Conv2DConfig convConfig(int kernel, int stride) {
-        return Conv2DConfig.builder().kH(kernel).kW(kernel).sH(stride).sW(stride)
-                .paddingMode(PaddingMode.SAME).dataFormat("NCHW").build();
+        return convConfig(kernel, stride, null);
+    }
+
+    /** An NCHW convolution padded SAME, or by {@code pad} zeros on every side when it is given. */
+    static Conv2DConfig convConfig(int kernel, int stride, Integer pad) {
+        var config = Conv2DConfig.builder().kH(kernel).kW(kernel).sH(stride).sW(stride).dataFormat("NCHW");
+        return pad == null ? config.paddingMode(PaddingMode.SAME).build()
+                : config.paddingMode(PaddingMode.VALID).pH(pad).pW(pad).build();
     }
 
     static long[] toLong(int[] shape) {

@@ -1,12 +1,11 @@
 package dev.distillery.core.model;
 
 import dev.distillery.core.engine.Engines;
-import dev.distillery.core.error.DataContractException;
 import dev.distillery.core.engine.GraphHooks;
+import dev.distillery.core.error.DataContractException;
 import dev.distillery.core.model.ParamInit;
-import dev.distillery.core.train.PreciseBatchNorm;
-import dev.distillery.core.engine.Network;
 import dev.distillery.core.testing.Digits;
+import dev.distillery.core.train.PreciseBatchNorm;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;
@@ -120,5 +119,63 @@ class BatchNormFoldingTest {
         BatchNormFolding.requireFolded(plain, "ONNX export");
         assertThat(BatchNormFolding.fold(new ModelArtifact("student", plain, ParamInit.he(plain, 1), Map.of(), null))
                 .metadata()).doesNotContainKey("batch_norm");
+    }
+    /**
+     * Two residual blocks on 8x8 digits: an identity add and a projection add that halves the map and doubles the
+     * width, with batch norms and a dropout between.
+     */
+    static Architecture residualWithBatchNorm() {
+        LayerSpec bn = new LayerSpec.BatchNorm(1e-5);
+        return new Architecture("res", 1, 8, 8, 10, List.of(new LayerSpec.Conv2d(8, 3, 1), bn, new LayerSpec.Relu(),
+                new LayerSpec.Conv2d(8, 3, 1), bn, new LayerSpec.Relu(), new LayerSpec.Dropout(0.2),
+                new LayerSpec.Conv2d(8, 3, 1), bn, new LayerSpec.Add(2, false), new LayerSpec.Relu(),
+                new LayerSpec.Conv2d(16, 3, 2), bn, new LayerSpec.Relu(), new LayerSpec.Conv2d(16, 3, 1), bn,
+                new LayerSpec.Add(10, true), new LayerSpec.Relu(), new LayerSpec.GlobalAvgPool(),
+                new LayerSpec.Flatten(), new LayerSpec.Dense(10)));
+    }
+
+    @Test
+    void aResidualNetworkFoldsAndLosesItsDropoutWithItsAddsReadingTheSameTensors() {
+        float[][] sample = Digits.features(300);
+        Architecture arch = residualWithBatchNorm();
+        Map<String, float[]> p = new LinkedHashMap<>(ParamInit.he(arch, 5));
+        SplittableRandom r = new SplittableRandom(9);
+        for (LayerInfo info : arch.layerInfos()) {
+            if (info.batchNorm()) {
+                for (int c = 0; c < p.get(info.gammaName()).length; c++) {
+                    p.get(info.gammaName())[c] = (float) (0.5 + r.nextDouble());
+                    p.get(info.betaName())[c] = (float) (r.nextDouble() - 0.5);
+                }
+            }
+        }
+        ModelArtifact model = PreciseBatchNorm.refresh(new ModelArtifact("teacher", arch, p, Map.of(), null),
+                GraphHooks.NONE, java.util.Arrays.copyOf(sample, 200));
+        ModelArtifact saved = BatchNormFolding.fold(Dropouts.strip(model));
+
+        // conv relu | conv relu conv add(1) relu | conv relu conv add(6, projection) relu | gap flatten dense
+        assertThat(saved.architecture().layers().stream().filter(l -> l instanceof LayerSpec.Add).toList())
+                .containsExactly(new LayerSpec.Add(1, false), new LayerSpec.Add(6, true));
+        assertThat(saved.params()).containsKeys("L10_w", "L10_b");
+        assertThat(saved.params().get("L10_w")).isEqualTo(model.params().get("L16_w"));
+        float[][] held = java.util.Arrays.copyOfRange(sample, 200, 300);
+        float[][] expected = Engines.network().forInference(arch, model.params(), GraphHooks.NONE).logits(held);
+        float[][] actual = Engines.network().forInference(saved.architecture(), saved.params(), GraphHooks.NONE)
+                .logits(held);
+        for (int i = 0; i < held.length; i++) {
+            for (int k = 0; k < 10; k++) {
+                assertThat((double) actual[i][k]).isCloseTo(expected[i][k], offset(1e-4 * (1 + Math.abs(expected[i][k]))));
+            }
+        }
+    }
+
+    @Test
+    void refusesToFoldABatchNormWhoseInputAnAddReads() {
+        Architecture bad = new Architecture("bad", 1, 4, 4, 2, List.of(new LayerSpec.Conv2d(2, 3, 1),
+                new LayerSpec.BatchNorm(1e-5), new LayerSpec.Relu(), new LayerSpec.Add(0, false),
+                new LayerSpec.Flatten(), new LayerSpec.Dense(2)));
+        ModelArtifact model = new ModelArtifact("teacher", bad, ParamInit.he(bad, 1), Map.of(), null);
+        assertThatThrownBy(() -> BatchNormFolding.fold(model)).isInstanceOf(DataContractException.class)
+                .hasMessageContaining("batch_norm at layer 1 of bad follows layer 0, whose output before the batch "
+                        + "norm an add reads");
     }
 }

@@ -16,7 +16,8 @@ public enum Operator {
     FLATTEN("flatten"),
     AVG_POOL("avg_pool"),
     GLOBAL_AVG_POOL("global_avg_pool"),
-    RELU6("relu6");
+    RELU6("relu6"),
+    ADD("add");
 
     private final String id;
 
@@ -48,6 +49,8 @@ public enum Operator {
             return GLOBAL_AVG_POOL;
         } else if (spec instanceof LayerSpec.Relu6) {
             return RELU6;
+        } else if (spec instanceof LayerSpec.Add) {
+            return ADD;
         }
         throw new IllegalArgumentException("no operator for layer " + spec);
     }

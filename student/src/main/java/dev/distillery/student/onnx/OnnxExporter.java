@@ -49,20 +49,36 @@ public final class OnnxExporter {
             x = node(graph, "Reshape", "input_nchw", List.of(x, "input_shape"));
         }
         List<LayerInfo> infos = arch.layerInfos();
+        // outputs[j + 1]: the tensor holding layer j's output (outputs[0]: the input), for residual adds
+        String[] outputs = new String[infos.size() + 1];
+        outputs[0] = x;
         for (LayerInfo info : infos) {
             boolean last = info.index() == infos.size() - 1;
             String out = last ? LOGITS : "L" + info.index();
             LayerSpec spec = info.spec();
-            if (spec instanceof LayerSpec.Conv2d conv) {
+            if (spec instanceof LayerSpec.Add add) {
+                String shortcut = outputs[add.from() + 1];
+                if (add.projection()) {
+                    int stride = Architecture.projectionStride(arch.outputOf(add.from()), info.input(), info.index(),
+                            add);
+                    int in = info.weightShape()[2];
+                    addParams(graph, model, info, toOihw(model.params().get(info.weightName()), info.weightShape()),
+                            info.input().channels(), in, 1);
+                    shortcut = node(graph, "Conv", out + "_projection", List.of(shortcut, info.weightName(),
+                            info.biasName()), ints("kernel_shape", 1, 1), ints("strides", stride, stride),
+                            ints("pads", 0, 0, 0, 0), intAttr("group", 1));
+                }
+                x = node(graph, "Add", out, List.of(x, shortcut));
+            } else if (spec instanceof LayerSpec.Conv2d conv) {
                 addParams(graph, model, info, toOihw(model.params().get(info.weightName()), info.weightShape()),
                         conv.filters(), info.input().channels(), conv.kernel());
-                x = conv(graph, info, x, out, conv.kernel(), conv.stride(), 1);
+                x = conv(graph, info, x, out, conv.kernel(), conv.stride(), conv.pad(), 1);
             } else if (spec instanceof LayerSpec.DepthwiseConv2d dw) {
                 int channels = info.input().channels();
                 // [kH, kW, C, 1] → [C, 1, kH, kW]: a grouped convolution with one input channel per group.
                 addParams(graph, model, info, toOihw(model.params().get(info.weightName()), info.weightShape()),
                         channels, 1, dw.kernel());
-                x = conv(graph, info, x, out, dw.kernel(), dw.stride(), channels);
+                x = conv(graph, info, x, out, dw.kernel(), dw.stride(), dw.pad(), channels);
             } else if (spec instanceof LayerSpec.Dense) {
                 float[] w = model.params().get(info.weightName());
                 graph.addInitializer(floatTensor(info.weightName(), w, info.weightShape()[0], info.weightShape()[1]));
@@ -90,6 +106,7 @@ public final class OnnxExporter {
             } else if (spec instanceof LayerSpec.Flatten) {
                 x = node(graph, "Flatten", out, List.of(x), intAttr("axis", 1));
             }
+            outputs[info.index() + 1] = x;
         }
         OnnxMl.ModelProto.Builder proto = OnnxMl.ModelProto.newBuilder()
                 .setIrVersion(IR_VERSION)
@@ -104,11 +121,11 @@ public final class OnnxExporter {
     }
 
     static String conv(OnnxMl.GraphProto.Builder graph, LayerInfo info, String x, String out, int kernel,
-                               int stride, int group) {
-        int top = Architecture.samePadBefore(info.input().height(), kernel, stride);
-        int left = Architecture.samePadBefore(info.input().width(), kernel, stride);
-        int bottom = padTotal(info.input().height(), info.output().height(), kernel, stride) - top;
-        int right = padTotal(info.input().width(), info.output().width(), kernel, stride) - left;
+                               int stride, Integer pad, int group) {
+        int top = Architecture.padBefore(info.input().height(), kernel, stride, pad);
+        int left = Architecture.padBefore(info.input().width(), kernel, stride, pad);
+        int bottom = pad != null ? pad : padTotal(info.input().height(), info.output().height(), kernel, stride) - top;
+        int right = pad != null ? pad : padTotal(info.input().width(), info.output().width(), kernel, stride) - left;
         return node(graph, "Conv", out, List.of(x, info.weightName(), info.biasName()),
                 ints("kernel_shape", kernel, kernel), ints("strides", stride, stride),
                 ints("pads", top, left, bottom, right), intAttr("group", group));

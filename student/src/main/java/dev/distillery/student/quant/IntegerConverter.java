@@ -73,6 +73,13 @@ public final class IntegerConverter {
                 throw new dev.distillery.core.error.DataContractException(describe(info) + " is a batch norm; "
                         + "quantization applies to the folded model (BatchNormFolding.foldArchitecture)");
             }
+            boolean padded = info.spec() instanceof LayerSpec.Conv2d c && c.pad() != null
+                    || info.spec() instanceof LayerSpec.DepthwiseConv2d d && d.pad() != null;
+            if (padded || info.spec() instanceof LayerSpec.Add) {
+                throw new dev.distillery.core.error.DataContractException(describe(info) + (padded
+                        ? " pads explicitly; the integer runtime and the exports run SAME-padded convolutions only"
+                        : " is a residual add, which the integer runtime and the exports do not run"));
+            }
             if (info.spec() instanceof LayerSpec.DepthwiseConv2d && spec.weightBits(info) != IntegerModel.DEPTHWISE_BITS) {
                 throw new InvalidConfigException(describe(info) + " cannot take " + spec.weightBits(info)
                         + "-bit weights: the integer runtime runs depthwise convolutions with "

@@ -23,6 +23,10 @@ import java.util.List;
  *   <li>{@code mobilenet-v1}: MobileNet v1's stem and 13 depthwise-separable blocks (32 to 1024 channels, times
  *       {@code width_multiplier}) with batch norm and ReLU6, strides as in the paper while the map is larger than
  *       1x1, and global average pooling;</li>
+ *   <li>{@code resnet8}: MLPerf Tiny's ResNet-8: a 3x3 stem convolution of 16 filters, then three residual blocks
+ *       of 16, 32 and 64 filters (times {@code width_multiplier}), each two 3x3 convolutions with batch norm and an
+ *       add of the block's input, through a strided 1x1 projection in the two blocks that halve the map and double
+ *       the width, and global average pooling;</li>
  *   <li>{@code layers}: the list in {@code teacher.layers}.</li>
  * </ul>
  * Every architecture ends in its classifier: a flatten when the last layer gives a map, then a dense layer of one
@@ -92,6 +96,27 @@ public final class TeacherArchitecture {
                 layers.add(new LayerSpec.GlobalAvgPool());
                 dropout(layers, cfg);
                 name = "teacher-mobilenet-v1-" + cfg.widthMultiplier();
+            }
+            case "resnet8" -> {
+                int size = Math.min(data.height(), data.width());
+                layers.add(new LayerSpec.Conv2d(scale(16, cfg), 3, 1));
+                layers.add(new LayerSpec.BatchNorm(LayerSpec.BatchNorm.DEFAULT_EPSILON));
+                layers.add(new LayerSpec.Relu());
+                for (int width : new int[]{16, 32, 64}) {
+                    int blockInput = layers.size() - 1;
+                    int stride = width > 16 && size > 1 ? 2 : 1;
+                    size = (size + stride - 1) / stride;
+                    layers.add(new LayerSpec.Conv2d(scale(width, cfg), 3, stride));
+                    layers.add(new LayerSpec.BatchNorm(LayerSpec.BatchNorm.DEFAULT_EPSILON));
+                    layers.add(new LayerSpec.Relu());
+                    layers.add(new LayerSpec.Conv2d(scale(width, cfg), 3, 1));
+                    layers.add(new LayerSpec.BatchNorm(LayerSpec.BatchNorm.DEFAULT_EPSILON));
+                    layers.add(new LayerSpec.Add(blockInput, width > 16));
+                    layers.add(new LayerSpec.Relu());
+                }
+                layers.add(new LayerSpec.GlobalAvgPool());
+                dropout(layers, cfg);
+                name = "teacher-resnet8-" + cfg.widthMultiplier();
             }
             case "layers" -> {
                 layers.addAll(cfg.layers());

@@ -7,6 +7,7 @@ import dev.distillery.core.model.Architecture;
 import dev.distillery.core.model.LayerInfo;
 import dev.distillery.core.model.LayerSpec;
 import dev.distillery.core.model.ModelArtifact;
+import dev.distillery.core.model.TensorShape;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -18,21 +19,30 @@ import java.util.Map;
 
 /**
  * Translates an ONNX classifier built from the layers Distillery trains into a Distillery model: a chain of Conv
- * (standard or depthwise, square kernel, SAME padding), BatchNormalization, Relu, MaxPool (window equal to stride),
- * Flatten or a flattening Reshape, and Gemm, with Dropout and Identity dropped (they do nothing at inference).
- * Anything else (a residual Add, an average pool, a second branch) is refused, naming the first node that cannot be
- * translated. The caller checks the translation's logits against ONNX Runtime's before using it.
+ * (standard or depthwise, square kernel, SAME padding or the same zeros on every side), BatchNormalization, Relu, MaxPool (window equal to stride),
+ * AveragePool, GlobalAveragePool, Clip(0, 6), Flatten or a flattening Reshape, and Gemm, with Dropout and Identity
+ * dropped (they do nothing at inference). Its only branches are residual blocks: an Add of the chain's output and an
+ * earlier tensor of the chain, directly or through a 1x1 Conv (the projection) that comes after the block's first
+ * layer in node order, as PyTorch exports it. Anything else (another operator, another branch) is refused, naming the
+ * first node that cannot be translated. The caller checks the translation's logits against ONNX Runtime's before
+ * using it.
  */
 public final class OnnxTranslation {
     /** The ONNX operators a translation takes. */
     public static final List<String> SUPPORTED = List.of("Conv", "BatchNormalization", "Relu", "Clip", "MaxPool",
-            "AveragePool", "GlobalAveragePool", "Flatten", "Reshape", "Gemm", "Dropout", "Identity");
+            "AveragePool", "GlobalAveragePool", "Flatten", "Reshape", "Gemm", "Add", "Dropout", "Identity");
 
     private final OnnxTeacherFile file;
     private final Map<String, OnnxMl.TensorProto> constants = new HashMap<>();
     private final List<LayerSpec> layers = new ArrayList<>();
     /** Parameters by layer index, in ONNX's layouts until {@link #params} converts them. */
     private final Map<Integer, Map<String, float[]>> raw = new LinkedHashMap<>();
+    /** The layer whose output each translated tensor is (-1: the input). */
+    private final Map<String, Integer> producer = new HashMap<>();
+    /** The shape of each layer's output. */
+    private final Map<Integer, TensorShape> shapes = new HashMap<>();
+    /** Residual projections by their output, until the Add that reads them. */
+    private final Map<String, Projection> projections = new LinkedHashMap<>();
     private int c;
     private int h;
     private int w;
@@ -70,6 +80,8 @@ public final class OnnxTranslation {
         flat = false;
         flatInput = file.inputShape().size() == 2;
         String current = file.inputName();
+        producer.put(current, -1);
+        shapes.put(-1, TensorShape.map(channels, height, width));
         for (OnnxMl.NodeProto n : g.getNodeList()) {
             if (n.getOpType().equals("Constant")) {
                 n.getAttributeList().stream().filter(a -> a.getName().equals("value")).findFirst()
@@ -80,17 +92,32 @@ public final class OnnxTranslation {
             if (!SUPPORTED.contains(n.getOpType())) {
                 throw refuse(n, "is not in the set a translation takes " + SUPPORTED);
             }
-            if (n.getInputCount() == 0 || !n.getInput(0).equals(current)) {
-                throw refuse(n, "does not take the previous layer's output (" + current + "); a translation takes a "
-                        + "single chain of layers, no branches");
-            }
-            for (int i = 1; i < n.getInputCount(); i++) {
-                if (!n.getInput(i).isEmpty() && !constants.containsKey(n.getInput(i))) {
-                    throw refuse(n, "reads " + n.getInput(i) + ", which is neither a weight nor a constant");
+            if (n.getOpType().equals("Add")) {
+                add(n, current);
+            } else if (n.getInputCount() > 0 && n.getOpType().equals("Conv") && !n.getInput(0).equals(current)
+                    && producer.containsKey(n.getInput(0))) {
+                projection(n);
+                continue;
+            } else {
+                if (n.getInputCount() == 0 || !n.getInput(0).equals(current)) {
+                    throw refuse(n, "does not take the previous layer's output (" + current + "); a translation takes "
+                            + "a chain of layers whose only branches are residual adds");
                 }
+                for (int i = 1; i < n.getInputCount(); i++) {
+                    if (!n.getInput(i).isEmpty() && !constants.containsKey(n.getInput(i))) {
+                        throw refuse(n, "reads " + n.getInput(i) + ", which is neither a weight nor a constant");
+                    }
+                }
+                translate(n);
             }
-            translate(n);
             current = n.getOutput(0);
+            producer.put(current, layers.size() - 1);
+            shapes.put(layers.size() - 1, flat ? TensorShape.vector(c) : TensorShape.map(c, h, w));
+        }
+        if (!projections.isEmpty()) {
+            throw new DataContractException("teacher.onnx.model " + file.location() + " cannot be translated: "
+                    + "convolution " + projections.keySet().iterator().next() + " on a side branch feeds no residual "
+                    + "Add");
         }
         if (!current.equals(g.getOutput(0).getName())) {
             throw new DataContractException("teacher.onnx.model " + file.location() + " cannot be translated: its "
@@ -102,6 +129,60 @@ public final class OnnxTranslation {
                     + "end in a Gemm of " + classes + " units, one per class");
         }
         return new Architecture("onnx-" + stem(file.fileName()), channels, height, width, classes, layers);
+    }
+
+    /**
+     * A convolution off the chain: a residual block's 1x1 projection of an earlier layer's output, kept until the Add
+     * that reads it.
+     */
+    private void projection(OnnxMl.NodeProto n) {
+        OnnxMl.TensorProto weight = constants.get(n.getInput(1));
+        List<Long> dims = weight == null ? List.of() : weight.getDimsList();
+        List<Long> strides = ints(n, "strides", List.of(1L, 1L));
+        boolean unpadded = ints(n, "pads", List.of(0L, 0L, 0L, 0L)).stream().allMatch(v -> v == 0)
+                && string(n, "auto_pad", "NOTSET").equals("NOTSET");
+        if (dims.size() != 4 || dims.get(2) != 1 || dims.get(3) != 1 || ints(n, "group", List.of(1L)).get(0) != 1
+                || !unpadded || !strides.get(0).equals(strides.get(1))
+                || ints(n, "dilations", List.of(1L, 1L)).stream().anyMatch(d -> d != 1)) {
+            throw refuse(n, "branches off the chain at " + n.getInput(0) + " but is not a residual projection: "
+                    + "a translation takes a 1x1, unpadded, ungrouped convolution with one stride there");
+        }
+        int filters = dims.get(0).intValue();
+        float[] bias = n.getInputCount() > 2 && !n.getInput(2).isEmpty() ? floats(constants.get(n.getInput(2)))
+                : new float[filters];
+        projections.put(n.getOutput(0), new Projection(producer.get(n.getInput(0)), floats(weight), bias, filters,
+                strides.get(0).intValue()));
+    }
+
+    /** A residual Add of the chain's output and an earlier layer's output, directly or through a projection. */
+    private void add(OnnxMl.NodeProto n, String current) {
+        if (n.getInputCount() != 2 || !(n.getInput(0).equals(current) || n.getInput(1).equals(current))) {
+            throw refuse(n, "does not add the previous layer's output (" + current + ") to another tensor");
+        }
+        String other = n.getInput(0).equals(current) ? n.getInput(1) : n.getInput(0);
+        Projection p = projections.remove(other);
+        if (p != null) {
+            layers.add(new LayerSpec.Add(p.from(), true));
+            raw.put(layers.size() - 1, Map.of("w", p.weight(), "b", p.bias()));
+            TensorShape from = shapes.get(p.from());
+            TensorShape to = TensorShape.map(c, h, w);
+            int stride;
+            try {
+                stride = flat ? -1 : Architecture.projectionStride(from, to, layers.size() - 1,
+                        new LayerSpec.Add(p.from(), true));
+            } catch (IllegalArgumentException e) {
+                stride = -1;
+            }
+            if (flat || p.filters() != c || stride != p.stride()) {
+                throw refuse(n, "adds a 1x1 projection of " + from + " to " + p.filters() + " channels with stride "
+                        + p.stride() + " to " + (flat ? TensorShape.vector(c) : to) + "; the shapes do not meet");
+            }
+        } else if (producer.containsKey(other) && producer.get(other) < layers.size() - 1) {
+            layers.add(new LayerSpec.Add(producer.get(other), false));
+        } else {
+            throw refuse(n, "adds " + other + ", which is neither the output of an earlier layer nor a 1x1 "
+                    + "projection of one");
+        }
     }
 
     private void translate(OnnxMl.NodeProto n) {
@@ -163,9 +244,18 @@ public final class OnnxTranslation {
                 (long) Math.max((outH - 1) * s + k - h, 0) - top, (long) Math.max((outW - 1) * s + k - w, 0) - left);
         String autoPad = string(n, "auto_pad", "NOTSET");
         List<Long> pads = ints(n, "pads", List.of(0L, 0L, 0L, 0L));
+        Integer pad = null;
         if (!(autoPad.equals("SAME_UPPER") || (autoPad.equals("NOTSET") && pads.equals(same)))) {
-            throw refuse(n, "pads " + (autoPad.equals("NOTSET") ? pads : autoPad) + " on a " + h + "x" + w
-                    + " input; Distillery's convolutions pad SAME, which is " + same + " here");
+            long p = pads.get(0);
+            if (!autoPad.equals("NOTSET") || pads.size() != 4 || pads.stream().anyMatch(v -> v != p) || p >= k
+                    || h + 2 * p < k || w + 2 * p < k) {
+                throw refuse(n, "pads " + (autoPad.equals("NOTSET") ? pads : autoPad) + " on a " + h + "x" + w
+                        + " input; Distillery's convolutions pad SAME, which is " + same + " here, or the same number "
+                        + "of zeros (less than the kernel) on every side");
+            }
+            pad = (int) p;
+            outH = (h + 2 * pad - k) / s + 1;
+            outW = (w + 2 * pad - k) / s + 1;
         }
         int filters = dims.get(0).intValue();
         Map<String, float[]> p = new HashMap<>();
@@ -173,9 +263,9 @@ public final class OnnxTranslation {
         p.put("b", n.getInputCount() > 2 && !n.getInput(2).isEmpty() ? floats(constants.get(n.getInput(2)))
                 : new float[filters]);
         if (group == 1) {
-            layers.add(new LayerSpec.Conv2d(filters, k, s));
+            layers.add(new LayerSpec.Conv2d(filters, k, s, pad));
         } else if (group == c && filters == c && dims.get(1) == 1) {
-            layers.add(new LayerSpec.DepthwiseConv2d(k, s));
+            layers.add(new LayerSpec.DepthwiseConv2d(k, s, pad));
         } else {
             throw refuse(n, "has group " + group + " with " + filters + " filters on " + c + " channels; Distillery "
                     + "takes group 1 or a depthwise convolution (group = channels = filters)");
@@ -300,6 +390,10 @@ public final class OnnxTranslation {
         }
     }
 
+    /** A 1x1 projection convolution of layer {@code from}'s output, weights [O, I, 1, 1]. */
+    private record Projection(int from, float[] weight, float[] bias, int filters, int stride) {
+    }
+
     /** Parameters by Distillery's names and layouts. */
     private Map<String, float[]> params(Architecture arch) {
         Map<String, float[]> out = new LinkedHashMap<>();
@@ -317,6 +411,10 @@ public final class OnnxTranslation {
                 out.put(info.biasName(), p.get("b"));
             } else if (info.spec() instanceof LayerSpec.Dense) {
                 out.put(info.weightName(), p.get("w"));
+                out.put(info.biasName(), p.get("b"));
+            } else if (info.spec() instanceof LayerSpec.Add) {
+                // [O, I, 1, 1] -> [1, 1, I, O]
+                out.put(info.weightName(), fromOihw(p.get("w"), info.weightShape()[3], info.weightShape()[2], 1));
                 out.put(info.biasName(), p.get("b"));
             } else if (info.batchNorm()) {
                 out.put(info.gammaName(), p.get("gamma"));

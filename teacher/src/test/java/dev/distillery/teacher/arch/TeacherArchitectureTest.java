@@ -75,6 +75,45 @@ class TeacherArchitectureTest {
     }
 
     @Test
+    void resnet8HasMlperfTinysBlocksWithProjectionsWhereTheShapeChanges() {
+        Architecture a = TeacherArchitecture.of(teacher("teacher.architecture=resnet8"), FASHION);
+        assertThat(a.layers().stream().filter(l -> l instanceof LayerSpec.Add).toList()).containsExactly(
+                new LayerSpec.Add(2, false), new LayerSpec.Add(9, true), new LayerSpec.Add(16, true));
+        // stem 160 + bn 64; block 1: 2 x (2,320 + 64); block 2: 4,640 + 128 + 9,248 + 128 + projection 16*32+32;
+        // block 3: 18,496 + 256 + 36,928 + 256 + projection 32*64+64; dense 64*10+10
+        assertThat(a.parameterCount()).isEqualTo(224 + 4_768 + 14_688 + 58_048 + 650);
+        // 28x28 stem and block 1, 14x14 block 2, 7x7 block 3; a batch norm and an add cost one MAC per value
+        long stem = 9 * 16 * 784 + 16 * 784;
+        long block1 = 2 * (9 * 16 * 16 * 784 + 16 * 784) + 16 * 784;
+        long block2 = 9 * 16 * 32 * 196 + 9 * 32 * 32 * 196 + 2 * 32 * 196 + 16 * 32 * 196 + 32 * 196;
+        long block3 = 9 * 32 * 64 * 49 + 9 * 64 * 64 * 49 + 2 * 64 * 49 + 32 * 64 * 49 + 64 * 49;
+        assertThat(a.macs()).isEqualTo(stem + block1 + block2 + block3 + 64 * 49 + 640);
+        assertThat(a.layerInfos().get(a.layerInfos().size() - 3).input().height()).isEqualTo(7);
+    }
+
+    @Test
+    void aResidualAddOfDifferentShapesNeedsAProjection() {
+        String body = "{type: conv2d, filters: 8, kernel: 3, stride: 1}, {type: relu}, "
+                + "{type: conv2d, filters: 16, kernel: 3, stride: 2}, {type: relu}, ";
+        assertThatThrownBy(() -> TeacherArchitecture.of(teacher("teacher.architecture=layers",
+                "teacher.layers=[" + body + "{type: add, from: 1}]"), FASHION))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("layer 4 (add from 1) adds [8x28x28] to [16x14x14]; the shapes differ, so set "
+                        + "projection: true");
+        Architecture projected = TeacherArchitecture.of(teacher("teacher.architecture=layers",
+                "teacher.layers=[" + body + "{type: add, from: 1, projection: true}]"), FASHION);
+        // the projection is a stride-2 1x1 convolution from 8 to 16 channels: 8*16+16 values, 128*196 MACs
+        assertThat(projected.layerInfos().get(4).params()).isEqualTo(144);
+        assertThat(projected.layerInfos().get(4).macs()).isEqualTo(128 * 196 + 16 * 196);
+        assertThatThrownBy(() -> TeacherArchitecture.of(teacher("teacher.architecture=layers",
+                "teacher.layers=[" + body + "{type: add, from: 3}]"), FASHION))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("layer 4 (add from 3) must add the output of a layer before layer 3");
+        assertThatThrownBy(() -> teacher("teacher.layers=[{type: add, projection: true}]"))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("from");
+    }
+
+    @Test
     void anImpossibleStackIsRefusedNamingTheLayer() {
         assertThatThrownBy(() -> TeacherArchitecture.of(teacher("teacher.architecture=layers",
                 "teacher.layers=[{type: max_pool, size: 8}, {type: max_pool, size: 8}]"), FASHION))

@@ -11,6 +11,7 @@ import java.util.List;
  * {@code width_multiplier}, and {@code repeats} sets the depth: how many depthwise-separable blocks of each width
  * follow one another (empty: one each). {@code batch_norm} puts a batch norm after every convolution and hidden
  * dense layer, before its ReLU; the distill stage saves the student with them folded into those layers.
+ * {@code layers}: the list in {@code layers}, which must use only the layers every later stage can take.
  */
 public record StudentConfig(
         String type,
@@ -20,12 +21,20 @@ public record StudentConfig(
         List<Integer> hidden,
         @JsonProperty("width_multiplier") double widthMultiplier,
         @JsonProperty("max_teacher_fraction") double maxTeacherFraction,
-        @JsonProperty("batch_norm") boolean batchNorm) {
+        @JsonProperty("batch_norm") boolean batchNorm,
+        List<dev.distillery.core.model.LayerSpec> layers) {
 
     public StudentConfig {
         Check.required("student.type", type);
-        if (!List.of("ds-cnn", "mlp").contains(type)) {
-            throw new InvalidConfigException("student.type must be ds-cnn or mlp, was " + type);
+        if (!List.of("ds-cnn", "mlp", "layers").contains(type)) {
+            throw new InvalidConfigException("student.type must be ds-cnn, mlp or layers, was " + type);
+        }
+        layers = layers == null ? List.of() : List.copyOf(layers);
+        for (int i = 0; i < layers.size(); i++) {
+            Check.required("student.layers[" + i + "]", layers.get(i));
+        }
+        if (type.equals("layers") && layers.isEmpty()) {
+            throw new InvalidConfigException("student.type is layers but student.layers lists none");
         }
         Check.positive("student.stem_filters", stemFilters);
         blocks = blocks == null ? List.of() : List.copyOf(blocks);
@@ -55,6 +64,12 @@ public record StudentConfig(
     public StudentConfig(String type, int stemFilters, List<Integer> blocks, List<Integer> repeats, List<Integer> hidden,
                          double widthMultiplier, double maxTeacherFraction) {
         this(type, stemFilters, blocks, repeats, hidden, widthMultiplier, maxTeacherFraction, false);
+    }
+
+    /** A student built from its type's parameters, not a layer list. */
+    public StudentConfig(String type, int stemFilters, List<Integer> blocks, List<Integer> repeats, List<Integer> hidden,
+                         double widthMultiplier, double maxTeacherFraction, boolean batchNorm) {
+        this(type, stemFilters, blocks, repeats, hidden, widthMultiplier, maxTeacherFraction, batchNorm, List.of());
     }
 
     /** Blocks of width {@code blocks[i]} stacked one after another. */

@@ -100,6 +100,14 @@ public final class DistillStage implements Stage {
         Path teacherFile = TrainTeacherStage.MODEL.path(ctx);
         Path prepared = PrepareStage.OUTPUT.dir(ctx);
         Path labels = LabelStage.PARQUET.path(ctx);
+        java.util.Optional<DatasetInfo> info;
+        try {
+            info = HintPlanning.dataset(ctx);
+        } catch (RuntimeException e) {
+            info = java.util.Optional.empty();  // an unreadable data file: prepare reports it with its own message
+        }
+        // a student list no later stage can take fails here, before the run's first stage when the shape is known
+        info.ifPresent(i -> StudentArchitecture.of(ctx.config().student(), i));
         if (Files.exists(prepared.resolve(Examples.INFO_FILE))) {
             Architecture student = StudentArchitecture.of(ctx.config().student(), Examples.info(prepared));
             double fraction = ctx.config().student().maxTeacherFraction();

@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * Student architectures. {@code ds-cnn}: a 3x3 stem convolution, then depthwise-separable blocks (3x3 depthwise,
  * ReLU, 1x1 pointwise, ReLU), {@code repeats[i]} of width {@code blocks[i]} in a row, each group followed by 2x2
- * max pooling while the map is larger than 7x7, then a dense classifier. {@code mlp}: hidden dense layers with ReLU. Widths scale by the width multiplier.
+ * max pooling while the map is larger than 7x7, then a dense classifier. {@code mlp}: hidden dense layers with ReLU.
+ * Widths scale by the width multiplier. {@code layers}: the list in {@code student.layers} (see {@link #fromList}).
  * With {@code batch_norm}, a batch norm sits between every convolution (stem, depthwise, pointwise) or hidden dense
  * layer and its ReLU, and the name ends in "-bn".
  */
@@ -23,6 +24,9 @@ public final class StudentArchitecture {
     public static Architecture of(StudentConfig cfg, DatasetInfo data) {
         List<LayerSpec> layers = new ArrayList<>();
         String name;
+        if (cfg.type().equals("layers")) {
+            return fromList(cfg.layers(), data);
+        }
         if (cfg.type().equals("mlp")) {
             layers.add(new LayerSpec.Flatten());
             for (int units : cfg.hidden()) {
@@ -71,6 +75,54 @@ public final class StudentArchitecture {
             name += "-bn";
         }
         return new Architecture(name, data.channels(), data.height(), data.width(), data.numClasses(), layers);
+    }
+
+    /**
+     * A student from {@code student.layers} and its classifier (a flatten when the list ends in a map, a dense layer
+     * per class). Every layer must be one that distill, prune, qat, the integer runtime and every export take, in an
+     * order integer conversion can fuse; anything else is refused here, before any training, naming the layer (by
+     * its index in the list) and the stage that cannot take it.
+     */
+    static Architecture fromList(List<LayerSpec> body, DatasetInfo data) {
+        for (int i = 0; i < body.size(); i++) {
+            LayerSpec l = body.get(i);
+            String refused = null;
+            if (l instanceof LayerSpec.Conv2d c && c.pad() != null || l instanceof LayerSpec.DepthwiseConv2d d
+                    && d.pad() != null) {
+                refused = "qat and export (the integer runtime, TFLite and C kernels pad SAME only)";
+            } else if (l instanceof LayerSpec.Add) {
+                refused = "qat and export (the integer runtime, TFLite and C kernels have no residual add)";
+            } else if (l instanceof LayerSpec.AvgPool || l instanceof LayerSpec.GlobalAvgPool
+                    || l instanceof LayerSpec.Relu6) {
+                refused = "qat and export (the integer runtime, TFLite and C kernels have no kernel for it)";
+            } else if (l instanceof LayerSpec.Dropout) {
+                refused = "distill (students train without dropout)";
+            }
+            if (refused != null) {
+                throw new InvalidConfigException("student.layers[" + i + "] (" + l + ") cannot be a student layer: "
+                        + refused + "; students take conv2d, depthwise_conv2d, dense, max_pool, relu, flatten and "
+                        + "batch_norm");
+            }
+        }
+        List<LayerSpec> layers = new ArrayList<>(body);
+        Architecture arch;
+        try {
+            if (!Architecture.outputShape(data.channels(), data.height(), data.width(), body).flat()) {
+                layers.add(new LayerSpec.Flatten());
+            }
+            layers.add(new LayerSpec.Dense(data.numClasses()));
+            arch = new Architecture("student-layers-" + Integer.toHexString(body.hashCode()), data.channels(),
+                    data.height(), data.width(), data.numClasses(), layers);
+            dev.distillery.student.quant.IntegerConverter.checkStructure(
+                    dev.distillery.core.model.BatchNormFolding.foldArchitecture(arch));
+        } catch (IllegalArgumentException | dev.distillery.core.error.DataContractException e) {
+            throw new InvalidConfigException("student.layers on " + data.channels() + "x" + data.height() + "x"
+                    + data.width() + " inputs: " + e.getMessage() + " (layers count from 0)");
+        } catch (InvalidConfigException e) {
+            throw new InvalidConfigException("student.layers cannot be converted to integers by qat: "
+                    + e.getMessage() + " (layers count from 0)");
+        }
+        return arch;
     }
 
     /** Rejects a student larger than the configured fraction of its teacher, before any training. */

@@ -160,6 +160,26 @@ public final class IntegerConverter {
         throw new InvalidConfigException("architecture " + arch.name() + " has no weighted layer to convert");
     }
 
+    /**
+     * Rejects, naming the layer, a folded architecture whose layer order integer conversion cannot take, before any
+     * training: every weighted layer but the last needs a relu after it (optionally after max_pool or flatten), every
+     * relu before the last weighted layer must be such a fused one, and only relu or flatten may follow the last.
+     */
+    public static void checkStructure(Architecture arch) {
+        List<LayerInfo> infos = arch.layerInfos();
+        int lastWeighted = lastWeighted(infos, arch);
+        checkTail(infos, lastWeighted);
+        boolean[] fused = new boolean[infos.size()];
+        for (LayerInfo info : infos) {
+            if (info.spec().hasWeights() && info.index() < lastWeighted) {
+                fused[followingRelu(infos, info)] = true;
+            } else if (info.spec() instanceof LayerSpec.Relu && info.index() < lastWeighted && !fused[info.index()]) {
+                throw new InvalidConfigException(describe(info) + " does not follow a weighted layer; integer "
+                        + "conversion fuses every relu into the conv, depthwise or dense layer before it");
+            }
+        }
+    }
+
     /** The runtime leaves integers at the final layer, so only float-friendly layers may follow it. */
     private static void checkTail(List<LayerInfo> infos, int lastWeighted) {
         for (int i = lastWeighted + 1; i < infos.size(); i++) {

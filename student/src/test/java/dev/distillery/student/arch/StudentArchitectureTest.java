@@ -100,4 +100,45 @@ class StudentArchitectureTest {
         assertThatThrownBy(() -> config("student.repeats=[0, 1]"))
                 .isInstanceOf(InvalidConfigException.class).hasMessageContaining("student.repeats must list positive");
     }
+    @Test
+    void aLayerListGetsItsClassifierAndIsCountedByHand() {
+        Architecture a = StudentArchitecture.of(config("student.type=layers", "student.layers=["
+                + "{type: conv2d, filters: 4, kernel: 3, stride: 2}, {type: batch_norm, epsilon: 0.001}, {type: relu},"
+                + "{type: depthwise_conv2d, kernel: 3, stride: 1}, {type: relu}, {type: max_pool, size: 2},"
+                + "{type: conv2d, filters: 8, kernel: 1, stride: 1}, {type: relu}]").student(), image(8));
+        assertThat(a.layers().subList(8, a.layers().size())).containsExactly(new LayerSpec.Flatten(),
+                new LayerSpec.Dense(10));
+        // 8x8 -> 4x4 (stride 2) -> 2x2 (pool): conv 9*4+4, batch norm 4*4, depthwise 9*4+4, pointwise 4*8+8,
+        // dense 32*10+10
+        assertThat(a.parameterCount()).isEqualTo(40 + 16 + 40 + 40 + 330);
+        assertThat(a.macs()).isEqualTo(36 * 16 + 4 * 16 + 36 * 16 + 32 * 4 + 320);
+    }
+
+    @Test
+    void aStudentLayerThatALaterStageCannotTakeIsRefusedNamingTheLayerAndTheStage() {
+        assertThatThrownBy(() -> StudentArchitecture.of(config("student.type=layers", "student.layers=["
+                + "{type: conv2d, filters: 4, kernel: 3, stride: 1}, {type: relu}, {type: global_avg_pool}]")
+                .student(), image(8)))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("student.layers[2] (GlobalAvgPool[]) cannot be a student layer: qat and export "
+                        + "(the integer runtime, TFLite and C kernels have no kernel for it)");
+        assertThatThrownBy(() -> StudentArchitecture.of(config("student.type=layers", "student.layers=["
+                + "{type: conv2d, filters: 4, kernel: 3, stride: 1}, {type: relu}, {type: add, from: -1}]")
+                .student(), image(8)))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("student.layers[2] (Add[from=-1, "
+                        + "projection=false]) cannot be a student layer: qat and export (the integer runtime, TFLite "
+                        + "and C kernels have no residual add)");
+        // a hidden layer without the relu integer conversion fuses into its requantization
+        assertThatThrownBy(() -> StudentArchitecture.of(config("student.type=layers", "student.layers=["
+                + "{type: flatten}, {type: dense, units: 16}]").student(), image(8)))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("student.layers cannot be converted to integers by qat: layer 1 (dense 16) is "
+                        + "followed by layer 2 (dense 10) instead of a relu");
+        assertThatThrownBy(() -> StudentArchitecture.of(config("student.type=layers", "student.layers=["
+                + "{type: max_pool, size: 16}]").student(), image(8)))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("layer 0 (max_pool 16) is larger than its input");
+        assertThatThrownBy(() -> config("student.type=layers")).isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("student.layers lists none");
+    }
 }

@@ -4,7 +4,8 @@
 The CSV holds one image per line: its pixels row by row (channels first), then the label, no header, the layout
 Distillery's `data.format: csv` reads. Pixels are multiplied by --scale, as `data.feature_scale` does, so the model
 takes exactly the prepared rows. The exported graph takes a float tensor [N, C, H, W] (`teacher.onnx.layout: nchw`)
-with a dynamic batch dimension and returns [N, classes] logits.
+(`--layout nhwc`: [N, H, W, C], `teacher.onnx.layout: nhwc`) with a dynamic batch dimension and returns [N, classes]
+logits.
 
 --arch resnet (the default) has residual blocks (one with a 1x1 projection) and global average pooling; --arch cnn is
 conv-relu-pool blocks and two dense layers. `teacher.onnx.translate` turns either into a Distillery teacher that the
@@ -67,6 +68,17 @@ class Cnn(nn.Module):
         return self.head(torch.flatten(self.features(x), 1))
 
 
+class ChannelsLast(nn.Module):
+    """Takes [N, H, W, C] images, as TensorFlow models do, and runs the channels-first model on them."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, x):
+        return self.model(x.permute(0, 3, 1, 2))
+
+
 def read(path, shape, scale):
     xs, ys = [], []
     with open(path, newline="") as f:
@@ -92,6 +104,8 @@ def main():
     p.add_argument("--width", type=int, default=16)
     p.add_argument("--epochs", type=int, default=15)
     p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--layout", choices=["nchw", "nhwc"], default="nchw",
+                   help="the exported model's input layout (nhwc: [N, H, W, C])")
     p.add_argument("--out", required=True)
     p.add_argument("--logits")
     a = p.parse_args()
@@ -119,7 +133,10 @@ def main():
     with torch.no_grad():
         logits = model(x)
     print(f"train accuracy {(logits.argmax(1) == y).float().mean().item():.4f}")
-    torch.onnx.export(model, x[:1], a.out, input_names=["image"], output_names=["logits"],
+    exported, example = model, x[:1]
+    if a.layout == "nhwc":
+        exported, example = ChannelsLast(model).eval(), x[:1].permute(0, 2, 3, 1)
+    torch.onnx.export(exported, example, a.out, input_names=["image"], output_names=["logits"],
                       dynamic_axes={"image": {0: "batch"}, "logits": {0: "batch"}}, opset_version=13)
     if a.logits:
         with open(a.logits, "w", newline="") as f:

@@ -106,10 +106,17 @@ class OnnxTeacherTest {
 
     private static void pyTorch(Path data, String classes, String epochs, Path onnx, String... extra)
             throws Exception {
+        List<String> args = new ArrayList<>(List.of("--shape", "1", "8", "8"));
+        args.addAll(List.of(extra));
+        pyTorch(data.resolve("train.csv"), classes, epochs, onnx, args);
+    }
+
+    private static void pyTorch(Path csv, String classes, String epochs, Path onnx, List<String> extra)
+            throws Exception {
         List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", Path.of("..", "tools", "onnx-teacher",
-                "train_teacher.py").toString(), "--csv", data.resolve("train.csv").toString(), "--shape", "1", "8", "8",
-                "--classes", classes, "--scale", "0.0625", "--epochs", epochs, "--out", onnx.toString()));
-        cmd.addAll(List.of(extra));
+                "train_teacher.py").toString(), "--csv", csv.toString(), "--classes", classes, "--scale", "0.0625",
+                "--epochs", epochs, "--out", onnx.toString()));
+        cmd.addAll(extra);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
@@ -211,6 +218,82 @@ class OnnxTeacherTest {
         assertThat(r.err()).contains("cannot be translated into Distillery's layers: node").contains("(Tanh) is not "
                 + "in the set a translation takes");
         assertThat(run.resolve("teacher")).doesNotExist();
+    }
+
+    /**
+     * A channels-last model on three-channel images (each digit, its mirror image and its transpose): the prepared
+     * rows are channels first, so ONNX Runtime only gives PyTorch's logits if Distillery re-orders every row.
+     */
+    @Test
+    void anNhwcTeacherLabelsThreeChannelImagesAsPyTorchDoes() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("rgb"));
+        List<String> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(shared.resolve("data/train.csv"))) {
+            String[] cells = line.split(",");
+            List<String> row = new ArrayList<>();
+            for (int ch = 0; ch < 3; ch++) {
+                for (int y = 0; y < 8; y++) {
+                    for (int x = 0; x < 8; x++) {
+                        row.add(cells[ch == 0 ? y * 8 + x : ch == 1 ? y * 8 + 7 - x : x * 8 + y]);
+                    }
+                }
+            }
+            row.add(cells[64]);
+            lines.add(String.join(",", row));
+        }
+        Files.write(data.resolve("train.csv"), lines);
+        Files.write(data.resolve("test.csv"), lines.subList(0, 50));
+        Path model = tmp.resolve("rgb-nhwc.onnx");
+        Path logits = tmp.resolve("rgb-logits.csv");
+        pyTorch(data.resolve("train.csv"), "10", "3", model, List.of("--shape", "3", "8", "8", "--layout", "nhwc",
+                "--logits", logits.toString()));
+        Path rgbConfig = tmp.resolve("rgb.yaml");
+        Files.writeString(rgbConfig, """
+                name: rgb
+                seed: 5
+                data: {format: csv, dir: %s, train_file: train.csv, test_file: test.csv, label_column: _c192,
+                       csv_header: false, shape: [3, 8, 8], feature_scale: 0.0625, train_limit: 300}
+                spark: {master: "local[2]", workers: 2, averaging_frequency: 4}
+                teacher: {source: onnx, onnx: {model: %s, layout: nhwc}, label_batch_size: 64}
+                student: {type: mlp, hidden: [32], max_teacher_fraction: 1.0}
+                distill: {epochs: 2, warmup_epochs: 0}
+                """.formatted(data, model));
+        Path run = tmp.resolve("rgb-run");
+        for (String stage : new String[]{"prepare", "label", "distill"}) {
+            CliRun.Result r = CliRun.stage(rgbConfig, stage, run);
+            assertThat(r.code()).as(stage + ": " + r.out() + r.err()).isZero();
+        }
+        Map<String, float[]> torch = new HashMap<>();
+        List<String> rows = Files.readAllLines(logits);
+        for (int i = 0; i < lines.size(); i++) {
+            String[] cells = lines.get(i).split(",");
+            float[] x = new float[192];
+            for (int j = 0; j < 192; j++) {
+                x[j] = Float.parseFloat(cells[j]) * 0.0625f;
+            }
+            String[] l = rows.get(i).split(",");
+            float[] z = new float[l.length];
+            for (int c = 0; c < l.length; c++) {
+                z[c] = Float.parseFloat(l[c]);
+            }
+            torch.put(Arrays.toString(x), z);
+        }
+        List<Row> labelled = TestSpark.get().read().parquet(run.resolve("soft-labels/labels").toString())
+                .join(TestSpark.get().read().parquet(run.resolve("prepared/examples").toString())
+                        .select("id", "features"), "id")
+                .select("features", "logits").collectAsList();
+        assertThat(labelled).hasSize(300);
+        double worst = 0;
+        for (Row row : labelled) {
+            float[] expected = torch.get(Arrays.toString(Rows.floats(row, 0)));
+            assertThat(expected).isNotNull();
+            float[] actual = Rows.floats(row, 1);
+            for (int c = 0; c < 10; c++) {
+                worst = Math.max(worst, Math.abs(expected[c] - actual[c]));
+            }
+        }
+        assertThat(worst).isLessThanOrEqualTo(1e-4);
+        assertThat(run.resolve("student/student-kd.dmodel")).isNotEmptyFile();
     }
 
     @Test

@@ -33,8 +33,9 @@ public sealed interface LayerSpec extends java.io.Serializable {
      * run in SameDiff and ONNX Runtime, take an explicit pad.
      */
     record Conv2d(int filters, int kernel, int stride,
-                  @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-                  Integer pad) implements LayerSpec {
+                  @com.fasterxml.jackson.annotation.JsonInclude(
+                          com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Integer pad)
+            implements LayerSpec {
         public Conv2d {
             if (filters < 1 || kernel < 1 || stride < 1) {
                 throw new IllegalArgumentException("conv2d needs filters, kernel and stride >= 1, was "

@@ -75,10 +75,14 @@ public final class IntegerConverter {
             }
             boolean padded = info.spec() instanceof LayerSpec.Conv2d c && c.pad() != null
                     || info.spec() instanceof LayerSpec.DepthwiseConv2d d && d.pad() != null;
-            if (padded || info.spec() instanceof LayerSpec.Add) {
+            LayerSpec l = info.spec();
+            if (padded || !(l instanceof LayerSpec.Conv2d || l instanceof LayerSpec.DepthwiseConv2d
+                    || l instanceof LayerSpec.Dense || l instanceof LayerSpec.MaxPool || l instanceof LayerSpec.Relu
+                    || l instanceof LayerSpec.Flatten)) {
                 throw new dev.distillery.core.error.DataContractException(describe(info) + (padded
                         ? " pads explicitly; the integer runtime and the exports run SAME-padded convolutions only"
-                        : " is a residual add, which the integer runtime and the exports do not run"));
+                        : " has no integer kernel; the integer runtime and the exports run conv2d, depthwise_conv2d, "
+                        + "dense, max_pool, relu and flatten"));
             }
             if (info.spec() instanceof LayerSpec.DepthwiseConv2d && spec.weightBits(info) != IntegerModel.DEPTHWISE_BITS) {
                 throw new InvalidConfigException(describe(info) + " cannot take " + spec.weightBits(info)

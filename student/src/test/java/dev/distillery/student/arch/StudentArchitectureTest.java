@@ -141,4 +141,18 @@ class StudentArchitectureTest {
         assertThatThrownBy(() -> config("student.type=layers")).isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("student.layers lists none");
     }
+    @Test
+    void integerConversionRefusesTeacherOnlyLayersNamingThem() {
+        var spec = new dev.distillery.core.model.QuantSpec(8, 8, java.util.Map.of("input", 1.0));
+        Architecture pooled = new Architecture("gap", 1, 8, 8, 10, List.of(new LayerSpec.Conv2d(4, 3, 1),
+                new LayerSpec.Relu(), new LayerSpec.GlobalAvgPool(), new LayerSpec.Flatten(), new LayerSpec.Dense(10)));
+        assertThatThrownBy(() -> dev.distillery.student.quant.IntegerConverter.checkSupported(pooled.layerInfos(), spec))
+                .isInstanceOf(dev.distillery.core.error.DataContractException.class)
+                .hasMessageContaining("layer 2 (global_avg_pool) has no integer kernel");
+        Architecture padded = new Architecture("pad", 1, 8, 8, 10, List.of(new LayerSpec.Conv2d(4, 3, 2, 1),
+                new LayerSpec.Relu(), new LayerSpec.Flatten(), new LayerSpec.Dense(10)));
+        assertThatThrownBy(() -> dev.distillery.student.quant.IntegerConverter.checkSupported(padded.layerInfos(), spec))
+                .isInstanceOf(dev.distillery.core.error.DataContractException.class)
+                .hasMessageContaining("layer 0 (conv2d 4 filters 3x3/2 pad 1) pads explicitly");
+    }
 }

@@ -21,11 +21,11 @@ import java.util.Map;
  * Translates an ONNX classifier built from the layers Distillery trains into a Distillery model: a chain of Conv
  * (standard or depthwise, square kernel, SAME padding or the same zeros on every side), BatchNormalization, Relu,
  * MaxPool (window equal to stride), AveragePool, GlobalAveragePool, Clip(0, 6), Flatten or a flattening Reshape, and
- * Gemm, with Dropout and Identity dropped (they do nothing at inference). Its only branches are residual blocks: an Add of the chain's output and an
- * earlier tensor of the chain, directly or through a 1x1 Conv (the projection) that comes after the block's first
- * layer in node order, as PyTorch exports it. Anything else (another operator, another branch) is refused, naming the
- * first node that cannot be translated. The caller checks the translation's logits against ONNX Runtime's before
- * using it.
+ * Gemm, with Dropout and Identity dropped (they do nothing at inference). Its only branches are residual blocks: an
+ * Add of the chain's output and an earlier tensor of the chain, directly or through a 1x1 Conv (the projection) that
+ * comes after the block's first layer in node order, as PyTorch exports it. Anything else (another operator, another
+ * branch) is refused, naming the first node that cannot be translated. The caller checks the translation's logits
+ * against ONNX Runtime's before using it.
  */
 public final class OnnxTranslation {
     /** The ONNX operators a translation takes. */

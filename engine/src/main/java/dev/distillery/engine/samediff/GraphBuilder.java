@@ -53,8 +53,8 @@ public final class GraphBuilder {
      * instead, unless its output is read by name ({@code readLayers}, e.g. a hint loss's student layer), rewritten
      * by the hooks (fake quantization) or read by a residual add. Max pooling and ReLU commute exactly, in value and
      * in gradient (ReLU keeps the order of positive values and maps a window of non-positive ones to a zero gradient
-     * either way), so the trained weights are bit-identical; the engine's ReLU gradient costs per element, and after the
-     * pool it sees a quarter of them (a teacher step: 10.9 ms of ReLU gradient before, docs/benchmarks-notes.md).
+     * either way), so the trained weights are bit-identical; the engine's ReLU gradient costs per element, and after
+     * the pool it sees a quarter of them (a teacher step: 10.9 ms of ReLU gradient before, docs/benchmarks-notes.md).
      * The pool's output keeps its name; the ReLU's own output name does not exist in such a graph.
      */
     public static SameDiff buildForTraining(Architecture arch, Map<String, float[]> params, GraphHooks hooks,

@@ -65,22 +65,7 @@ class OnnxTeacherTest {
         // the same with tanh, an activation outside the layer set
         tanh = shared.resolve("tanh.onnx");
         pyTorch(data, "10", "1", tanh, "--arch", "cnn", "--activation", "tanh");
-        List<String> images = Files.readAllLines(data.resolve("train.csv"));
-        List<String> rows = Files.readAllLines(logits);
-        assertThat(rows).hasSize(images.size());
-        for (int i = 0; i < images.size(); i++) {
-            String[] cells = images.get(i).split(",");
-            float[] x = new float[64];
-            for (int j = 0; j < 64; j++) {
-                x[j] = Float.parseFloat(cells[j]) * 0.0625f;
-            }
-            String[] l = rows.get(i).split(",");
-            float[] z = new float[l.length];
-            for (int c = 0; c < l.length; c++) {
-                z[c] = Float.parseFloat(l[c]);
-            }
-            TORCH.put(Arrays.toString(x), z);
-        }
+        TORCH.putAll(torchLogits(Files.readAllLines(data.resolve("train.csv")), logits, 64));
         config = shared.resolve("onnx-teacher.yaml");
         Files.writeString(config, """
                 name: onnx-teacher
@@ -121,6 +106,50 @@ class OnnxTeacherTest {
         String log = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
         assertThat(p.exitValue()).as(log).isZero();
+    }
+
+    /** PyTorch's logits ({@code logits}, one line per image) by the image's prepared features (scaled 1/16). */
+    private static Map<String, float[]> torchLogits(List<String> images, Path logits, int features) throws Exception {
+        List<String> rows = Files.readAllLines(logits);
+        assertThat(rows).hasSize(images.size());
+        Map<String, float[]> out = new HashMap<>();
+        for (int i = 0; i < images.size(); i++) {
+            String[] cells = images.get(i).split(",");
+            float[] x = new float[features];
+            for (int j = 0; j < features; j++) {
+                x[j] = Float.parseFloat(cells[j]) * 0.0625f;
+            }
+            String[] l = rows.get(i).split(",");
+            float[] z = new float[l.length];
+            for (int c = 0; c < l.length; c++) {
+                z[c] = Float.parseFloat(l[c]);
+            }
+            out.put(Arrays.toString(x), z);
+        }
+        return out;
+    }
+
+    /**
+     * The largest difference between a run's stored soft labels ({@code view} 0 only, or all when there is one
+     * view) and PyTorch's logits for the same images; every labelled image must be one PyTorch saw.
+     */
+    private static double worstDifference(Path run, Map<String, float[]> torch, boolean firstViewOnly) {
+        var labels = TestSpark.get().read().parquet(run.resolve("soft-labels/labels").toString());
+        List<Row> labelled = (firstViewOnly ? labels.where(col("view").equalTo(0)) : labels)
+                .join(TestSpark.get().read().parquet(run.resolve("prepared/examples").toString())
+                        .select("id", "features"), "id")
+                .select("features", "logits").collectAsList();
+        assertThat(labelled).hasSize(300);
+        double worst = 0;
+        for (Row row : labelled) {
+            float[] expected = torch.get(Arrays.toString(Rows.floats(row, 0)));
+            assertThat(expected).isNotNull();
+            float[] actual = Rows.floats(row, 1);
+            for (int c = 0; c < actual.length; c++) {
+                worst = Math.max(worst, Math.abs(expected[c] - actual[c]));
+            }
+        }
+        return worst;
     }
 
     /** Runs label on a copy of the prepared-only folder; bad input must exit 2 and leave no soft labels. */
@@ -263,36 +292,7 @@ class OnnxTeacherTest {
             CliRun.Result r = CliRun.stage(rgbConfig, stage, run);
             assertThat(r.code()).as(stage + ": " + r.out() + r.err()).isZero();
         }
-        Map<String, float[]> torch = new HashMap<>();
-        List<String> rows = Files.readAllLines(logits);
-        for (int i = 0; i < lines.size(); i++) {
-            String[] cells = lines.get(i).split(",");
-            float[] x = new float[192];
-            for (int j = 0; j < 192; j++) {
-                x[j] = Float.parseFloat(cells[j]) * 0.0625f;
-            }
-            String[] l = rows.get(i).split(",");
-            float[] z = new float[l.length];
-            for (int c = 0; c < l.length; c++) {
-                z[c] = Float.parseFloat(l[c]);
-            }
-            torch.put(Arrays.toString(x), z);
-        }
-        List<Row> labelled = TestSpark.get().read().parquet(run.resolve("soft-labels/labels").toString())
-                .join(TestSpark.get().read().parquet(run.resolve("prepared/examples").toString())
-                        .select("id", "features"), "id")
-                .select("features", "logits").collectAsList();
-        assertThat(labelled).hasSize(300);
-        double worst = 0;
-        for (Row row : labelled) {
-            float[] expected = torch.get(Arrays.toString(Rows.floats(row, 0)));
-            assertThat(expected).isNotNull();
-            float[] actual = Rows.floats(row, 1);
-            for (int c = 0; c < 10; c++) {
-                worst = Math.max(worst, Math.abs(expected[c] - actual[c]));
-            }
-        }
-        assertThat(worst).isLessThanOrEqualTo(1e-4);
+        assertThat(worstDifference(run, torchLogits(lines, logits, 192), false)).isLessThanOrEqualTo(1e-4);
         assertThat(run.resolve("student/student-kd.dmodel")).isNotEmptyFile();
     }
 
@@ -328,21 +328,7 @@ class OnnxTeacherTest {
         assertThat(label.inputHashes()).containsEntry(onnx.toString(), sha);
 
         // every soft label of an image as it is (view 0) is PyTorch's logit for it, within 1e-4
-        List<Row> labelled = TestSpark.get().read().parquet(out.resolve("soft-labels/labels").toString())
-                .where(col("view").equalTo(0)).join(TestSpark.get().read().parquet(out.resolve("prepared/examples").toString())
-                        .select("id", "features"), "id")
-                .select("features", "logits").collectAsList();
-        assertThat(labelled).hasSize(300);
-        double worst = 0;
-        for (Row row : labelled) {
-            float[] torch = TORCH.get(Arrays.toString(Rows.floats(row, 0)));
-            assertThat(torch).isNotNull();
-            float[] ort = Rows.floats(row, 1);
-            for (int c = 0; c < 10; c++) {
-                worst = Math.max(worst, Math.abs(torch[c] - ort[c]));
-            }
-        }
-        assertThat(worst).isLessThanOrEqualTo(1e-4);
+        assertThat(worstDifference(out, TORCH, true)).isLessThanOrEqualTo(1e-4);
 
         // the report sets the teacher, as a reference, against the students; distillation beats hard labels
         String json = Files.readString(out.resolve("reports/report.json"));

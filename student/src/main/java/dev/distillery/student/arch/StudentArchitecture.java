@@ -120,7 +120,9 @@ public final class StudentArchitecture {
                     + data.width() + " inputs: " + e.getMessage() + " (layers count from 0)");
         } catch (InvalidConfigException e) {
             throw new InvalidConfigException("student.layers cannot be converted to integers by qat: "
-                    + e.getMessage() + " (layers count from 0)");
+                    + e.getMessage() + (body.stream().anyMatch(l -> l instanceof LayerSpec.BatchNorm)
+                    ? " (layers count from 0 once the batch norms are folded "
+                    + "away, the classifier last)" : " (layers count from 0, the classifier last)"));
         }
         return arch;
     }

@@ -190,12 +190,22 @@ class OnnxTeacherTest {
                 .contains("the prepared data needs [N, 8, 8, 1] (NHWC, teacher.onnx.layout) or [N, 64]");
     }
 
+    /** Settings that translate {@code model} in train-teacher and train it one more epoch. */
+    private static String[] translation(Path model) {
+        return new String[]{"teacher.onnx.model=" + model, "teacher.onnx.translate=true", "teacher.epochs=1"};
+    }
+
+    /** Prepares {@code run} and runs its train-teacher stage with {@code sets}. */
+    private static CliRun.Result prepareAndTrainTeacher(Path run, String... sets) {
+        assertThat(CliRun.stage(config, "prepare", run, sets).code()).isZero();
+        return CliRun.stage(config, "train-teacher", run, sets);
+    }
+
     @Test
     void aPlainCnnIsTranslatedAndTrainedFurtherBySparkThenLabelledAsADistilleryTeacher() throws Exception {
         Path run = Files.createTempDirectory(tmp, "translated");
-        String[] sets = {"teacher.onnx.model=" + cnn, "teacher.onnx.translate=true", "teacher.epochs=1"};
-        assertThat(CliRun.stage(config, "prepare", run, sets).code()).isZero();
-        CliRun.Result r = CliRun.stage(config, "train-teacher", run, sets);
+        String[] sets = translation(cnn);
+        CliRun.Result r = prepareAndTrainTeacher(run, sets);
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("translated " + cnn + " into onnx-cnn")
                 .contains("its logits match ONNX Runtime's within 1.0e-04");
@@ -216,9 +226,8 @@ class OnnxTeacherTest {
     @Test
     void aResNetIsTranslatedWithItsResidualAddsAndTrainedFurther() throws Exception {
         Path run = Files.createTempDirectory(tmp, "resnet");
-        String[] sets = {"teacher.onnx.translate=true", "teacher.epochs=1"};
-        assertThat(CliRun.stage(config, "prepare", run, sets).code()).isZero();
-        CliRun.Result r = CliRun.stage(config, "train-teacher", run, sets);
+        String[] sets = translation(onnx);
+        CliRun.Result r = prepareAndTrainTeacher(run, sets);
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("its logits match ONNX Runtime's within 1.0e-04");
         var teacher = dev.distillery.core.model.ModelIO.read(run.resolve("teacher/teacher.dmodel"));
@@ -240,9 +249,7 @@ class OnnxTeacherTest {
     @Test
     void aModelOutsideTheLayerSetIsNotTranslatedAndTheFirstSuchNodeIsNamed() throws Exception {
         Path run = Files.createTempDirectory(tmp, "tanh");
-        String[] sets = {"teacher.onnx.model=" + tanh, "teacher.onnx.translate=true", "teacher.epochs=1"};
-        assertThat(CliRun.stage(config, "prepare", run, sets).code()).isZero();
-        CliRun.Result r = CliRun.stage(config, "train-teacher", run, sets);
+        CliRun.Result r = prepareAndTrainTeacher(run, translation(tanh));
         assertThat(r.code()).as(r.out() + r.err()).isEqualTo(2);
         assertThat(r.err()).contains("cannot be translated into Distillery's layers: node").contains("(Tanh) is not "
                 + "in the set a translation takes");

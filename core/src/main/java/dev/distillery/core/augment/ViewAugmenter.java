@@ -18,12 +18,17 @@ public final class ViewAugmenter implements Serializable {
     private final int width;
 
     public ViewAugmenter(AugmentConfig cfg, long seed, int channels, int height, int width) {
+        this("label.augment", cfg, seed, channels, height, width);
+    }
+
+    /** As above; {@code key} names the configuration section in errors ({@code teacher.augment}, say). */
+    public ViewAugmenter(String key, AugmentConfig cfg, long seed, int channels, int height, int width) {
         if (cfg.cropPixels() >= Math.min(height, width)) {
-            throw new InvalidConfigException("label.augment.crop_pixels must be < " + Math.min(height, width)
+            throw new InvalidConfigException(key + ".crop_pixels must be < " + Math.min(height, width)
                     + " (the smaller image side), was " + cfg.cropPixels());
         }
         if (cfg.shiftPixels() >= Math.max(height, width)) {
-            throw new InvalidConfigException("label.augment.shift_pixels must be < " + Math.max(height, width)
+            throw new InvalidConfigException(key + ".shift_pixels must be < " + Math.max(height, width)
                     + " (the larger image side), was " + cfg.shiftPixels());
         }
         this.cfg = cfg;

@@ -3,7 +3,8 @@ package dev.distillery.core.config;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * Augmentations of the extra views of a training example (view 0 is always the example itself): a random zoom
+ * Augmentations of a training example: the label stage's extra views (view 0 is always the example itself) and,
+ * under {@code teacher.augment}, a fresh view of every example in every epoch of teacher training. A random zoom
  * that crops up to {@code crop_pixels} from the borders, a random shift of up to {@code shift_pixels} in each
  * direction, a horizontal flip with probability 1/2, and Gaussian noise of standard deviation {@code noise_std}.
  */
@@ -13,10 +14,15 @@ public record AugmentConfig(
         @JsonProperty("crop_pixels") int cropPixels,
         @JsonProperty("noise_std") double noiseStd) implements java.io.Serializable {
 
-    public AugmentConfig {
-        Check.nonNegative("label.augment.shift_pixels", shiftPixels);
-        Check.nonNegative("label.augment.crop_pixels", cropPixels);
-        Check.nonNegative("label.augment.noise_std", noiseStd);
+    /** Nothing switched on. */
+    public static final AugmentConfig NONE = new AugmentConfig(0, false, 0, 0.0);
+
+    /** Checks the values of the section at {@code key} ({@code label.augment}, {@code teacher.augment}). */
+    public AugmentConfig check(String key) {
+        Check.nonNegative(key + ".shift_pixels", shiftPixels);
+        Check.nonNegative(key + ".crop_pixels", cropPixels);
+        Check.nonNegative(key + ".noise_std", noiseStd);
+        return this;
     }
 
     /** Whether any augmentation is switched on. */

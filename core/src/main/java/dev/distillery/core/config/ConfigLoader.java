@@ -155,7 +155,7 @@ public final class ConfigLoader {
     private static final Map<String, Map<String, Object>> ADDED_LATER = Map.of(
             "teacher", Map.of("source", TeacherConfig.DISTILLERY, "onnx", new OnnxTeacherConfig(null, "nchw", false),
                     "architecture", "cnn", "layers", List.of(), "hidden", List.of(1200, 1200), "dropout", 0.0,
-                    "batch_norm", false, "width_multiplier", 1.0),
+                    "batch_norm", false, "width_multiplier", 1.0, "augment", AugmentConfig.NONE),
             "student", Map.of("layers", List.of()));
 
     static String hashSections(PipelineConfig config, String... sections) {

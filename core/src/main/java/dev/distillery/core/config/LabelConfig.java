@@ -40,7 +40,7 @@ public record LabelConfig(
         }
         Check.positive("label.top_k", topK);
         Check.positive("label.views", views);
-        Check.required("label.augment", augment);
+        Check.required("label.augment", augment).check("label.augment");
         teachers = teachers == null ? List.of() : List.copyOf(teachers);
         for (int i = 0; i < teachers.size(); i++) {
             Check.required("label.teachers[" + i + "]", teachers.get(i));

@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * The teacher: where it comes from ({@code distillery}: the CNN of conv-relu-pool blocks and one hidden dense layer
  * that train-teacher trains; {@code onnx}: a model trained elsewhere, see {@link OnnxTeacherConfig}), how it is
- * trained, and the label stage's inference batch.
+ * trained (with {@code augment}, every epoch sees a fresh random view of every training example), and the label
+ * stage's inference batch.
  */
 public record TeacherConfig(
         String source,
@@ -26,7 +27,8 @@ public record TeacherConfig(
         @JsonProperty("learning_rate") double learningRate,
         double l2,
         @JsonProperty("warmup_epochs") double warmupEpochs,
-        @JsonProperty("label_batch_size") int labelBatchSize) {
+        @JsonProperty("label_batch_size") int labelBatchSize,
+        AugmentConfig augment) {
 
     public static final String DISTILLERY = "distillery";
     public static final String ONNX = "onnx";
@@ -74,6 +76,11 @@ public record TeacherConfig(
         convFilters = List.copyOf(convFilters);
         Check.positive("teacher.dense_units", denseUnits);
         Check.positive("teacher.label_batch_size", labelBatchSize);
+        Check.required("teacher.augment", augment).check("teacher.augment");
+        if (augment.any() && ONNX.equals(source) && !onnx.translate()) {
+            throw new InvalidConfigException("teacher.augment is set but the teacher is an ONNX model that "
+                    + "train-teacher does not train (teacher.onnx.translate is false)");
+        }
         TrainingParams.of("teacher", epochs, batchSize, learningRate, l2, warmupEpochs);
     }
 

@@ -1,5 +1,6 @@
 package dev.distillery.core.train;
 
+import dev.distillery.core.augment.ViewAugmenter;
 import dev.distillery.core.engine.CosineSchedule;
 import dev.distillery.core.engine.Engines;
 import dev.distillery.core.engine.GraphHooks;
@@ -92,6 +93,7 @@ final class RoundTask implements Function2<Integer, Iterator<TrainRow>, Iterator
         if (spec.syncOptimizerEveryRound()) {
             net.setFlatUpdaterState(s.updaterState());
         }
+        ViewAugmenter augmenter = spec.augmenter();
         int[] order = Shuffle.permutation(n, spec.seed() * 1_000_003L + epoch * 7919L + partition);
         long examples = 0;
         long stepStart = System.nanoTime();
@@ -106,7 +108,8 @@ final class RoundTask implements Function2<Integer, Iterator<TrainRow>, Iterator
             t = entry.teacher() == null ? null : new float[to - from][];
             for (int i = from; i < to; i++) {
                 int k = order[i];
-                x[i - from] = entry.features()[k];
+                x[i - from] = augmenter == null ? entry.features()[k]
+                        : augmenter.view(entry.features()[k], ((long) partition << 32) | k, epoch + 1);
                 y[i - from] = entry.labels()[k];
                 if (t != null) {
                     t[i - from] = entry.teacher()[k];

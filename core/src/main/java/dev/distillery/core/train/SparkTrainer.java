@@ -54,7 +54,7 @@ public final class SparkTrainer {
             // a hook rewrites the averaged optimizer state before every round (pruning clears the moments of
             // pruned weights), so that state must travel every round rather than once per epoch
             spec = new TrainSpec(spec.name(), spec.params(), spec.workers(), spec.averagingFrequency(), spec.seed(), true,
-                    spec.learningRateScale());
+                    spec.learningRateScale(), spec.augmenter());
         }
         long start = System.nanoTime();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());

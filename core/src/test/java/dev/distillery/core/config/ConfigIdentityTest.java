@@ -76,4 +76,14 @@ class ConfigIdentityTest {
                 .isNotEqualTo(base.hashOf("seed", "teacher", "label"));
         assertThat(base.hashOf("distill")).matches("[0-9a-f]{64}");
     }
+
+    @Test
+    void teacherAugmentationAtItsDefaultKeepsTheTeacherIdentityOfRunsMadeBeforeItExisted() throws Exception {
+        // the default teacher section's hash before teacher.augment was added, so trained teachers stay up to date
+        String before = "eb7de771788fea411e63547b9310183eca9097b5063f982a2a04c56d9fe8d8d9";
+        assertThat(load("name: t\n").hashOf("teacher")).isEqualTo(before);
+        assertThat(load("name: t\n", "teacher.augment.shift_pixels=0").hashOf("teacher")).isEqualTo(before);
+        assertThat(load("name: t\n", "teacher.augment.shift_pixels=2").hashOf("teacher")).isNotEqualTo(before);
+        assertThat(load("name: t\n", "teacher.augment.flip=true").hashOf("teacher")).isNotEqualTo(before);
+    }
 }

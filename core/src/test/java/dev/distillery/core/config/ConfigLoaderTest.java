@@ -97,6 +97,12 @@ class ConfigLoaderTest {
                 .hasMessageContaining("label.ensemble must be one of [mean-logits, mean-probabilities], was median");
         assertThatThrownBy(() -> ConfigLoader.load(f, List.of("label.augment.noise_std=-0.1")))
                 .hasMessageContaining("label.augment.noise_std must be >= 0, was -0.1");
+        assertThatThrownBy(() -> ConfigLoader.load(f, List.of("teacher.augment.shift_pixels=-1")))
+                .hasMessageContaining("teacher.augment.shift_pixels must be >= 0, was -1");
+        assertThatThrownBy(() -> ConfigLoader.load(f, List.of("teacher.source=onnx", "teacher.onnx.model=m.onnx",
+                "teacher.augment.flip=true")))
+                .hasMessageContaining("teacher.augment is set but the teacher is an ONNX model that train-teacher does "
+                        + "not train");
         assertThatThrownBy(() -> ConfigLoader.load(f, List.of("label.views=5")))
                 .hasMessageContaining("label.views is 5 but label.augment changes nothing");
     }

@@ -1,5 +1,7 @@
 package dev.distillery.core.train;
 
+import dev.distillery.core.augment.ViewAugmenter;
+import dev.distillery.core.config.AugmentConfig;
 import dev.distillery.core.config.TrainingParams;
 import dev.distillery.core.data.DatasetInfo;
 import dev.distillery.core.data.ExamplePreparation;
@@ -81,6 +83,26 @@ class SparkTrainerTest {
         assertThat(rates.get(1)).isLessThan(rates.get(0));
         assertThatThrownBy(() -> new TrainSpec("t", params, 2, 4, 1, false, 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("was 0.0");
+    }
+
+    @Test
+    void augmentationTrainsOnAFreshViewEveryEpochTheSameWayInEveryRun() {
+        var validation = Examples.collect(Examples.load(TestSpark.get(), prepared, Examples.VALIDATION));
+        var rows = TrainRows.hardLabels(Examples.load(TestSpark.get(), prepared, Examples.TRAIN));
+        TrainingParams params = new TrainingParams(4, 32, 0.01, 0, 0);
+        ViewAugmenter shifts = new ViewAugmenter("teacher.augment", new AugmentConfig(1, false, 0, 0), 3, 1, 8, 8);
+        List<TrainResult> runs = new ArrayList<>();
+        for (ViewAugmenter a : new ViewAugmenter[] {null, shifts, shifts}) {
+            runs.add(SparkTrainer.train(TestSpark.get(), rows, validation, mlp(), GraphHooks.NONE,
+                    new CrossEntropyObjective(), new TrainSpec("t", params, 2, 4, 1, false, 1.0, a), List.of()));
+        }
+        // a one-pixel shift of an 8x8 digit is a large change, so four epochs learn less, but far above chance
+        assertThat(runs.get(1).bestValidationAccuracy()).isGreaterThan(0.6);
+        // the views differ from the examples themselves, and are the same views in a second run
+        assertThat(runs.get(1).best().params().get("L1_w")).isNotEqualTo(runs.get(0).best().params().get("L1_w"));
+        assertThat(runs.get(2).best().params().get("L1_w")).isEqualTo(runs.get(1).best().params().get("L1_w"));
+        assertThat(runs.get(2).history()).extracting(EpochStats::trainLoss)
+                .isEqualTo(runs.get(1).history().stream().map(EpochStats::trainLoss).toList());
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.distillery.teacher.train;
 
+import dev.distillery.core.augment.ViewAugmenter;
+import dev.distillery.core.config.AugmentConfig;
 import dev.distillery.core.config.PipelineConfig;
 import dev.distillery.core.data.DatasetInfo;
 import dev.distillery.core.data.Examples;
@@ -20,7 +22,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-/** Trains the teacher CNN on the prepared training split with Spark data parallelism and cross-entropy. */
+/**
+ * Trains the teacher on the prepared training split with Spark data parallelism and cross-entropy, on a fresh
+ * augmented view of every example each epoch when {@code teacher.augment} is set.
+ */
 public final class TeacherTraining {
     public static final String KIND = "teacher";
 
@@ -44,9 +49,16 @@ public final class TeacherTraining {
         ModelArtifact init = new ModelArtifact(KIND, start.architecture(), start.params(), meta, null);
         var validation = Examples.collect(Examples.load(spark, preparedDir, Examples.VALIDATION));
         var rows = TrainRows.hardLabels(Examples.load(spark, preparedDir, Examples.TRAIN));
+        AugmentConfig augment = cfg.teacher().augment();
+        ViewAugmenter augmenter = null;
+        if (augment.any()) {
+            DatasetInfo info = Examples.info(preparedDir);
+            augmenter = new ViewAugmenter("teacher.augment", augment, cfg.seed(), info.channels(), info.height(),
+                    info.width());
+        }
         TrainSpec spec = new TrainSpec("teacher", cfg.teacher().training(), cfg.spark().workers(),
                 cfg.spark().averagingFrequency(), cfg.seed(), cfg.spark().syncOptimizerEveryRound(),
-                cfg.spark().learningRateScale());
+                cfg.spark().learningRateScale(), augmenter);
         return SparkTrainer.train(spark, rows, validation, init, GraphHooks.NONE, new CrossEntropyObjective(), spec,
                 listeners, resume);
     }

@@ -128,11 +128,34 @@ class SoftLabelStageTest {
     @Test
     void onnxRuntimeAndSameDiffLabelTheSameLogits() throws Exception {
         Path out = copyOfBase();
+        // train-teacher kept the teacher's ONNX export with its check against SameDiff, and label runs it as it is
+        assertThat(out.resolve("teacher/teacher.onnx")).isNotEmptyFile();
+        var check = ManifestIO.json().readTree(out.resolve("teacher/teacher-onnx.json").toFile());
+        assertThat(check.get("model_sha256").asText()).isEqualTo(ManifestIO.sha256(out.resolve("teacher/teacher.dmodel")));
+        assertThat(check.get("rows").asInt()).isEqualTo(64);
+        assertThat(check.get("largest_difference").asDouble()).isBetween(0.0, 1e-4);
         CliRun.Result ort = run("label", out);
         assertThat(ort.code()).as(ort.err()).isZero();
+        assertThat(ort.out()).contains("runs in ONNX Runtime from the export train-teacher checked against SameDiff");
         assertThat(ManifestIO.read(out.resolve("soft-labels")).orElseThrow().metrics()).containsEntry("engine",
                 "onnxruntime");
         Map<Long, float[]> byOrt = logitsById(out.resolve("soft-labels/labels"));
+
+        // an export that no longer matches its recorded hash is not trusted: label exports and checks afresh
+        Files.write(out.resolve("teacher/teacher.onnx"), new byte[]{1, 2, 3});
+        try (Stream<Path> old = Files.walk(out.resolve("soft-labels"))) {
+            for (Path p : old.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+        CliRun.Result fresh = run("label", out);
+        assertThat(fresh.code()).as(fresh.err()).isZero();
+        assertThat(fresh.out()).doesNotContain("up to date")
+                .contains("exported to ONNX and checked against SameDiff on 64 prepared rows");
+        Map<Long, float[]> byFresh = logitsById(out.resolve("soft-labels/labels"));
+        assertThat(byFresh.keySet()).isEqualTo(byOrt.keySet());
+        byOrt.forEach((id, logits) -> assertThat(byFresh.get(id)).containsExactly(logits));
+
         CliRun.Result sd = run("label", out, "label.engine=samediff");
         assertThat(sd.code()).as(sd.err()).isZero();
         assertThat(sd.out()).doesNotContain("up to date");

@@ -30,6 +30,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import static org.apache.spark.sql.functions.col;
 
@@ -105,16 +106,19 @@ public final class LabelStage implements Stage {
     /**
      * The run's own teacher (train-teacher's model, or the ONNX model of {@code teacher.onnx}) followed by any extra
      * teachers of the ensemble, each checked to fit the prepared data. A Distillery teacher runs in the engine
-     * {@code label.engine} names; for ONNX Runtime it is exported to ONNX first and its logits on {@code sample} must
-     * match SameDiff's within {@value #ENGINE_TOLERANCE}. An ONNX teacher passes a dry run on the sample.
+     * {@code label.engine} names; for ONNX Runtime it runs the ONNX export train-teacher checked and kept beside it
+     * ({@link TeacherExport}), or, where there is none, is exported here and its logits on {@code sample} must match
+     * SameDiff's within {@value #ENGINE_TOLERANCE}. An ONNX teacher passes a dry run on the sample. The sample is
+     * read only when a check needs it.
      */
-    static List<Labeller> teachers(StageContext ctx, DatasetInfo info, float[][] sample) {
+    static List<Labeller> teachers(StageContext ctx, DatasetInfo info, Supplier<float[][]> sample) {
         List<Labeller> out = new ArrayList<>();
         if (Teachers.onnx(ctx)) {
             OnnxTeacherFile file = Teachers.onnxFile(ctx, info);
             TeacherModel model = Teachers.model(ctx, file, info);
-            Teachers.dryRun(model, file.location(), java.util.Arrays.copyOf(sample,
-                    Math.min(sample.length, Teachers.DRY_RUN_ROWS)), info.numClasses());
+            float[][] rows = sample.get();
+            Teachers.dryRun(model, file.location(), java.util.Arrays.copyOf(rows,
+                    Math.min(rows.length, Teachers.DRY_RUN_ROWS)), info.numClasses());
             out.add(new Labeller(model, new TeacherIdentity(file.sha256(), "onnx:" + file.fileName(),
                     file.parameters(), file.location())));
         } else {
@@ -132,7 +136,7 @@ public final class LabelStage implements Stage {
      */
     static final double ENGINE_TOLERANCE = 1e-4;
 
-    private static Labeller distillery(StageContext ctx, Path file, DatasetInfo info, float[][] sample) {
+    private static Labeller distillery(StageContext ctx, Path file, DatasetInfo info, Supplier<float[][]> sample) {
         ModelArtifact m = ModelIO.read(file, TeacherTraining.KIND);
         var a = m.architecture();
         if (a.channels() != info.channels() || a.height() != info.height() || a.width() != info.width()
@@ -141,22 +145,30 @@ public final class LabelStage implements Stage {
                     + a.width() + " inputs into " + a.numClasses() + " classes; the prepared data has "
                     + info.channels() + "x" + info.height() + "x" + info.width() + " into " + info.numClasses());
         }
-        TeacherIdentity id = new TeacherIdentity(ManifestIO.sha256(file), a.name(), a.parameterCount(),
-                file.toString());
-        TeacherModel sameDiff = TeacherModel.sameDiff(m);
+        String sha = ManifestIO.sha256(file);
+        TeacherIdentity id = new TeacherIdentity(sha, a.name(), a.parameterCount(), file.toString());
         if (!"onnxruntime".equals(ctx.config().label().engine())) {
-            return new Labeller(sameDiff, id);
+            return new Labeller(TeacherModel.sameDiff(m), id);
         }
-        TeacherModel onnx = TeacherModel.onnx(a.name(), OnnxExporter.toBytes(m), TeacherModel.Layout.NCHW,
-                a.channels(), a.height(), a.width());
-        if (sample.length > 0) {
-            double worst = Teachers.largestDifference(sameDiff.open().logits(sample), onnx.open().logits(sample));
+        var kept = TeacherExport.checked(file, sha);
+        if (kept.isPresent()) {
+            ctx.console().printf("  teacher %s runs in ONNX Runtime from the export train-teacher checked against "
+                    + "SameDiff%n", file.getFileName());
+            return new Labeller(TeacherExport.model(m, kept.get(), ManifestIO.sha256(kept.get())), id);
+        }
+        byte[] bytes = OnnxExporter.toBytes(m);
+        TeacherModel onnx = TeacherExport.model(m, bytes, ManifestIO.sha256(bytes));
+        float[][] rows = sample.get();
+        if (rows.length > 0) {
+            double worst = TeacherExport.engineDifference(m, onnx, rows);
             if (!(worst <= ENGINE_TOLERANCE)) {
                 throw new DataContractException("teacher " + file + " exported to ONNX gives logits up to " + worst
-                        + " away from SameDiff's on " + sample.length + " prepared rows (allowed: " + ENGINE_TOLERANCE
+                        + " away from SameDiff's on " + rows.length + " prepared rows (allowed: " + ENGINE_TOLERANCE
                         + "); set label.engine: samediff to label with SameDiff");
             }
         }
+        ctx.console().printf("  teacher %s exported to ONNX and checked against SameDiff on %d prepared rows%n",
+                file, rows.length);
         return new Labeller(onnx, id);
     }
 
@@ -170,6 +182,20 @@ public final class LabelStage implements Stage {
         return rows.select("features").limit(n).collectAsList().stream()
                 .map(r -> dev.distillery.core.data.Rows.floats(r, 0))
                 .filter(f -> f.length == width && finite(f)).toArray(float[][]::new);
+    }
+
+    static <T> Supplier<T> memoized(Supplier<T> supplier) {
+        return new Supplier<>() {
+            private T value;
+
+            @Override
+            public T get() {
+                if (value == null) {
+                    value = supplier.get();
+                }
+                return value;
+            }
+        };
     }
 
     private static boolean finite(float[] f) {
@@ -200,7 +226,8 @@ public final class LabelStage implements Stage {
         LabelSpec spec;
         try {
             rows = ctx.spark().read().parquet(examples.toString()).where(col("split").notEqual(Examples.TEST));
-            teachers = teachers(ctx, info, sample(rows, ENGINE_CHECK_ROWS, info));
+            Dataset<Row> checkRows = rows;
+            teachers = teachers(ctx, info, memoized(() -> sample(checkRows, ENGINE_CHECK_ROWS, info)));
         } catch (Exception e) {     // Spark throws its checked SparkException undeclared
             throw corrupt(e, examples);
         }

@@ -1,5 +1,7 @@
 package dev.distillery.jobs.stage;
 
+import dev.distillery.core.data.DatasetInfo;
+import dev.distillery.core.data.Examples;
 import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.model.ModelIO;
 import dev.distillery.core.train.TrainResult;
@@ -97,12 +99,22 @@ public final class TrainTeacherStage implements Stage {
         // saved as inference computes it: without dropout, batch norms folded (every consumer, ONNX export too)
         ModelArtifact saved = dev.distillery.core.model.BatchNormFolding.fold(dev.distillery.core.model.Dropouts.strip(
                 r.best()));
-        ModelIO.write(saved.withKind(TeacherTraining.KIND, Map.of("best_epoch", String.valueOf(r.bestEpoch()),
-                "validation_accuracy", String.valueOf(r.bestValidationAccuracy()))), MODEL.in(workDir));
+        ModelArtifact teacher = saved.withKind(TeacherTraining.KIND, Map.of("best_epoch",
+                String.valueOf(r.bestEpoch()), "validation_accuracy", String.valueOf(r.bestValidationAccuracy())));
+        ModelIO.write(teacher, MODEL.in(workDir));
         TrainingSummary.write(workDir.resolve("history.json"), r);
-        return TrainingSummary.metrics(new StageResult(), "teacher", r)
+        StageResult result = TrainingSummary.metrics(new StageResult(), "teacher", r)
                 .metric("parameters", saved.architecture().parameterCount())
                 .metric("architecture", saved.architecture().name())
                 .output("model", MODEL.name());
+        // the ONNX export label runs in ONNX Runtime, checked against SameDiff once here rather than in every label run
+        DatasetInfo info = Examples.info(PrepareStage.OUTPUT.dir(ctx));
+        var rows = ctx.spark().read().parquet(PrepareStage.OUTPUT.dir(ctx).resolve(Examples.PARQUET_DIR).toString())
+                .where(org.apache.spark.sql.functions.col("split").notEqual(Examples.TEST));
+        TeacherExport.write(ModelIO.read(MODEL.in(workDir), TeacherTraining.KIND), MODEL.in(workDir), workDir,
+                LabelStage.sample(rows, LabelStage.ENGINE_CHECK_ROWS, info), ctx.console())
+                .ifPresent(c -> result.metric("onnx_engine_difference", c.largestDifference())
+                        .output("onnx", TeacherExport.ONNX_FILE).output("onnx_check", TeacherExport.CHECK_FILE));
+        return result;
     }
 }

@@ -51,13 +51,17 @@ final class TeacherExport {
      */
     static Optional<Check> write(ModelArtifact model, Path modelFile, Path dir, float[][] sample,
                                  java.io.PrintStream console) {
+        if (sample.length == 0) {
+            console.printf("  no ONNX export kept for labelling: no usable prepared row to check it on%n");
+            return Optional.empty();
+        }
         byte[] onnx;
         double worst;
         String sha;
         try {
             onnx = OnnxExporter.toBytes(model);
             sha = ManifestIO.sha256(onnx);
-            worst = sample.length == 0 ? Double.NaN : engineDifference(model, model(model, onnx, sha), sample);
+            worst = engineDifference(model, model(model, onnx, sha), sample);
         } catch (DistilleryException e) {
             console.printf("  no ONNX export kept for labelling: %s%n", e.getMessage());
             return Optional.empty();

@@ -150,11 +150,11 @@ public final class LabelStage implements Stage {
         if (!"onnxruntime".equals(ctx.config().label().engine())) {
             return new Labeller(TeacherModel.sameDiff(m), id);
         }
-        var kept = TeacherExport.checked(file, sha);
+        var kept = TeacherExport.checked(m, file, sha);
         if (kept.isPresent()) {
             ctx.console().printf("  teacher %s runs in ONNX Runtime from the export train-teacher checked against "
                     + "SameDiff%n", file.getFileName());
-            return new Labeller(TeacherExport.model(m, kept.get(), ManifestIO.sha256(kept.get())), id);
+            return new Labeller(kept.get(), id);
         }
         byte[] bytes = OnnxExporter.toBytes(m);
         TeacherModel onnx = TeacherExport.model(m, bytes, ManifestIO.sha256(bytes));
@@ -170,6 +170,11 @@ public final class LabelStage implements Stage {
         ctx.console().printf("  teacher %s exported to ONNX and checked against SameDiff on %d prepared rows%n",
                 file, rows.length);
         return new Labeller(onnx, id);
+    }
+
+    /** The prepared rows label labels: the training and validation splits under {@code examples}. */
+    static Dataset<Row> labelledRows(org.apache.spark.sql.SparkSession spark, Path examples) {
+        return spark.read().parquet(examples.toString()).where(col("split").notEqual(Examples.TEST));
     }
 
     /**
@@ -225,9 +230,8 @@ public final class LabelStage implements Stage {
         SoftLabelMetadata meta;
         LabelSpec spec;
         try {
-            rows = ctx.spark().read().parquet(examples.toString()).where(col("split").notEqual(Examples.TEST));
-            Dataset<Row> checkRows = rows;
-            teachers = teachers(ctx, info, memoized(() -> sample(checkRows, ENGINE_CHECK_ROWS, info)));
+            rows = labelledRows(ctx.spark(), examples);
+            teachers = teachers(ctx, info, memoized(() -> sample(rows, ENGINE_CHECK_ROWS, info)));
         } catch (Exception e) {     // Spark throws its checked SparkException undeclared
             throw corrupt(e, examples);
         }
@@ -235,7 +239,6 @@ public final class LabelStage implements Stage {
         spec = new LabelSpec(ctx.config().teacher().labelBatchSize(), cfg.ensemble(), cfg.views(), augmenter, meta);
         try {
             // the input is checked (feature count, NaN and infinities) in the labelling pass itself
-            rows = ctx.spark().read().parquet(examples.toString()).where(col("split").notEqual(Examples.TEST));
             written = SoftLabeler.write(ctx.spark(), models(teachers), rows, spec, PARQUET.in(workDir));
         } catch (Exception e) {     // Spark throws its checked SparkException undeclared
             throw corrupt(e, examples);

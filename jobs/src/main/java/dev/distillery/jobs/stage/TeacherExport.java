@@ -82,10 +82,10 @@ final class TeacherExport {
     }
 
     /**
-     * The checked export beside the teacher file whose SHA-256 is {@code modelSha256}, if train-teacher kept one for
-     * exactly that file and the export is unchanged since.
+     * The checked export of {@code model} beside its file, whose SHA-256 is {@code modelSha256}, as labelling runs
+     * it, if train-teacher kept one for exactly that file and the export is unchanged since.
      */
-    static Optional<byte[]> checked(Path modelFile, String modelSha256) {
+    static Optional<TeacherModel> checked(ModelArtifact model, Path modelFile, String modelSha256) {
         Path dir = modelFile.toAbsolutePath().getParent();
         Path json = dir.resolve(CHECK_FILE);
         Path onnx = dir.resolve(ONNX_FILE);
@@ -97,7 +97,7 @@ final class TeacherExport {
             byte[] bytes = Files.readAllBytes(onnx);
             boolean same = modelSha256.equals(check.modelSha256()) && ManifestIO.sha256(bytes).equals(check.onnxSha256())
                     && check.largestDifference() <= LabelStage.ENGINE_TOLERANCE;
-            return same ? Optional.of(bytes) : Optional.empty();
+            return same ? Optional.of(model(model, bytes, check.onnxSha256())) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();    // unreadable: export and check afresh
         }

@@ -109,8 +109,7 @@ public final class TrainTeacherStage implements Stage {
                 .output("model", MODEL.name());
         // the ONNX export label runs in ONNX Runtime, checked against SameDiff once here rather than in every label run
         DatasetInfo info = Examples.info(PrepareStage.OUTPUT.dir(ctx));
-        var rows = ctx.spark().read().parquet(PrepareStage.OUTPUT.dir(ctx).resolve(Examples.PARQUET_DIR).toString())
-                .where(org.apache.spark.sql.functions.col("split").notEqual(Examples.TEST));
+        var rows = LabelStage.labelledRows(ctx.spark(), PrepareStage.OUTPUT.dir(ctx).resolve(Examples.PARQUET_DIR));
         TeacherExport.write(ModelIO.read(MODEL.in(workDir), TeacherTraining.KIND), MODEL.in(workDir), workDir,
                 LabelStage.sample(rows, LabelStage.ENGINE_CHECK_ROWS, info), ctx.console())
                 .ifPresent(c -> result.metric("onnx_engine_difference", c.largestDifference())

@@ -1,13 +1,17 @@
 package dev.distillery.jobs;
 
+import ai.onnx.proto.OnnxMl;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.distillery.core.data.Rows;
 import dev.distillery.core.labels.SoftLabelFiles;
 import dev.distillery.core.labels.SoftLabelMetadata;
 import dev.distillery.core.manifest.ManifestIO;
 import dev.distillery.core.model.LayerSpec;
+import dev.distillery.core.model.ModelArtifact;
 import dev.distillery.core.testing.Digits;
 import dev.distillery.core.testing.TestSpark;
+import dev.distillery.teacher.onnx.OnnxTeacherFile;
+import dev.distillery.teacher.onnx.OnnxTranslation;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -244,6 +248,45 @@ class OnnxTeacherTest {
         assertThat(l.code()).as(l.err()).isZero();
         assertThat(SoftLabelFiles.read(run.resolve("soft-labels/labels")).teachers().get(0).architecture())
                 .isEqualTo("onnx-resnet");
+    }
+
+    /**
+     * The ResNet with its strided block's 1x1 projection moved before the block's first convolution (an order other
+     * exporters use; PyTorch writes it after): the translation must be the same model.
+     */
+    @Test
+    void aProjectionExportedBeforeItsBlockIsTranslatedToTheSameTeacher() throws Exception {
+        OnnxMl.ModelProto model = OnnxMl.ModelProto.parseFrom(Files.readAllBytes(onnx));
+        List<OnnxMl.NodeProto> nodes = new ArrayList<>(model.getGraph().getNodeList());
+        int at = -1;
+        for (int i = 1; i < nodes.size() && at < 0; i++) {
+            if (nodes.get(i).getOpType().equals("Conv")
+                    && !nodes.get(i).getInput(0).equals(nodes.get(i - 1).getOutput(0))) {
+                at = i;
+            }
+        }
+        assertThat(at).as("PyTorch writes the projection after the block's layers").isPositive();
+        OnnxMl.NodeProto projection = nodes.remove(at);
+        int producer = -1;
+        for (int i = 0; i < nodes.size(); i++) {
+            if (nodes.get(i).getOutputList().contains(projection.getInput(0))) {
+                producer = i;
+            }
+        }
+        assertThat(producer).isLessThan(at - 1);
+        nodes.add(producer + 1, projection);
+        byte[] moved = model.toBuilder().setGraph(model.getGraph().toBuilder().clearNode().addAllNode(nodes)).build()
+                .toByteArray();
+
+        ModelArtifact asExported = OnnxTranslation.translate(OnnxTeacherFile.parse("resnet.onnx",
+                Files.readAllBytes(onnx)), "teacher", 1, 8, 8, 10);
+        ModelArtifact reordered = OnnxTranslation.translate(OnnxTeacherFile.parse("resnet.onnx", moved), "teacher",
+                1, 8, 8, 10);
+        assertThat(reordered.architecture()).isEqualTo(asExported.architecture());
+        assertThat(reordered.architecture().layers()).contains(new LayerSpec.Add(6, true));
+        assertThat(reordered.params().keySet()).isEqualTo(asExported.params().keySet());
+        asExported.params().forEach((name, values) ->
+                assertThat(reordered.params().get(name)).as(name).containsExactly(values));
     }
 
     @Test

@@ -22,10 +22,10 @@ import java.util.Map;
  * (standard or depthwise, square kernel, SAME padding or the same zeros on every side), BatchNormalization, Relu,
  * MaxPool (window equal to stride), AveragePool, GlobalAveragePool, Clip(0, 6), Flatten or a flattening Reshape, and
  * Gemm, with Dropout and Identity dropped (they do nothing at inference). Its only branches are residual blocks: an
- * Add of the chain's output and an earlier tensor of the chain, directly or through a 1x1 Conv (the projection) that
- * comes after the block's first layer in node order, as PyTorch exports it. Anything else (another operator, another
- * branch) is refused, naming the first node that cannot be translated. The caller checks the translation's logits
- * against ONNX Runtime's before using it.
+ * Add of the chain's output and an earlier tensor of the chain, directly or through a 1x1 Conv (the projection),
+ * which may come after the block's first layer in node order (as PyTorch exports it) or before it. Anything else
+ * (another operator, another branch) is refused, naming the first node that cannot be translated. The caller checks
+ * the translation's logits against ONNX Runtime's before using it.
  */
 public final class OnnxTranslation {
     /** The ONNX operators a translation takes. */
@@ -79,6 +79,10 @@ public final class OnnxTranslation {
         w = width;
         flat = false;
         flatInput = file.inputShape().size() == 2;
+        Map<String, List<OnnxMl.NodeProto>> readers = new HashMap<>();
+        for (OnnxMl.NodeProto n : g.getNodeList()) {
+            n.getInputList().forEach(in -> readers.computeIfAbsent(in, k -> new ArrayList<>()).add(n));
+        }
         String current = file.inputName();
         producer.put(current, -1);
         shapes.put(-1, TensorShape.map(channels, height, width));
@@ -94,8 +98,8 @@ public final class OnnxTranslation {
             }
             if (n.getOpType().equals("Add")) {
                 add(n, current);
-            } else if (n.getInputCount() > 0 && n.getOpType().equals("Conv") && !n.getInput(0).equals(current)
-                    && producer.containsKey(n.getInput(0))) {
+            } else if (n.getInputCount() > 0 && n.getOpType().equals("Conv") && producer.containsKey(n.getInput(0))
+                    && (!n.getInput(0).equals(current) || sideBranch(n, readers))) {
                 projection(n);
                 continue;
             } else {
@@ -129,6 +133,22 @@ public final class OnnxTranslation {
                     + "end in a Gemm of " + classes + " units, one per class");
         }
         return new Architecture("onnx-" + stem(file.fileName()), channels, height, width, classes, layers);
+    }
+
+    /**
+     * Whether {@code conv}, which reads the chain's output, is a residual block's projection exported before the
+     * block's first layer: a 1x1 convolution read only by an Add, whose input the chain also continues from through
+     * another node (a block of one 1x1 convolution added to its input reads that input only in the Add).
+     */
+    private boolean sideBranch(OnnxMl.NodeProto conv, Map<String, List<OnnxMl.NodeProto>> readers) {
+        OnnxMl.TensorProto weight = conv.getInputCount() > 1 ? constants.get(conv.getInput(1)) : null;
+        List<OnnxMl.NodeProto> out = readers.getOrDefault(conv.getOutput(0), List.of());
+        if (weight == null || weight.getDimsCount() != 4 || weight.getDims(2) != 1 || weight.getDims(3) != 1
+                || out.size() != 1 || !out.get(0).getOpType().equals("Add")) {
+            return false;
+        }
+        OnnxMl.NodeProto add = out.get(0);
+        return readers.getOrDefault(conv.getInput(0), List.of()).stream().anyMatch(r -> r != conv && r != add);
     }
 
     /**

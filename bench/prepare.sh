@@ -8,36 +8,8 @@ RUNS="${1:-3}"
 DATA="${DISTILLERY_FASHION_MNIST:-/usr/share/datasets/fashion-mnist}"
 WORK="${DISTILLERY_BENCH_WORK:-$HOME_DIR/target/bench-prepare}"
 source "$HOME_DIR/bench/common.sh"
-mkdir -p "$WORK/big"
 
-# 20 copies of the training set behind one IDX header declaring 1,200,000 records; the test set as it is
-big() {
-  python3 - "$DATA" "$WORK/big" <<'PY'
-import gzip, os, struct, sys
-src, dst = sys.argv[1], sys.argv[2]
-def payload(name, header):
-    with gzip.open(os.path.join(src, name), "rb") as f:
-        head = f.read(header)
-        return head, f.read()
-head, images = payload("train-images-idx3-ubyte.gz", 16)
-_, labels = payload("train-labels-idx1-ubyte.gz", 8)
-n = 20 * (len(labels))
-with open(os.path.join(dst, "train-images-idx3-ubyte.part"), "wb") as f:
-    f.write(struct.pack(">IIII", 0x803, n, 28, 28))
-    for _ in range(20):
-        f.write(images)
-with open(os.path.join(dst, "train-labels-idx1-ubyte"), "wb") as f:
-    f.write(struct.pack(">II", 0x801, n))
-    for _ in range(20):
-        f.write(labels)
-for name in ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"):
-    with gzip.open(os.path.join(src, name + ".gz"), "rb") as f, open(os.path.join(dst, name), "wb") as out:
-        out.write(f.read())
-# the images file appears last, whole: the script's check for it then means the set is complete
-os.replace(os.path.join(dst, "train-images-idx3-ubyte.part"), os.path.join(dst, "train-images-idx3-ubyte"))
-PY
-}
-[[ -f "$WORK/big/train-images-idx3-ubyte" ]] || big
+"$HOME_DIR/bench/big-idx.sh" "$DATA" "$WORK/big"
 
 run() { java -Xmx6g $OPENS $NATIVE -cp "$CP" dev.distillery.bench.PrepareBenchmark "$@" 2>>"$WORK/prepare.log" | grep '^RESULT'; }
 small=$(run "$DATA" "$WORK" "$RUNS")

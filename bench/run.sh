@@ -4,15 +4,16 @@
 # throughput as GFLOP/s against that ceiling), the same job run by a PyTorch peer with Distillery/PyTorch ratios and
 # accuracies side by side, a JFR summary of every stage where Distillery is behind, one training step op by op in
 # both engines (StepProfile, bench/peer/step_profile.py), JMH kernel benchmarks, and the section scripts
-# bench/trainer.sh, bench/parity.sh and bench/soft-labels.sh.
+# bench/trainer.sh, bench/parity.sh, bench/soft-labels.sh and bench/label-scale.sh.
 #
 # Usage: bench/run.sh quick|full|smoke [output file]
-#        bench/run.sh record parity|soft-labels
+#        bench/run.sh record parity|soft-labels|label-scale
 #   quick  12,000 training images, 2 teacher and 2 student epochs, short JMH runs: at most 10 minutes on 2 cores
 #   full   all 60,000 images with the epochs of conf/fashion-mnist.yaml, longer JMH runs, every section script
 #   smoke  600 images, 1 epoch, one JMH iteration each: checks that the harness works, its figures mean nothing
 #   record measures one long section (parity: the teacher trained twice; soft-labels: every storage mode and the
-#          label stage at ~1.19M rows) into docs/measured/<section>.md. Full mode records them too; quick and smoke
+#          label stage at ~1.19M rows; label-scale: the label stage on 1.2M distinct rows against PyTorch) into
+#          docs/measured/<section>.md. Full mode records them too; quick and smoke
 #          include the last recorded file, with its date and commit, instead of measuring again.
 # Environment: DISTILLERY_FASHION_MNIST (data folder), DISTILLERY_BENCH_WORK (scratch folder, default
 # target/bench-<mode>), DISTILLERY_PYTHON (the peer's interpreter, default /usr/bin/python3).
@@ -38,10 +39,10 @@ case "$MODE" in
          JMH=(-f 2 -wi 3 -w 2s -i 5 -r 2s); TRAINER=(12000 3 8) ;;
   smoke) ROWS=600; T_EPOCHS=1; S_EPOCHS=1; GEMM_SIZES=128,256; GEMM_SECONDS=0.2
          JMH=(-f 0 -wi 0 -i 1 -r 20ms); TRAINER=(); EXTRA_SETS=(--set data.test_limit=500) ;;
-  record) [[ "$SECTION" == parity || "$SECTION" == soft-labels ]] \
-            || { echo "usage: bench/run.sh record parity|soft-labels" >&2; exit 2; }
+  record) [[ "$SECTION" == parity || "$SECTION" == soft-labels || "$SECTION" == label-scale ]] \
+            || { echo "usage: bench/run.sh record parity|soft-labels|label-scale" >&2; exit 2; }
           GEMM_SIZES=1024,2048; GEMM_SECONDS=4 ;;
-  *) echo "usage: bench/run.sh quick|full|smoke [output file] | record parity|soft-labels" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh quick|full|smoke [output file] | record parity|soft-labels|label-scale" >&2; exit 2 ;;
 esac
 for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
   [[ -f "$DATA/$f.gz" || -f "$DATA/$f" ]] || { echo "error: $DATA/$f(.gz) not found; set DISTILLERY_FASHION_MNIST to the Fashion-MNIST IDX folder" >&2; exit 2; }
@@ -378,6 +379,21 @@ long_section() {
 
 section_parity() { long_section parity "Parity: two workers against one process" measure_parity; }
 section_soft_labels() { long_section soft-labels "Soft labels: storage, fidelity, throughput, memory" measure_soft_labels; }
+section_label_scale() { long_section label-scale "The label stage against PyTorch at scale" measure_label_scale; }
+
+measure_label_scale() {
+  log "bench/label-scale.sh"
+  record "bench/label-scale.sh $WORK/label-scale 2"
+  echo "Command: \`bench/label-scale.sh $WORK/label-scale 2\`: a default-architecture teacher trained one epoch by"
+  echo "train-teacher labels 1.2M distinct prepared rows in ONNX Runtime (local[2], one thread per task), on its own in a"
+  echo "fresh JVM and as \`distillery run\` runs it; the same teacher in a plain loop and PyTorch's inference on 60,000 rows."
+  echo "Medians of 2 runs, stage times from the stage's manifest."
+  echo
+  DISTILLERY_FASHION_MNIST="$DATA" DISTILLERY_PYTHON="$PYTHON" "$HOME_DIR/bench/label-scale.sh" "$WORK/label-scale" 2 \
+    > "$WORK/label-scale.txt" 2> "$WORK/label-scale.log" || fail "bench/label-scale.sh" "$WORK/label-scale.log"
+  grep '^|' "$WORK/label-scale.txt"
+  echo
+}
 
 measure_parity() {
   log "bench/parity.sh"
@@ -495,6 +511,7 @@ if [[ "$MODE" == record ]]; then
   case "$SECTION" in
     parity) section_parity > /dev/null ;;
     soft-labels) section_soft_labels > /dev/null ;;
+    label-scale) section_label_scale > /dev/null ;;
   esac
   log "wrote $MEASURED/$SECTION.md in $(( $(date +%s) - START )) s"
   exit 0
@@ -510,6 +527,7 @@ log "bench/run.sh $MODE -> $OUT_FILE (work folder $WORK)"
   section_trainer
   section_parity
   section_soft_labels
+  section_label_scale
   section_latency
   section_compression
 } > "$WORK/body.md"

@@ -137,18 +137,27 @@ public final class OnnxTranslation {
 
     /**
      * Whether {@code conv}, which reads the chain's output, is a residual block's projection exported before the
-     * block's first layer: a 1x1 convolution read only by an Add, whose input the chain also continues from through
-     * another node (a block of one 1x1 convolution added to its input reads that input only in the Add).
+     * block's first layer: a 1x1 convolution read only by an Add, whose input the chain also continues from through a
+     * node that could not be that projection (a block whose body is one 1x1 convolution is taken as a chain layer).
      */
     private boolean sideBranch(OnnxMl.NodeProto conv, Map<String, List<OnnxMl.NodeProto>> readers) {
-        OnnxMl.TensorProto weight = conv.getInputCount() > 1 ? constants.get(conv.getInput(1)) : null;
         List<OnnxMl.NodeProto> out = readers.getOrDefault(conv.getOutput(0), List.of());
-        if (weight == null || weight.getDimsCount() != 4 || weight.getDims(2) != 1 || weight.getDims(3) != 1
-                || out.size() != 1 || !out.get(0).getOpType().equals("Add")) {
+        if (out.size() != 1 || !out.get(0).getOpType().equals("Add") || !projectionInto(conv, out.get(0), readers)) {
             return false;
         }
         OnnxMl.NodeProto add = out.get(0);
-        return readers.getOrDefault(conv.getInput(0), List.of()).stream().anyMatch(r -> r != conv && r != add);
+        return readers.getOrDefault(conv.getInput(0), List.of()).stream()
+                .anyMatch(r -> r != conv && r != add && !projectionInto(r, add, readers));
+    }
+
+    /** Whether {@code n} is a 1x1 Conv whose output only {@code add} reads. */
+    private boolean projectionInto(OnnxMl.NodeProto n, OnnxMl.NodeProto add,
+                                   Map<String, List<OnnxMl.NodeProto>> readers) {
+        OnnxMl.TensorProto weight = n.getOpType().equals("Conv") && n.getInputCount() > 1
+                ? constants.get(n.getInput(1)) : null;
+        List<OnnxMl.NodeProto> out = readers.getOrDefault(n.getOutput(0), List.of());
+        return weight != null && weight.getDimsCount() == 4 && weight.getDims(2) == 1 && weight.getDims(3) == 1
+                && out.size() == 1 && out.get(0) == add;
     }
 
     /**

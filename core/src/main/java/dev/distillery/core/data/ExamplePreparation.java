@@ -3,7 +3,6 @@ package dev.distillery.core.data;
 import dev.distillery.core.config.DataConfig;
 import dev.distillery.core.error.DataContractException;
 import dev.distillery.core.manifest.ManifestIO;
-import dev.distillery.core.spark.FileSplits;
 import dev.distillery.core.spark.SparkFailures;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -136,9 +135,7 @@ public final class ExamplePreparation {
                 when(bucket.lt(lit(Math.round(cfg.validationFraction() * 1_000_000))), lit(Examples.VALIDATION))
                         .otherwise(lit(Examples.TRAIN)));
         Dataset<Row> all = trainSplit.unionByName(test.withColumn("split", lit(Examples.TEST)));
-        // row groups of a few MB, so that a long-running stage (label) can cut its input into several tasks per slot
-        all.write().option("parquet.block.size", FileSplits.ROW_GROUP_BYTES).partitionBy("split")
-                .parquet(outDir.resolve(Examples.PARQUET_DIR).toString());
+        all.write().partitionBy("split").parquet(outDir.resolve(Examples.PARQUET_DIR).toString());
 
         Dataset<Row> written = spark.read().parquet(outDir.resolve(Examples.PARQUET_DIR).toString());
         Map<String, Long> counts = new LinkedHashMap<>();

@@ -3,7 +3,6 @@ package dev.distillery.teacher.label;
 import dev.distillery.core.labels.SoftLabelFileWriter;
 import dev.distillery.core.labels.SoftLabelRecord;
 import dev.distillery.core.model.ModelArtifact;
-import dev.distillery.core.spark.FileSplits;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -116,9 +115,9 @@ public final class SoftLabeler {
         Broadcast<List<TeacherModel>> models = broadcast(spark, teachers);
         String folder = dir.toAbsolutePath().toString();
         // Spark's binary rows, not Row objects: each example's features are copied out in one call instead of being
-        // boxed one by one into a Scala sequence. Several tasks per slot, so that no slot idles while the last runs.
-        JavaRDD<InternalRow> examples = FileSplits.planned(spark,
-                () -> rows.select("id", "features", "label", "split").queryExecution().toRdd().toJavaRDD());
+        // boxed one by one into a Scala sequence.
+        JavaRDD<InternalRow> examples = rows.select("id", "features", "label", "split").queryExecution().toRdd()
+                .toJavaRDD();
         FlatMapFunction<Iterator<InternalRow>, PartitionOutcome> fn = it -> {
             TaskContext task = TaskContext.get();
             CheckedExamples input = new CheckedExamples(it, expected);

@@ -110,7 +110,7 @@ public final class TrainTeacherStage implements Stage {
         // the ONNX export label runs in ONNX Runtime, checked against SameDiff once here rather than in every label run
         DatasetInfo info = Examples.info(PrepareStage.OUTPUT.dir(ctx));
         var rows = LabelStage.labelledRows(ctx.spark(), PrepareStage.OUTPUT.dir(ctx).resolve(Examples.PARQUET_DIR));
-        TeacherExport.write(ModelIO.read(MODEL.in(workDir), TeacherTraining.KIND), MODEL.in(workDir), workDir,
+        TeacherExport.write(teacher, MODEL.in(workDir), workDir,
                 LabelStage.sample(rows, LabelStage.ENGINE_CHECK_ROWS, info), ctx.console())
                 .ifPresent(c -> result.metric("onnx_engine_difference", c.largestDifference())
                         .output("onnx", TeacherExport.ONNX_FILE).output("onnx_check", TeacherExport.CHECK_FILE));

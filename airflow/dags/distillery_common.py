@@ -64,7 +64,7 @@ _OPENS = " ".join("--add-opens=java.base/%s=ALL-UNNAMED" % p for p in (
     "java.lang", "java.lang.invoke", "java.lang.reflect", "java.io", "java.net", "java.nio", "java.util",
     "java.util.concurrent", "java.util.concurrent.atomic", "jdk.internal.ref", "sun.nio.ch", "sun.nio.cs",
     "sun.security.action", "sun.util.calendar"))
-_NATIVE = "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0 -Dorg.bytedeco.javacpp.maxBytes=0"
+_NATIVE = "-XX:MaxNewSize=128m -Dorg.bytedeco.javacpp.maxPhysicalBytes=0 -Dorg.bytedeco.javacpp.maxBytes=0"
 # Measured: one OpenMP thread per Spark task and no JavaCPP memory polling, ~10x on small networks. Executors get
 # OMP_NUM_THREADS through Spark conf; the driver limits its own native threads, so the operator sets no env_vars:
 # SparkSubmitHook refuses env_vars in standalone cluster deploy mode, which would fail every try of every task.

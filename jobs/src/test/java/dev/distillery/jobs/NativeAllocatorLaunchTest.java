@@ -10,8 +10,9 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every launch path gives the engine's processes the C allocator settings of {@link NativeAllocator}: glibc reads
- * them once at process start, so a launcher that forgets one silently runs every training step slower
+ * Every launch path gives the engine's processes the C allocator settings of {@link NativeAllocator} and its
+ * young-generation bound: glibc reads the first once at process start and the JVM the second, so a launcher that
+ * forgets one silently runs every training step slower
  * ({@code SparkSessionsTest} checks the executors' conf and the test JVM's own environment).
  */
 class NativeAllocatorLaunchTest {
@@ -23,6 +24,8 @@ class NativeAllocatorLaunchTest {
             NativeAllocator.ENVIRONMENT.forEach((name, value) -> assertThat(text)
                     .as("%s sets %s=%s", file, name, value)
                     .containsPattern(java.util.regex.Pattern.quote(name) + "[^\\n]{0,12}?" + value));
+            assertThat(text).as("%s passes %s", file, NativeAllocator.YOUNG_GENERATION_OPTION)
+                    .contains(NativeAllocator.YOUNG_GENERATION_OPTION);
         }
     }
 }

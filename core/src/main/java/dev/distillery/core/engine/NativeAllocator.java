@@ -15,6 +15,14 @@ import java.util.Map;
  * without them says so once ({@link #missing()}).
  */
 public final class NativeAllocator {
+    /**
+     * The JVM option every process that runs the engine gets beside the variables: a young generation of at most
+     * 128 MiB. Most wrappers of a step's tensors die young, and young collections that come every second or so free
+     * their native buffers, so the engine forces a full collection every 100 steps instead of every 25 (NativeMemory
+     * in the engine module; docs/benchmarks-notes.md, "Young collections instead of most forced ones").
+     */
+    public static final String YOUNG_GENERATION_OPTION = "-XX:MaxNewSize=128m";
+
     /** Variable name to value; an explicit setting in the environment wins everywhere. */
     public static final Map<String, String> ENVIRONMENT = environment();
 

@@ -9,8 +9,12 @@ import org.apache.spark.sql.SparkSession;
  * C allocator settings ({@link NativeAllocator}) are applied to executors here so that every launch path gets them.
  */
 public final class SparkSessions {
-    /** JVM flags the native engine needs on every executor: no JavaCPP physical-memory polling. */
-    public static final String NATIVE_JAVA_OPTIONS = "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0 -Dorg.bytedeco.javacpp.maxBytes=0";
+    /**
+     * JVM flags the native engine needs on every executor: no JavaCPP physical-memory polling, and a young generation
+     * small enough that its collections free the dead tensors' native buffers (the engine's NativeMemory).
+     */
+    public static final String NATIVE_JAVA_OPTIONS = NativeAllocator.YOUNG_GENERATION_OPTION
+            + " -Dorg.bytedeco.javacpp.maxPhysicalBytes=0 -Dorg.bytedeco.javacpp.maxBytes=0";
 
     private SparkSessions() {
     }
@@ -38,7 +42,10 @@ public final class SparkSessions {
                 conf.get("spark.executorEnv." + name, System.getenv().getOrDefault(name, value))));
         String execOpts = conf.get("spark.executor.extraJavaOptions", "");
         if (!execOpts.contains("javacpp.maxPhysicalBytes")) {
-            builder.config("spark.executor.extraJavaOptions", (execOpts + " " + NATIVE_JAVA_OPTIONS).trim());
+            // the user's own young-generation size, where given, wins
+            String own = execOpts.contains("MaxNewSize") || execOpts.contains("-Xmn")
+                    ? NATIVE_JAVA_OPTIONS.replace(NativeAllocator.YOUNG_GENERATION_OPTION + " ", "") : NATIVE_JAVA_OPTIONS;
+            builder.config("spark.executor.extraJavaOptions", (execOpts + " " + own).trim());
         }
         builder.config("spark.sql.parquet.compression.codec", conf.get("spark.sql.parquet.compression.codec", "zstd"));
         SparkSession spark = builder.getOrCreate();

@@ -10,7 +10,6 @@ import dev.distillery.core.model.Architecture;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -108,11 +107,12 @@ final class RoundTask implements Function2<Integer, Iterator<TrainRow>, Iterator
             t = entry.teacher() == null ? null : new float[to - from][];
             for (int i = from; i < to; i++) {
                 int k = order[i];
-                x[i - from] = augmenter == null ? entry.features()[k]
-                        : augmenter.view(entry.features()[k], ((long) partition << 32) | k, epoch + 1);
+                float[] features = entry.features().row(k);
+                x[i - from] = augmenter == null ? features
+                        : augmenter.view(features, ((long) partition << 32) | k, epoch + 1);
                 y[i - from] = entry.labels()[k];
                 if (t != null) {
-                    t[i - from] = entry.teacher()[k];
+                    t[i - from] = entry.teacher().row(k);
                 }
             }
             net.fit(x, y, t, epoch * stepsPerEpoch + b);
@@ -131,21 +131,32 @@ final class RoundTask implements Function2<Integer, Iterator<TrainRow>, Iterator
     }
 
     private WorkerCache.Entry load(Iterator<TrainRow> rows) {
-        List<TrainRow> list = new ArrayList<>();
-        rows.forEachRemaining(list::add);
-        float[][] x = new float[list.size()][];
-        int[] y = new int[list.size()];
-        boolean hasTeacher = !list.isEmpty() && list.get(0).teacher() != null;
-        float[][] t = hasTeacher ? new float[list.size()][] : null;
-        for (int i = 0; i < list.size(); i++) {
-            x[i] = list.get(i).features();
-            y[i] = list.get(i).label();
-            if (hasTeacher) {
-                t[i] = list.get(i).teacher();
+        // packed as they arrive, so the partition is never held as one array per row
+        PackedRows.Builder x = new PackedRows.Builder("feature");
+        PackedRows.Builder t = new PackedRows.Builder("teacher logit");
+        int[] y = new int[1024];
+        int n = 0;
+        boolean hasTeacher = false;
+        while (rows.hasNext()) {
+            TrainRow row = rows.next();
+            if (n == 0) {
+                hasTeacher = row.teacher() != null;
+            } else if (hasTeacher != (row.teacher() != null)) {
+                throw new dev.distillery.core.error.DataContractException("training row " + n + (hasTeacher
+                        ? " has no teacher logits, the rows before it have them"
+                        : " has teacher logits, the rows before it have none"));
             }
+            x.add(row.features());
+            if (hasTeacher) {
+                t.add(row.teacher());
+            }
+            if (n == y.length) {
+                y = java.util.Arrays.copyOf(y, Math.multiplyExact(2, n));
+            }
+            y[n++] = row.label();
         }
         Network net = Engines.network().forTraining(arch, template.value(), hooks, objective.value(), schedule, spec.params().l2());
-        return new WorkerCache.Entry(x, y, t, net);
+        return new WorkerCache.Entry(x.build(), java.util.Arrays.copyOf(y, n), hasTeacher ? t.build() : null, net);
     }
 
     private static float[] scaled(float[] v, long by) {

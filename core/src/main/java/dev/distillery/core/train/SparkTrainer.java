@@ -59,9 +59,11 @@ public final class SparkTrainer {
         long start = System.nanoTime();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         String runId = spec.name() + "-" + UUID.randomUUID();
-        // Persisted so that a partition rebuilt on another executor sees the same rows in the same order.
+        // Persisted so that a partition rebuilt on another executor sees the same rows in the same order. On disk:
+        // the workers hold the rows packed (WorkerCache), and a deserialized copy in the block manager would be
+        // one object per row for every forced collection to trace and move.
         JavaRDD<TrainRow> data = rows.repartition(spec.workers())
-                .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+                .persist(org.apache.spark.storage.StorageLevel.DISK_ONLY());
         List<Integer> counts = data.mapPartitions(SparkTrainer::countRows).collect();
         long total = counts.stream().mapToLong(Integer::longValue).sum();
         if (total == 0) {

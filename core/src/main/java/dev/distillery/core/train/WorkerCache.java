@@ -15,20 +15,20 @@ import java.util.concurrent.ConcurrentHashMap;
 final class WorkerCache {
     /** A partition's rows and network; {@code syncedEpoch} is the epoch whose starting optimizer state it loaded. */
     static final class Entry {
-        private final float[][] features;
+        private final PackedRows features;
         private final int[] labels;
-        private final float[][] teacher;
+        private final PackedRows teacher;
         private final Network net;
         int syncedEpoch = -1;
 
-        Entry(float[][] features, int[] labels, float[][] teacher, Network net) {
+        Entry(PackedRows features, int[] labels, PackedRows teacher, Network net) {
             this.features = features;
             this.labels = labels;
             this.teacher = teacher;
             this.net = net;
         }
 
-        float[][] features() {
+        PackedRows features() {
             return features;
         }
 
@@ -36,7 +36,7 @@ final class WorkerCache {
             return labels;
         }
 
-        float[][] teacher() {
+        PackedRows teacher() {
             return teacher;
         }
 

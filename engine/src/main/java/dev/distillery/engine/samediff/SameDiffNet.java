@@ -106,7 +106,7 @@ public final class SameDiffNet implements Network {
             stats.put(info.meanName(), out.get(GraphBuilder.batchMeanName(info)).dup('c').data().asFloat());
             stats.put(info.varianceName(), out.get(GraphBuilder.batchVarianceName(info)).dup('c').data().asFloat());
         }
-        NativeMemory.step();
+        NativeMemory.inferenceBatch();
         return stats;
     }
 
@@ -132,7 +132,7 @@ public final class SameDiffNet implements Network {
         }
         INDArray in = Nd4j.create(features);
         INDArray out = sd.output(Map.of(GraphBuilder.INPUT, in), variable).get(variable);
-        NativeMemory.step();
+        NativeMemory.inferenceBatch();
         long n = out.size(0);
         INDArray flat = out.reshape('c', n, out.length() / n);
         return flat.toFloatMatrix();
@@ -161,7 +161,7 @@ public final class SameDiffNet implements Network {
         for (String v : variables) {
             values.put(v, out.get(v).dup('c').data().asFloat());
         }
-        NativeMemory.step();
+        NativeMemory.inferenceBatch();
         return values;
     }
 
@@ -170,7 +170,7 @@ public final class SameDiffNet implements Network {
     public double scalar(float[][] features, String variable) {
         NativeSettings.limitThreads();
         INDArray out = sd.output(Map.of(GraphBuilder.INPUT, Nd4j.create(features)), variable).get(variable);
-        NativeMemory.step();
+        NativeMemory.inferenceBatch();
         return out.sumNumber().doubleValue();
     }
 

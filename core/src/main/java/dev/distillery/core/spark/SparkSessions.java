@@ -9,12 +9,14 @@ import org.apache.spark.sql.SparkSession;
  * C allocator settings ({@link NativeAllocator}) are applied to executors here so that every launch path gets them.
  */
 public final class SparkSessions {
+    private static final String JAVACPP_OPTIONS = "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0 -Dorg.bytedeco.javacpp.maxBytes=0";
+
     /**
      * JVM flags the native engine needs on every executor: no JavaCPP physical-memory polling, and a young generation
      * small enough that its collections free the dead tensors' native buffers (the engine's NativeMemory).
      */
-    public static final String NATIVE_JAVA_OPTIONS = NativeAllocator.YOUNG_GENERATION_OPTION
-            + " -Dorg.bytedeco.javacpp.maxPhysicalBytes=0 -Dorg.bytedeco.javacpp.maxBytes=0";
+    public static final String NATIVE_JAVA_OPTIONS = NativeAllocator.YOUNG_GENERATION_OPTION + " "
+            + JAVACPP_OPTIONS;
 
     private SparkSessions() {
     }
@@ -43,8 +45,8 @@ public final class SparkSessions {
         String execOpts = conf.get("spark.executor.extraJavaOptions", "");
         if (!execOpts.contains("javacpp.maxPhysicalBytes")) {
             // the user's own young-generation size, where given, wins
-            String own = execOpts.contains("MaxNewSize") || execOpts.contains("-Xmn")
-                    ? NATIVE_JAVA_OPTIONS.replace(NativeAllocator.YOUNG_GENERATION_OPTION + " ", "") : NATIVE_JAVA_OPTIONS;
+            String own = execOpts.contains("MaxNewSize") || execOpts.contains("-Xmn") ? JAVACPP_OPTIONS
+                    : NATIVE_JAVA_OPTIONS;
             builder.config("spark.executor.extraJavaOptions", (execOpts + " " + own).trim());
         }
         builder.config("spark.sql.parquet.compression.codec", conf.get("spark.sql.parquet.compression.codec", "zstd"));

@@ -6,10 +6,12 @@ import dev.distillery.core.engine.Engines;
 import dev.distillery.core.engine.GraphHooks;
 import dev.distillery.core.engine.Network;
 import dev.distillery.core.engine.Objective;
+import dev.distillery.core.error.DataContractException;
 import dev.distillery.core.model.Architecture;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -142,7 +144,7 @@ final class RoundTask implements Function2<Integer, Iterator<TrainRow>, Iterator
             if (n == 0) {
                 hasTeacher = row.teacher() != null;
             } else if (hasTeacher != (row.teacher() != null)) {
-                throw new dev.distillery.core.error.DataContractException("training row " + n + (hasTeacher
+                throw new DataContractException("training row " + n + (hasTeacher
                         ? " has no teacher logits, the rows before it have them"
                         : " has teacher logits, the rows before it have none"));
             }
@@ -151,12 +153,12 @@ final class RoundTask implements Function2<Integer, Iterator<TrainRow>, Iterator
                 t.add(row.teacher());
             }
             if (n == y.length) {
-                y = java.util.Arrays.copyOf(y, Math.multiplyExact(2, n));
+                y = Arrays.copyOf(y, Math.multiplyExact(2, n));
             }
             y[n++] = row.label();
         }
         Network net = Engines.network().forTraining(arch, template.value(), hooks, objective.value(), schedule, spec.params().l2());
-        return new WorkerCache.Entry(x.build(), java.util.Arrays.copyOf(y, n), hasTeacher ? t.build() : null, net);
+        return new WorkerCache.Entry(x.build(), Arrays.copyOf(y, n), hasTeacher ? t.build() : null, net);
     }
 
     private static float[] scaled(float[] v, long by) {

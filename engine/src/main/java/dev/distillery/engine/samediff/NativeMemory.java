@@ -16,8 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * which every Distillery launch path passes) runs young collections every second or so by itself. Wrappers that
  * were promoted before they died still need a full collection: such a JVM gets one every
  * {@value #BOUNDED_EVERY} training steps (without any, the demo's QAT stage grew past 24 GB again). Any other JVM
- * gets one every {@value #UNBOUNDED_EVERY} steps, and inference batches count apart ({@link #inferenceBatch()}). In a Spark JVM each full collection stops every thread for about
- * 100 ms whatever the rows held; {@code -Ddistillery.gc.every=N} sets the interval, 0 turns them off.
+ * gets one every {@value #UNBOUNDED_EVERY} steps, and inference batches count apart ({@link #inferenceBatch()}).
+ * In a Spark JVM each full collection stops every thread for about 100 ms whatever the rows held;
+ * {@code -Ddistillery.gc.every=N} sets the interval, 0 turns them off.
  */
 public final class NativeMemory {
     static final long BOUNDED_YOUNG_MIB = 512;
@@ -34,9 +35,7 @@ public final class NativeMemory {
 
     /** Counts one training step; collects every N steps, JVM-wide. */
     public static void step() {
-        if (EVERY > 0 && STEPS.incrementAndGet() % EVERY == 0) {
-            System.gc();
-        }
+        count(STEPS, EVERY);
     }
 
     /**
@@ -45,7 +44,11 @@ public final class NativeMemory {
      * every {@value #UNBOUNDED_EVERY} batches (or the configured interval).
      */
     public static void inferenceBatch() {
-        if (INFERENCE_EVERY > 0 && INFERENCES.incrementAndGet() % INFERENCE_EVERY == 0) {
+        count(INFERENCES, INFERENCE_EVERY);
+    }
+
+    private static void count(AtomicLong units, long every) {
+        if (every > 0 && units.incrementAndGet() % every == 0) {
             System.gc();
         }
     }
@@ -56,7 +59,7 @@ public final class NativeMemory {
     }
 
     /** Whether this JVM's young generation is small enough that its own collections keep up with the engine. */
-    public static boolean youngGenerationBounded() {
+    static boolean youngGenerationBounded() {
         return maxYoungBytes() <= BOUNDED_YOUNG_MIB << 20;
     }
 

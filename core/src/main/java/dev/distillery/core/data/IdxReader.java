@@ -19,6 +19,15 @@ public final class IdxReader {
     private IdxReader() {
     }
 
+    /** A pixel byte's value scaled to [0, 1], {@code b / 255f} for every b: a load instead of a division. */
+    private static final float[] SCALED = new float[256];
+
+    static {
+        for (int b = 0; b < 256; b++) {
+            SCALED[b] = b / 255f;
+        }
+    }
+
     /** Images as rows of {@code height*width} values scaled to [0, 1]; returns the row count via the array. */
     public static float[][] readImages(Path file) {
         return readImages(file, 0, Integer.MAX_VALUE);
@@ -42,7 +51,7 @@ public final class IdxReader {
             for (int i = 0; i < rows.length; i++) {
                 readFully(in, buf, file, from + i, n);
                 for (int j = 0; j < buf.length; j++) {
-                    rows[i][j] = (buf[j] & 0xFF) / 255f;
+                    rows[i][j] = SCALED[buf[j] & 0xFF];
                 }
             }
             return rows;
@@ -120,7 +129,7 @@ public final class IdxReader {
             }
             float[] row = new float[buf.length];
             for (int j = 0; j < buf.length; j++) {
-                row[j] = (buf[j] & 0xFF) / 255f;
+                row[j] = SCALED[buf[j] & 0xFF];
             }
             if (++next == end) {
                 close();

@@ -61,6 +61,48 @@ class ExamplePreparationTest {
     }
 
     @Test
+    void aReaderThatSharesNoCodeWithSparkReadsTheFeaturesAsFloatArraysWithoutTheirStatistics() throws Exception {
+        PipelineConfig cfg = idx(FashionMnist.DIR, "data.train_limit=200", "data.test_limit=50");
+        DatasetInfo info = ExamplePreparation.prepare(cfg.data(), 5, TestSpark.get(), dir.resolve("fm"));
+        assertThat(info.counts()).containsExactly(java.util.Map.entry("train", info.counts().get("train")),
+                java.util.Map.entry("validation", 200 - info.counts().get("train")), java.util.Map.entry("test", 50L));
+        float[][] images = IdxReader.readImages(FashionMnist.file("t10k-images-idx3-ubyte.gz"), 0, 50);
+        String files = "read_parquet('" + dir.resolve("fm").resolve(Examples.PARQUET_DIR) + "/*/*.parquet', "
+                + "hive_partitioning = true)";
+        try (var c = java.sql.DriverManager.getConnection("jdbc:duckdb:"); var s = c.createStatement()) {
+            try (var r = s.executeQuery("SELECT column_type FROM (DESCRIBE SELECT features FROM " + files + ")")) {
+                assertThat(r.next()).isTrue();
+                assertThat(r.getString(1)).isEqualTo("FLOAT[]");
+            }
+            try (var r = s.executeQuery("SELECT id, features FROM " + files + " WHERE split = 'test' ORDER BY id")) {
+                int n = 0;
+                while (r.next()) {
+                    int record = (int) (r.getLong(1) - ExamplePreparation.TEST_ID_OFFSET);
+                    Object[] values = (Object[]) r.getArray(2).getArray();
+                    float[] features = new float[values.length];
+                    for (int i = 0; i < values.length; i++) {
+                        features[i] = (Float) values[i];
+                    }
+                    assertThat(features).as("test record %d", record).containsExactly(images[record]);
+                    n++;
+                }
+                assertThat(n).isEqualTo(50);
+            }
+            // min and max of a pixel are written for no reader: the id column keeps its statistics, features none
+            try (var r = s.executeQuery("SELECT path_in_schema, count(stats_min_value), count(*) FROM parquet_metadata("
+                    + "'" + dir.resolve("fm").resolve(Examples.PARQUET_DIR) + "/*/*.parquet') GROUP BY 1")) {
+                java.util.Map<String, long[]> stats = new java.util.HashMap<>();
+                while (r.next()) {
+                    stats.put(r.getString(1), new long[]{r.getLong(2), r.getLong(3)});
+                }
+                assertThat(stats.get("id")[0]).isEqualTo(stats.get("id")[1]).isPositive();
+                String features = stats.keySet().stream().filter(k -> k.startsWith("features")).findFirst().orElseThrow();
+                assertThat(stats.get(features)[0]).as(features).isZero();
+            }
+        }
+    }
+
+    @Test
     void aTruncatedIdxFileIsBadInputBeforeAnyTaskAndWritesNothing() throws Exception {
         copyFashionMnist("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz", "train-labels-idx1-ubyte.gz");
         // the header declares 60,000 images; the data ends after 20,000 (gzipped, so only decoding finds out)

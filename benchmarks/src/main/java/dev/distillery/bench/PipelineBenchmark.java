@@ -75,6 +75,8 @@ public final class PipelineBenchmark {
                 test);
         printTraining("student-kd", out.resolve("student/history-kd.json"),
                 ModelIO.read(out.resolve("student/student-kd.dmodel")), test);
+        printTraining("student-baseline", out.resolve("student/history-baseline.json"),
+                ModelIO.read(out.resolve("student/student-baseline.dmodel")), test);
         long rows = 0;
         for (Path f : SoftLabelFiles.files(LabelStage.PARQUET.path(out))) {
             rows += SoftLabelFiles.footer(f).rows();
@@ -89,7 +91,7 @@ public final class PipelineBenchmark {
 
     /**
      * {@code RESULT train <run> <mean samples/s over epochs> <test accuracy> <MACs per sample> <parameters> <epochs>
-     * <train rows>};
+     * <train rows> <seconds of all epochs>};
      * samples/s is the trainer's own per-epoch figure (rows over the epoch's wall time, validation included).
      */
     private static void printTraining(String run, Path history, ModelArtifact model, Examples.LocalExamples test) {
@@ -100,16 +102,18 @@ public final class PipelineBenchmark {
             throw new UncheckedIOException(e);
         }
         double sum = 0;
+        double seconds = 0;
         for (JsonNode e : epochs) {
             sum += e.get("samplesPerSecond").asDouble();
+            seconds += e.get("epochSeconds").asDouble();
         }
         double rate = sum / Math.max(1, epochs.size());
         // samples/s is rows over epoch seconds, so either epoch gives back the row count
         long rows = epochs.isEmpty() ? 0
                 : Math.round(epochs.get(0).get("samplesPerSecond").asDouble() * epochs.get(0).get("epochSeconds").asDouble());
         double accuracy = SparkTrainer.accuracy(model, GraphHooks.NONE, test);
-        System.out.printf("RESULT train %s %.1f %.4f %d %d %d %d%n", run, rate, accuracy, model.architecture().macs(),
-                model.architecture().parameterCount(), epochs.size(), rows);
+        System.out.printf("RESULT train %s %.1f %.4f %d %d %d %d %.2f%n", run, rate, accuracy,
+                model.architecture().macs(), model.architecture().parameterCount(), epochs.size(), rows, seconds);
     }
 
     /** A stage's place on the recording's timeline. */

@@ -39,11 +39,15 @@ class BenchHarnessIT {
         for (String stage : List.of("prepare", "train-teacher", "label", "distill")) {
             assertThat(doc).containsPattern("(?m)^\\| " + stage + " \\| [0-9.]+ \\| [0-9.]+ GiB \\| [0-9.]+ GiB");
         }
-        // the four comparisons carry a ratio, and the two training rows both accuracies
+        // the comparisons carry a ratio, the training rows both accuracies and a verdict against 0.6x PyTorch
         assertThat(doc).containsPattern("(?m)^\\| teacher training, samples/s \\| \\d+ \\| \\d+ \\| \\d+\\.\\d\\dx \\| "
-                + "\\d+\\.\\d\\d% \\| \\d+\\.\\d\\d% \\|");
-        assertThat(doc).containsPattern("(?m)^\\| student distillation, samples/s \\| \\d+ \\| \\d+ \\| \\d+\\.\\d\\dx \\| "
-                + "\\d+\\.\\d\\d% \\| \\d+\\.\\d\\d% \\|");
+                + "\\d+\\.\\d\\d% \\| \\d+\\.\\d\\d% \\| 0\\.6x PyTorch: (met|\\*\\*not met)");
+        // both students of the distill stage (the peer trains the baseline too), then the KD student alone
+        assertThat(doc).containsPattern("(?m)^\\| distill stage, both students, samples/s \\(accuracies: KD; baseline "
+                + "\\d+\\.\\d\\d% and \\d+\\.\\d\\d%\\) \\| \\d+ \\| \\d+ \\| \\d+\\.\\d\\dx \\| \\d+\\.\\d\\d% \\| "
+                + "\\d+\\.\\d\\d% \\| 0\\.6x PyTorch:");
+        assertThat(doc).containsPattern("(?m)^\\| student distillation, samples/s \\(the KD student alone\\) \\| \\d+ \\| "
+                + "\\d+ \\| \\d+\\.\\d\\dx \\| \\d+\\.\\d\\d% \\| \\d+\\.\\d\\d% \\|");
         assertThat(doc).containsPattern("(?m)^\\| soft labels, rows/s \\(label stage.*\\| \\d+\\.\\d\\dx \\|");
         assertThat(doc).containsPattern("(?m)^\\| soft labels, rows/s \\(plain.*\\| \\d+\\.\\d\\dx \\|");
         // the op-by-op step profile: both engines' step times and a ratio for each model, the convolution's

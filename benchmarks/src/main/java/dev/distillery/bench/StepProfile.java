@@ -34,7 +34,9 @@ import java.util.Map;
  * Where one training step's time goes inside the engine: the default teacher (cross-entropy) or student
  * (distillation loss against the teacher-shaped targets) trained on real Fashion-MNIST minibatches in a plain loop on
  * the calling thread, with a SameDiff listener timing every op execution. Usage:
- * {@code StepProfile <fashion-mnist dir> <teacher|student> <batch> <warm-up steps> <timed steps>}. Prints
+ * {@code StepProfile <fashion-mnist dir> <teacher|student|teacher-qat|student-qat> <batch> <warm-up steps>
+ * <timed steps>} (the "-qat" models: the graph fake-quantized as the QAT stage trains it, 8-bit weights and
+ * activations with fixed ranges). Prints
  * {@code RESULT step <model> <batch> <ms per step> <ms per step inside ops>} and one
  * {@code RESULT op <model> <op> <ms per step> <calls per step>} per op type, largest first; the step time outside
  * the ops is the engine's graph session, the optimizer's updates and the minibatch's conversion.
@@ -57,15 +59,19 @@ public final class StepProfile {
         PipelineConfig cfg = ConfigLoader.fromTree(
                 com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), List.of(), "benchmark");
         DatasetInfo info = new DatasetInfo(1, 28, 28, 10, List.of(), Map.of(), "benchmark");
-        boolean teacher = model.equals("teacher");
-        if (!teacher && !model.equals("student")) {
-            throw new IllegalArgumentException("model must be teacher or student, was " + model);
+        boolean qat = model.endsWith("-qat");
+        boolean teacher = model.equals("teacher") || model.equals("teacher-qat");
+        if (!teacher && !model.equals("student") && !model.equals("student-qat")) {
+            throw new IllegalArgumentException("model must be teacher, student, teacher-qat or student-qat, was "
+                    + model);
         }
         Architecture arch = teacher ? TeacherArchitecture.of(cfg.teacher(), info)
                 : StudentArchitecture.of(cfg.student(), info);
         Objective objective = teacher ? new CrossEntropyObjective()
                 : new DistillationObjective(cfg.distill().temperature(), cfg.distill().alpha());
-        SameDiffNet net = SameDiffNet.forTraining(arch, ParamInit.he(arch, 42), GraphHooks.NONE, objective,
+        GraphHooks hooks = qat ? new dev.distillery.core.engine.FakeQuantHooks(
+                dev.distillery.bench.jmh.Fixtures.quantSpec(arch)) : GraphHooks.NONE;
+        SameDiffNet net = SameDiffNet.forTraining(arch, ParamInit.he(arch, 42), hooks, objective,
                 new CosineSchedule(1e-3, 0, warmup + steps, 1e-4), 0);
         OpTimer timer = new OpTimer();
         net.addListener(timer);

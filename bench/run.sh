@@ -12,7 +12,7 @@
 #   full   all 60,000 images with the epochs of conf/fashion-mnist.yaml, longer JMH runs, every section script
 #   smoke  600 images, 1 epoch, one JMH iteration each: checks that the harness works, its figures mean nothing
 #   record measures one long section (full-job: the demo's job, all 60,000 images and the config's epochs, in Distillery
-#          and the PyTorch peer, about 25 minutes; parity: the teacher trained twice; soft-labels: every storage mode and the
+#          and the PyTorch peer, about 15 minutes; parity: the teacher trained twice; soft-labels: every storage mode and the
 #          label stage at ~1.19M rows; label-scale: the label stage on 1.2M distinct rows against PyTorch) into
 #          docs/measured/<section>.md. Full mode records them too; quick and smoke
 #          include the last recorded file, with its date and commit, instead of measuring again.
@@ -391,7 +391,7 @@ long_section() {
   echo
 }
 
-# The comparison of record: the demo's job (all 60,000 images, the epochs of conf/fashion-mnist.yaml) in
+# The comparison of record: the demo's job (all 60,000 images, the epochs of conf/fashion-mnist.yaml) in
 # Distillery and in the PyTorch peer, one after the other. Full mode's pipeline and peer sections are this section.
 measure_full_job() {
   if [[ -z "${GEMM_LARGE:-}" ]]; then section_ceiling > /dev/null; fi

@@ -136,8 +136,11 @@ def main(argv):
     tx, ty, vx, vy = map(torch.from_numpy, (tx, ty, vx, vy))
     test = (torch.from_numpy(test_x), torch.from_numpy(test_y))
 
+    def hard_labels(s, y, teacher_logits):
+        return F.cross_entropy(s, y)
+
     teacher = models.teacher()
-    rates = train(torch, teacher, lambda s, y, t: F.cross_entropy(s, y), tx, ty, None, (vx, vy),
+    rates = train(torch, teacher, hard_labels, tx, ty, None, (vx, vy),
                   a.teacher_epochs, a.teacher_lr, a.teacher_warmup, a.batch_size, a.seed)
     report("teacher", rates, accuracy(torch, teacher, *test), models.parameters(teacher), len(ty))
 
@@ -169,7 +172,7 @@ def main(argv):
     # the hard-label baseline Distillery's distill stage trains beside the KD student, after it
     torch.manual_seed(a.seed + 2)
     baseline = models.student()
-    rates = train(torch, baseline, lambda s, y, t: F.cross_entropy(s, y), tx, ty, None, (vx, vy), a.student_epochs,
+    rates = train(torch, baseline, hard_labels, tx, ty, None, (vx, vy), a.student_epochs,
                   a.student_lr, a.student_warmup, a.batch_size, a.seed + 2)
     report("student-baseline", rates, accuracy(torch, baseline, *test), models.parameters(baseline), len(ty))
     return 0

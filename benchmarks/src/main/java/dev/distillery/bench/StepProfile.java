@@ -89,6 +89,7 @@ public final class StepProfile {
         double msPerStep = (System.nanoTime() - t0) / 1e6 / steps;
         double opMs = timer.total.values().stream().mapToLong(Long::longValue).sum() / 1e6 / steps;
         System.out.printf("RESULT step %s %d %.3f %.3f%n", model, batch, msPerStep, opMs);
+        System.out.printf("RESULT params %08x%n", Arrays.hashCode(net.flatParams()));
         timer.total.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                 .forEach(e -> System.out.printf("RESULT op %s %s %.3f %.1f%n", model, e.getKey(),
                         e.getValue() / 1e6 / steps, (double) timer.calls.get(e.getKey()) / steps));

@@ -31,6 +31,7 @@ public final class SameDiffNet implements Network {
     private final SameDiff sd;
     private final Objective objective;
     private final List<String> paramNames = new ArrayList<>();
+    private StepSession session;
 
     private SameDiffNet(Architecture arch, SameDiff sd, Objective objective) {
         this.arch = arch;
@@ -189,15 +190,32 @@ public final class SameDiffNet implements Network {
         sd.addListeners(listener);
     }
 
-    /** Trains on one minibatch at global step {@code iteration}. */
+    /**
+     * Trains on one minibatch at global step {@code iteration}: the same arithmetic as {@code SameDiff.fit}, in one
+     * {@link StepSession} for all of this network's steps, so that each step writes into the buffers of the one before.
+     */
     @Override
-    public void fit(float[][] features, int[] labels, float[][] teacherLogits, int iteration) {
+    public synchronized void fit(float[][] features, int[] labels, float[][] teacherLogits, int iteration) {
         NativeSettings.limitThreads();
         sd.getTrainingConfig().setIterationCount(iteration);
         INDArray[] targets = Losses.targets(objective, labels, teacherLogits, arch.numClasses());
         MultiDataSet batch = new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[]{Nd4j.create(features)}, targets);
-        sd.fit(batch);
+        ensureUpdater();
+        if (session == null) {
+            session = new StepSession(sd);
+        }
+        session.step(batch);
         NativeMemory.step();
+    }
+
+    /** The engine graph itself, for tests that compare against the engine's own training loop. */
+    SameDiff graph() {
+        return sd;
+    }
+
+    /** Buffers the training session has created for its steps' tensors so far; 0 before the first step. */
+    long stepBuffersAllocated() {
+        return session == null ? 0 : session.buffersAllocated();
     }
 
     /** The objective's loss on a minibatch, without training. */

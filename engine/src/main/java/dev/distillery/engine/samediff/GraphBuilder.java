@@ -81,7 +81,6 @@ public final class GraphBuilder {
         SameDiffHooks rewrite = SameDiffHooks.of(hooks);
         Set<Integer> poolFirst = readLayers == null ? Set.of() : poolFirst(arch, rewrite, readLayers);
         SameDiff sd = SameDiff.create();
-        sd.addListeners(new EngineKernels());
         SDVariable x = sd.placeHolder(INPUT, DataType.FLOAT, -1, arch.inputSize());
         x = rewrite.activation(sd, "input", x);
         if (arch.spatial()) {

@@ -6,7 +6,6 @@ import dev.distillery.core.model.LayerSpec;
 import dev.distillery.core.model.QuantSpec;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.linalg.api.ops.impl.controlflow.compat.StopGradient;
 
 /**
  * {@link FakeQuantHooks} as SameDiff graph code: quantize-dequantize of weights, biases and activations with a
@@ -24,9 +23,10 @@ final class FakeQuantGraph implements SameDiffHooks {
     @Override
     public SDVariable weight(SameDiff sd, LayerInfo layer, SDVariable w) {
         double qmax = QuantSpec.weightQmax(hooks.bits(layer));
-        SDVariable scale = scale(sd, layer, w, true);
-        SDVariable codes = sd.math().clipByValue(sd.math().round(w.div(scale)), -qmax, qmax);
-        return straightThrough(sd, layer.weightName() + "_fq", w, codes.mul(scale));
+        return straightThrough(sd, layer.weightName() + "_fq", w, seen -> {
+            SDVariable scale = scale(sd, layer, seen, true);
+            return sd.math().clipByValue(sd.math().round(seen.div(scale)), -qmax, qmax).mul(scale);
+        });
     }
 
     /**
@@ -41,9 +41,8 @@ final class FakeQuantGraph implements SameDiffHooks {
             return b;
         }
         // w arrives fake-quantized, so its largest magnitude per channel is exactly qmax codes.
-        SDVariable accScale = scale(sd, layer, w, false).mul(spec.activationScale(point));
-        SDVariable fq = sd.math().round(b.div(accScale)).mul(accScale);
-        return straightThrough(sd, layer.biasName() + "_fq", b, fq);
+        SDVariable accScale = scale(sd, layer, Bitcast.opaque(sd, w), false).mul(spec.activationScale(point));
+        return straightThrough(sd, layer.biasName() + "_fq", b, seen -> sd.math().round(seen.div(accScale)).mul(accScale));
     }
 
     /** Per-output-channel (or per-tensor) weight scale, max(max|w|, 1e-8) / qmax, as the integer converter's. */
@@ -83,13 +82,21 @@ final class FakeQuantGraph implements SameDiffHooks {
         // Clip outside the straight-through part so that values beyond the range get no gradient, as in
         // TensorFlow's fake_quant: the network learns to live inside the range instead of pushing past it.
         SDVariable clipped = sd.math().clipByValue(a, -zeroPoint * scale, (qmax - zeroPoint) * scale);
-        SDVariable fq = sd.math().round(clipped.div(scale)).mul(scale);
-        return straightThrough(sd, point + "_fq", clipped, fq);
+        return straightThrough(sd, point + "_fq", clipped, seen -> sd.math().round(seen.div(scale)).mul(scale));
     }
 
-    /** {@code x + stopGradient(q - x)}: forward value q, gradient of the identity. */
-    private static SDVariable straightThrough(SameDiff sd, String name, SDVariable x, SDVariable q) {
-        SDVariable correction = new StopGradient(sd, q.sub(x)).outputVariable();
+    /**
+     * The straight-through estimator {@code x + (q - x)} with {@code q = quantize(x)}: forward value q, gradient of
+     * the identity. The correction {@code q - x} is computed from a copy of x that autodiff cannot trace
+     * ({@link Bitcast#opaque}), so the backward pass has no op for the quantization at all. (Written as
+     * {@code x + stopGradient(q - x)}, the engine still differentiated the whole quantization branch and the stop,
+     * with zeros: 34 zero tensors, their casts and 18 subtraction gradients per student step.) The forward value is
+     * the same, bit for bit, as that form's.
+     */
+    private static SDVariable straightThrough(SameDiff sd, String name, SDVariable x,
+                                              java.util.function.UnaryOperator<SDVariable> quantize) {
+        SDVariable seen = Bitcast.opaque(sd, x);
+        SDVariable correction = quantize.apply(seen).sub(seen);
         // A stable name ("L3_fq", "L0_w_fq") lets calibration and debugging read the quantized tensor.
         return x.add(sd.hasVariable(name) ? sd.generateNewVarName(name, 0) : name, correction);
     }

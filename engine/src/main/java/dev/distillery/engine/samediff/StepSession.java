@@ -26,6 +26,10 @@ final class StepSession extends TrainingSession {
     private final SameDiff network;
     private final StepArena arena = new StepArena();
     private final Set<String> trained = new LinkedHashSet<>();
+    /** The variables the last subgraph was traced for, and that subgraph's variables and ops in traced order. */
+    private Set<String> tracedFor;
+    private List<String> tracedVariables;
+    private List<String> tracedOps;
 
     /** A session for {@code network}, whose training configuration is set. */
     StepSession(SameDiff network) {
@@ -74,6 +78,24 @@ final class StepSession extends TrainingSession {
             freedArrays.clear();
             arena.endStep();
         }
+    }
+
+    /**
+     * The ops a step must run are the same for every step of a network, and tracing them again each time (through
+     * name lookups that compile a regular expression per variable) was a quarter of the session's own time in a
+     * step, so the first trace is kept and replayed in its order.
+     */
+    @Override
+    protected void initSubgraph(Set<String> variables) {
+        if (variables.equals(tracedFor)) {
+            subgraph.addAll(tracedVariables);
+            subgraphOps.addAll(tracedOps);
+            return;
+        }
+        super.initSubgraph(variables);
+        tracedFor = Set.copyOf(variables);
+        tracedVariables = List.copyOf(subgraph);
+        tracedOps = List.copyOf(subgraphOps);
     }
 
     /** Buffers the arena has created so far (tests read it to see that steps reuse them). */

@@ -1,21 +1,14 @@
 package dev.distillery.bench;
 
-import dev.distillery.core.config.ConfigLoader;
-import dev.distillery.core.config.PipelineConfig;
-import dev.distillery.core.data.DatasetInfo;
 import dev.distillery.core.data.IdxReader;
 import dev.distillery.core.engine.GraphHooks;
 import dev.distillery.core.model.Architecture;
 import dev.distillery.core.model.ParamInit;
 import dev.distillery.engine.samediff.NativeSettings;
 import dev.distillery.engine.samediff.SameDiffNet;
-import dev.distillery.student.arch.StudentArchitecture;
-import dev.distillery.teacher.arch.TeacherArchitecture;
 
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
 
 /**
  * SameDiff inference as the trainer's validation pass and evaluate's fake-quantized pass call it: the default
@@ -35,14 +28,10 @@ public final class InferenceRows {
         int rows = Integer.parseInt(args[2]);
         int passes = Integer.parseInt(args[3]);
         float[][] x = IdxReader.readImages(dir.resolve("t10k-images-idx3-ubyte.gz"));
-        PipelineConfig cfg = ConfigLoader.fromTree(
-                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), List.of(), "benchmark");
-        DatasetInfo info = new DatasetInfo(1, 28, 28, 10, List.of(), Map.of(), "benchmark");
-        Architecture arch = switch (model) {
-            case "teacher" -> TeacherArchitecture.of(cfg.teacher(), info);
-            case "student" -> StudentArchitecture.of(cfg.student(), info);
-            default -> throw new IllegalArgumentException("model must be teacher or student, was " + model);
-        };
+        if (!model.equals("teacher") && !model.equals("student")) {
+            throw new IllegalArgumentException("model must be teacher or student, was " + model);
+        }
+        Architecture arch = StepProfile.defaultArchitecture(model.equals("teacher"));
         SameDiffNet net = SameDiffNet.forInference(arch, ParamInit.he(arch, 42), GraphHooks.NONE);
         for (int pass = 1; pass <= passes; pass++) {
             long t0 = System.nanoTime();

@@ -56,17 +56,14 @@ public final class StepProfile {
         int rows = batch * (warmup + steps);
         float[][] x = IdxReader.readImages(dir.resolve("train-images-idx3-ubyte.gz"));
         int[] y = IdxReader.readLabels(dir.resolve("train-labels-idx1-ubyte.gz"));
-        PipelineConfig cfg = ConfigLoader.fromTree(
-                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), List.of(), "benchmark");
-        DatasetInfo info = new DatasetInfo(1, 28, 28, 10, List.of(), Map.of(), "benchmark");
         boolean qat = model.endsWith("-qat");
         boolean teacher = model.equals("teacher") || model.equals("teacher-qat");
         if (!teacher && !model.equals("student") && !model.equals("student-qat")) {
             throw new IllegalArgumentException("model must be teacher, student, teacher-qat or student-qat, was "
                     + model);
         }
-        Architecture arch = teacher ? TeacherArchitecture.of(cfg.teacher(), info)
-                : StudentArchitecture.of(cfg.student(), info);
+        PipelineConfig cfg = defaultConfig();
+        Architecture arch = defaultArchitecture(teacher);
         Objective objective = teacher ? new CrossEntropyObjective()
                 : new DistillationObjective(cfg.distill().temperature(), cfg.distill().alpha());
         GraphHooks hooks = qat ? new dev.distillery.core.engine.FakeQuantHooks(
@@ -94,6 +91,18 @@ public final class StepProfile {
                 .forEach(e -> System.out.printf("RESULT op %s %s %.3f %.1f%n", model, e.getKey(),
                         e.getValue() / 1e6 / steps, (double) timer.calls.get(e.getKey()) / steps));
         System.exit(0);
+    }
+
+    private static PipelineConfig defaultConfig() {
+        return ConfigLoader.fromTree(
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), List.of(), "benchmark");
+    }
+
+    /** The default config's teacher or student for 28x28 single-channel images and 10 classes. */
+    static Architecture defaultArchitecture(boolean teacher) {
+        PipelineConfig cfg = defaultConfig();
+        DatasetInfo info = new DatasetInfo(1, 28, 28, 10, List.of(), Map.of(), "benchmark");
+        return teacher ? TeacherArchitecture.of(cfg.teacher(), info) : StudentArchitecture.of(cfg.student(), info);
     }
 
     /** Teacher-like logits for the distillation loss: a margin of 6 on the true class (the values do not change

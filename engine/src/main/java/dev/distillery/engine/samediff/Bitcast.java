@@ -13,7 +13,7 @@ import java.util.List;
  */
 final class Bitcast extends DynamicCustomOp {
 
-    /** For the engine's reflective op registry. */
+    /** As every engine op class has one, for code that instantiates ops by class. */
     public Bitcast() {
     }
 

@@ -31,7 +31,7 @@ public final class InferenceRows {
         if (!model.equals("teacher") && !model.equals("student")) {
             throw new IllegalArgumentException("model must be teacher or student, was " + model);
         }
-        Architecture arch = StepProfile.defaultArchitecture(model.equals("teacher"));
+        Architecture arch = StepProfile.defaultArchitecture(StepProfile.defaultConfig(), model.equals("teacher"));
         SameDiffNet net = SameDiffNet.forInference(arch, ParamInit.he(arch, 42), GraphHooks.NONE);
         for (int pass = 1; pass <= passes; pass++) {
             long t0 = System.nanoTime();

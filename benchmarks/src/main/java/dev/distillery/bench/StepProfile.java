@@ -63,7 +63,7 @@ public final class StepProfile {
                     + model);
         }
         PipelineConfig cfg = defaultConfig();
-        Architecture arch = defaultArchitecture(teacher);
+        Architecture arch = defaultArchitecture(cfg, teacher);
         Objective objective = teacher ? new CrossEntropyObjective()
                 : new DistillationObjective(cfg.distill().temperature(), cfg.distill().alpha());
         GraphHooks hooks = qat ? new dev.distillery.core.engine.FakeQuantHooks(
@@ -93,14 +93,14 @@ public final class StepProfile {
         System.exit(0);
     }
 
-    private static PipelineConfig defaultConfig() {
+    /** The configuration every key of which is at its default. */
+    static PipelineConfig defaultConfig() {
         return ConfigLoader.fromTree(
                 com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), List.of(), "benchmark");
     }
 
     /** The default config's teacher or student for 28x28 single-channel images and 10 classes. */
-    static Architecture defaultArchitecture(boolean teacher) {
-        PipelineConfig cfg = defaultConfig();
+    static Architecture defaultArchitecture(PipelineConfig cfg, boolean teacher) {
         DatasetInfo info = new DatasetInfo(1, 28, 28, 10, List.of(), Map.of(), "benchmark");
         return teacher ? TeacherArchitecture.of(cfg.teacher(), info) : StudentArchitecture.of(cfg.student(), info);
     }

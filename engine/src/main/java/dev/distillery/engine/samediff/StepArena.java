@@ -56,7 +56,7 @@ final class StepArena extends AbstractMemoryMgr {
             arr = Nd4j.createUninitializedDetached(dataType, shape);
             allocated++;
         } else {
-            ((BaseNDArray) arr).assignNewId();   // the session remembers released arrays by id within a step
+            ((BaseNDArray) arr).assignNewId();   // a reused array gets a fresh id, as the engine's own cache gives it
         }
         step.add(arr);
         return arr;

@@ -117,6 +117,8 @@ public final class StepProfile {
 
     /** Wall time per op type between the session's pre- and post-execution callbacks, on the training thread. */
     static final class OpTimer extends BaseListener {
+        /** {@code -Dstepprofile.instances=true}: one row per op of the graph (its name) instead of per op type. */
+        private static final boolean BY_INSTANCE = Boolean.getBoolean("stepprofile.instances");
         final Map<String, Long> total = new LinkedHashMap<>();
         final Map<String, Integer> calls = new LinkedHashMap<>();
         private long started;
@@ -139,7 +141,7 @@ public final class StepProfile {
         @Override
         public void opExecution(SameDiff sd, At at, MultiDataSet batch, SameDiffOp op, OpContext opContext,
                                 INDArray[] outputs) {
-            String name = op.getOp().opName();
+            String name = BY_INSTANCE ? op.getName() : op.getOp().opName();
             total.merge(name, System.nanoTime() - started, Long::sum);
             calls.merge(name, 1, Integer::sum);
         }

@@ -106,7 +106,7 @@ public final class GraphBuilder {
             if (poolFirst.contains(i)) {
                 LayerInfo pool = infos.get(i + 1);
                 SDVariable pooled = layer(sd, outputName(i + 1) + "_before_relu", x, pool, null, null, arch,
-                        outputs, true);
+                        outputs, training);
                 x = relu(sd, outputName(i + 1), pooled, training);
                 i++;
                 outputs[i + 1] = x;

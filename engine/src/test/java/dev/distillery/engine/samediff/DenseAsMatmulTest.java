@@ -57,10 +57,7 @@ class DenseAsMatmulTest {
             float[][] b = inference.output(x, name);
             assertThat(a.length).isEqualTo(b.length);
             for (int r = 0; r < a.length; r++) {
-                assertThat(a[r].length).as(name).isEqualTo(b[r].length);
-                for (int c = 0; c < a[r].length; c++) {
-                    assertThat(a[r][c]).as("%s[%d][%d]", name, r, c).isCloseTo(b[r][c], within(1e-4f));
-                }
+                assertThat(a[r]).as("%s row %d", name, r).containsExactly(b[r], within(1e-4f));
             }
         }
     }

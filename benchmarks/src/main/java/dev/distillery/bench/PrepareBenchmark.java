@@ -18,10 +18,13 @@ import java.util.stream.Stream;
 
 /**
  * The prepare stage's throughput and driver memory on IDX input: each run prepares the same files into a fresh
- * folder on one local Spark session (its start is not timed; the first run is a warm-up), reporting rows per
- * second, the driver JVM's peak heap and peak RSS. Usage: {@code PrepareBenchmark <idx dir> <work dir> <runs>
- * [--set key=value ...]}; prints {@code RESULT prepare <rows> <seconds> <rows/s> <peak heap bytes> <peak RSS bytes>}
- * per timed run.
+ * folder on one local Spark session (its start is not timed; the first run is a warm-up). The timed runs follow one
+ * another with nothing in between, a steady state in which the JIT has compiled the stage's code and the heap has
+ * grown; one more run, after a full collection, gives the driver JVM's peak heap and peak RSS. The memory run is kept apart because G1 hands most of the heap back to the system after a full collection,
+ * and the run after it spends about a second growing the heap again (docs/benchmarks-notes.md, "Prepare's timed
+ * runs without a forced collection"). Usage: {@code PrepareBenchmark <idx dir> <work dir> <runs>
+ * [--set key=value ...]}; prints {@code RESULT prepare <rows> <seconds> <rows/s>} per timed run, then
+ * {@code RESULT prepare-memory <rows> <seconds> <peak heap bytes> <peak RSS bytes>}.
  */
 public final class PrepareBenchmark {
     private PrepareBenchmark() {
@@ -38,18 +41,21 @@ public final class PrepareBenchmark {
         PipelineConfig cfg = ConfigLoader.fromTree(JsonNodeFactory.instance.objectNode(), sets, "benchmark");
         SparkSession spark = SparkSessions.getOrCreate("local[*]", "prepare-benchmark", 2);
         try {
-            for (int run = 0; run <= runs; run++) {
+            for (int run = 0; run <= runs + 1; run++) {
                 Path out = work.resolve("prepared-" + run);
                 delete(out);
-                StageMemory memory = StageMemory.reset();
+                boolean memoryRun = run == runs + 1;
+                StageMemory memory = memoryRun ? StageMemory.reset() : null;
                 long t0 = System.nanoTime();
                 DatasetInfo info = ExamplePreparation.prepare(cfg.data(), 1, spark, out);
                 double secs = (System.nanoTime() - t0) / 1e9;
-                StageMemory.Peak peak = memory.peak();
                 long rows = info.counts().values().stream().mapToLong(Long::longValue).sum();
-                if (run > 0) {
-                    System.out.printf("RESULT prepare %d %.2f %.0f %d %d%n", rows, secs, rows / secs, peak.heapBytes(),
+                if (memoryRun) {
+                    StageMemory.Peak peak = memory.peak();
+                    System.out.printf("RESULT prepare-memory %d %.2f %d %d%n", rows, secs, peak.heapBytes(),
                             peak.rssBytes());
+                } else if (run > 0) {
+                    System.out.printf("RESULT prepare %d %.2f %.0f%n", rows, secs, rows / secs);
                 }
                 delete(out);
             }

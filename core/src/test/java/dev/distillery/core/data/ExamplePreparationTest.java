@@ -34,6 +34,11 @@ class ExamplePreparationTest {
         // 10% of 1,500 rows by hash: binomial sd ~11.6, so +-5 sd around 150
         assertThat(val).isBetween(92L, 208L);
         assertThat(a.counts().get("train") + val).isEqualTo(1500);
+        for (String split : List.of(Examples.TRAIN, Examples.VALIDATION, Examples.TEST)) {
+            // the counts the write observed are the rows the files hold
+            assertThat(Examples.load(TestSpark.get(), dir.resolve("a"), split).count()).as(split)
+                    .isEqualTo(a.counts().get(split));
+        }
         var ids = Examples.collect(Examples.load(TestSpark.get(), dir.resolve("a"), Examples.VALIDATION)).ids();
         var again = Examples.collect(Examples.load(TestSpark.get(), dir.resolve("b"), Examples.VALIDATION)).ids();
         assertThat(again).isEqualTo(ids);

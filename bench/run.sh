@@ -199,7 +199,8 @@ section_peer() {
   local tm sm; tm=$(val "$d" train teacher 6); sm=$(val "$d" train student-kd 6)
   flops_row "teacher training" "$tm" 6 "$dt" "$pt"
   flops_row "teacher inference (label stage)" "$tm" 2 "$dl" "$pl"
-  flops_row "teacher inference (plain loop)" "$tm" 2 "$dp" "$pl"
+  flops_row "teacher inference (plain loop, SameDiff)" "$tm" 2 "$dp" "$pl"
+  flops_row "teacher inference (plain loop, ONNX Runtime)" "$tm" 2 "$dpo" "$pl"
   flops_row "student distillation training" "$sm" 6 "$ds" "$ps"
   echo
 }

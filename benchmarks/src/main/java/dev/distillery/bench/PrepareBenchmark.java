@@ -20,10 +20,11 @@ import java.util.stream.Stream;
  * The prepare stage's throughput and driver memory on IDX input: each run prepares the same files into a fresh
  * folder on one local Spark session (its start is not timed; the first run is a warm-up). The timed runs follow one
  * another with nothing in between, a steady state in which the JIT has compiled the stage's code and the heap has
- * grown; one more run, after a full collection, gives the driver JVM's peak heap and peak RSS. The memory run is kept apart because G1 hands most of the heap back to the system after a full collection,
- * and the run after it spends about a second growing the heap again (docs/benchmarks-notes.md, "Prepare's timed
- * runs without a forced collection"). Usage: {@code PrepareBenchmark <idx dir> <work dir> <runs>
- * [--set key=value ...]}; prints {@code RESULT prepare <rows> <seconds> <rows/s>} per timed run, then
+ * grown; one more run, after a full collection, gives the driver JVM's peak heap and peak RSS. The memory run is
+ * kept apart because G1 hands most of the heap back to the system after a full collection, and the run after it
+ * spends about a second growing the heap again (docs/benchmarks-notes.md, "Prepare's measurement and its split
+ * counts"). Usage: {@code PrepareBenchmark <idx dir> <work dir> <runs> [--set key=value ...]}; prints
+ * {@code RESULT prepare <rows> <seconds> <rows/s>} per timed run, then
  * {@code RESULT prepare-memory <rows> <seconds> <peak heap bytes> <peak RSS bytes>}.
  */
 public final class PrepareBenchmark {

@@ -161,7 +161,8 @@ public final class ExamplePreparation {
                         .otherwise(lit(Examples.TRAIN)));
         Dataset<Row> all = trainSplit.unionByName(test.withColumn("split", lit(Examples.TEST)));
         // The rows per split, counted by the write's own tasks as the rows pass to the files (Spark's observed
-        // metrics: only tasks that commit are counted), instead of a second job over what was written.
+        // metrics, merged from successful tasks only, and complete when the write returns), instead of a second job
+        // over what was written.
         Observation written = new Observation("rows_per_split");
         Column[] perSplit = SPLITS.stream()
                 .map(split -> sum(when(col("split").equalTo(lit(split)), 1L).otherwise(0L)).as(split))
